@@ -1,0 +1,5 @@
+"""Allows ``python -m digest``."""
+
+from digest.cli import main
+
+main()

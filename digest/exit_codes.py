@@ -1,0 +1,16 @@
+"""Exit codes of the digest command, documented in the README and the man page."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What the process returns."""
+
+    OK = 0
+    """The digest was written."""
+    ERROR = 1
+    """An unexpected internal error or an output that could not be written."""
+    USAGE = 2
+    """A usage error, or no usable input (nothing to summarize)."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C."""

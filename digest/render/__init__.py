@@ -1,0 +1,107 @@
+"""Renderers: a digest to terminal, Markdown, plain text or JSON, looked up by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from digest.models import Digest, Document, Story
+from digest.sanitize import one_line, visible
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What renderers may be told besides the digest."""
+
+    include_text: bool = False
+    """JSON: put each document's text in the output."""
+    color: bool | None = None
+    """Terminal: force colour on or off; None decides from the terminal and NO_COLOR."""
+    width: int | None = None
+    """Terminal: line width; None asks the terminal."""
+
+
+Renderer = Callable[[Digest, TextIO, RenderOptions], None]
+
+
+def _terminal(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    from digest.render.terminal import render
+
+    render(digest, out, options)
+
+
+def _markdown(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    from digest.render.markdown import render
+
+    render(digest, out, options)
+
+
+def _text(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    from digest.render.text import render
+
+    render(digest, out, options)
+
+
+def _json(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    import json
+
+    from digest.serialization import to_dict
+
+    json.dump(to_dict(digest, options.include_text), out, ensure_ascii=False, indent=2, allow_nan=False)
+    out.write("\n")
+
+
+RENDERERS: dict[str, Renderer] = {
+    "terminal": _terminal,
+    "markdown": _markdown,
+    "md": _markdown,
+    "text": _text,
+    "json": _json,
+}
+FORMATS = ("terminal", "markdown", "text", "json")
+"""The names shown to users (``md`` is an alias of markdown)."""
+
+
+def get_renderer(name: str) -> Renderer:
+    """The renderer called ``name``."""
+    try:
+        return RENDERERS[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}. Try one of: {', '.join(FORMATS)}") from None
+
+
+def source_numbers(story: Story) -> dict[str, int]:
+    """Citation numbers [1], [2] ... of a story's documents, in the order they are listed."""
+    return {doc_id: n for n, doc_id in enumerate(story.documents, 1)}
+
+
+def markers(story: Story, numbers: dict[str, int], citations: tuple) -> list[int]:  # type: ignore[type-arg]
+    """The sorted citation numbers of a sentence."""
+    return sorted(numbers[c.document] for c in citations)
+
+
+def source_parts(doc: Document, digest: Digest, numbers: dict[str, int]) -> list[str]:
+    """The pieces of a Sources entry, all single-line and free of control characters."""
+    parts = [one_line(doc.title) or "(untitled)"]
+    if doc.source:
+        parts.append(one_line(doc.source))
+    if doc.published:
+        parts.append(one_line(doc.published))
+    parts.append(visible(doc.url or doc.origin))
+    if doc.copy_of is not None and doc.copy_of in numbers:
+        parts.append(f"copy of [{numbers[doc.copy_of]}]")
+    return parts
+
+
+def heading_line(digest: Digest) -> str:
+    """The digest's opening line: how many stories from how many articles."""
+    stories = len(digest.stories)
+    articles = len(digest.documents)
+    return f"{stories} {'story' if stories == 1 else 'stories'} from {articles} {'article' if articles == 1 else 'articles'}"
+
+
+def story_line(story: Story) -> str:
+    """'3 articles, 2 sources'."""
+    n = len(story.documents)
+    return f"{n} {'article' if n == 1 else 'articles'}, {story.sources} {'source' if story.sources == 1 else 'sources'}"

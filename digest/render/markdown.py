@@ -1,0 +1,56 @@
+"""Markdown that reads well as plain text in an email, with untrusted text escaped."""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from digest.models import Digest
+from digest.render import RenderOptions, heading_line, markers, source_numbers, source_parts, story_line
+from digest.sanitize import one_line
+
+# Characters that can start markup anywhere inline: emphasis, code, links, images, raw HTML,
+# entities, tables, strike-through and autolinks (GFM turns bare e-mail addresses and
+# www./scheme:// text into links, so '@', and the ':' and '.' that make them, are escaped).
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=www)(\.)|(@)")
+
+
+def escape(text: str) -> str:
+    """Make untrusted text inert in Markdown: it renders as itself, never as markup.
+
+    The text is folded onto one line first, so it cannot start a heading, list, quote,
+    table or code block; our own markup always stands at the start of the line.
+    """
+    text = _INLINE.sub(r"\\\1", one_line(text))
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+
+
+def code(text: str) -> str:
+    """An inline code span: shows a path or URL literally and never as a link."""
+    text = one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    """Write the digest as Markdown."""
+    out.write(f"# Digest\n\n{heading_line(digest)}, built {digest.generated_at}.\n")
+    for number, story in enumerate(digest.stories, 1):
+        numbers = source_numbers(story)
+        out.write(f"\n## {number}. {escape(story.title)}\n\n_{story_line(story)}_\n\n")
+        for pick in story.sentences:
+            # [1][2] stay literal: a reference link needs a "[2]: url" definition at the start
+            # of a line, and escaped untrusted text can never start a line.
+            refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
+            out.write(f"- {escape(pick.candidate.text)} {refs}\n")
+        out.write("\nSources:\n\n")
+        for doc_id, n in numbers.items():
+            doc = digest.document(doc_id)
+            parts = [escape(p) for p in source_parts(doc, digest, {})[:-1]]
+            parts.append(code(doc.url or doc.origin))
+            if doc.copy_of is not None and doc.copy_of in numbers:
+                parts.append(f"copy of [{numbers[doc.copy_of]}]")
+            out.write(f"{n}. " + " — ".join(parts) + "\n")
