@@ -65,7 +65,7 @@ def line_is_boilerplate(line: str, title_key: str) -> bool:
 def sentence_is_prose(text: str) -> bool:
     """A sentence that may be quoted: long enough, complete, not a fragment."""
     words = WORD.findall(text)
-    if len(words) < 4:
+    if len(words) < 3:
         return False
     first = text.lstrip("\"'“‘(«[ ")[:1]
     if first.islower():

@@ -9,7 +9,7 @@ from typing import Any
 from digest import clean
 from digest.models import Document, Sentence
 
-_LIST_MARKER = re.compile(r"^\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
+_LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
 
 
 @lru_cache(maxsize=4)

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from digest.models import Digest
 from digest.render import RenderOptions, heading_line, markers, source_numbers, source_parts, story_line
-from digest.sanitize import one_line
+from digest.sanitize import one_line, visible
 
 # Characters that can start markup anywhere inline: emphasis, code, links, images, raw HTML,
 # entities, tables, strike-through and autolinks (GFM turns bare e-mail addresses and
@@ -50,7 +50,7 @@ def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
         for doc_id, n in numbers.items():
             doc = digest.document(doc_id)
             parts = [escape(p) for p in source_parts(doc, digest, {})[:-1]]
-            parts.append(code(doc.url or doc.origin))
+            parts.append(code(visible(doc.url or doc.origin)))
             if doc.copy_of is not None and doc.copy_of in numbers:
                 parts.append(f"copy of [{numbers[doc.copy_of]}]")
             out.write(f"{n}. " + " — ".join(parts) + "\n")

@@ -1,0 +1,88 @@
+"""Copies, wire-copy sentences and story grouping."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.metrics import normalized_mutual_info_score
+
+from digest.cluster import cluster
+from digest.config import Settings
+from digest.dedup import find_copies, merge_sentences
+from digest.ingest import ingest
+from digest.models import Document
+from digest.pipeline import NothingToSummarize, build
+from digest.segment import segment
+from tests.conftest import CORPUS
+
+BODY = [
+    "The city council approved the new budget on Tuesday after a long debate.",
+    "The plan raises spending on schools by ten percent over two years.",
+    "Opposition members said the increase was not enough to hire new teachers.",
+    "The mayor called the vote a victory for families across the city.",
+    "A final reading is planned for next month, officials said.",
+]
+
+
+def make(doc_id: str, text: str, title: str = "Council passes budget") -> Document:
+    return Document(id=doc_id, origin=f"{doc_id}.txt", title=title, text=text)
+
+
+def test_whitespace_copy_with_footer_is_a_copy() -> None:
+    a = make("d1", "Council passes budget\n\n" + "\n\n".join(BODY) + "\n")
+    b = make("d2", " ".join(BODY) + " All content by Example News is licensed under CC BY 4.0.")
+    c = make("d3", "Storm hits coast\n\nA storm hit the coast on Monday. Thousands lost power overnight. "
+             "Repairs will take a week, the utility said. Schools stayed closed.", title="Storm hits coast")
+    assert find_copies([a, b, c]) == {"d2": "d1"}
+
+
+def test_same_sentence_in_two_documents_is_one_candidate_with_two_citations() -> None:
+    a = make("d1", "Council passes budget\n" + " ".join(BODY))
+    # Wire copy: straight quotes instead of curly, other spacing, one sentence edited.
+    b = make("d2", "Budget approved\n" + "  ".join(BODY[:3]).replace("not enough", "“not enough”")
+             + " Something else entirely happened in the capital today, witnesses said.", title="Budget approved")
+    candidates = merge_sentences([a, b], {d.id: segment(d) for d in (a, b)})
+    texts = [c.text for c in candidates]
+    assert len(texts) == len(set(texts))
+    first = next(c for c in candidates if c.text == BODY[0])
+    assert [x.document for x in first.citations] == ["d1", "d2"]
+    assert first.support == 2
+    edited = next(c for c in candidates if c.text.startswith("Opposition members"))
+    assert {x.document for x in edited.citations} == {"d1", "d2"}
+    for c in candidates:
+        for citation in c.citations:
+            doc = a if citation.document == "d1" else b
+            assert " ".join(doc.text[citation.start:citation.end].split())
+
+
+def test_multiling_stories_come_back() -> None:
+    documents, warnings = ingest([str(CORPUS / "multiling2011")], 10**7)
+    assert len(documents) == 100 and not warnings
+    groups = cluster(documents)
+    predicted = [0] * len(documents)
+    for label, group in enumerate(groups):
+        for i in group:
+            predicted[i] = label
+    truth = [d.origin.split("/")[-2] for d in documents]
+    assert normalized_mutual_info_score(truth, predicted) >= 0.95
+    assert 9 <= len(groups) <= 13
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_cluster_count_is_honoured(count: int) -> None:
+    digest = build([str(CORPUS / "multiling2011" / "M000"), str(CORPUS / "seeds")], Settings(clusters=str(count)))
+    assert len(digest.stories) == count
+
+
+def test_stories_ordered_by_sources_then_size() -> None:
+    digest = build([str(CORPUS)], Settings())
+    keys = [(s.sources, len(s.documents)) for s in digest.stories]
+    assert keys == sorted(keys, reverse=True)
+    seeds = [s for s in digest.stories if any("seeds" in digest.document(d).origin for d in s.documents)]
+    assert len(seeds) == 1 and len(seeds[0].documents) == 3
+
+
+def test_nothing_to_summarize(articles) -> None:
+    folder = articles({"a.txt": "Just a title\n", "b.txt": "   \n"})
+    with pytest.raises(NothingToSummarize) as info:
+        build([str(folder)], Settings())
+    assert any("empty" in w for w in info.value.warnings)
