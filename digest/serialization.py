@@ -78,3 +78,94 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
         ],
         "warnings": list(digest.warnings),
     }
+
+
+class SchemaError(ValueError):
+    """A JSON document that is not a digest/1 digest; the message says what is wrong."""
+
+
+def from_dict(data: Any) -> Digest:
+    """Read a "digest/1" JSON object back into a Digest (the inverse of ``to_dict``).
+
+    Documents saved without ``--include-text`` come back with an empty ``text``; a front end
+    can re-read them from ``origin``. Untrusted strings are sanitized again on the way in.
+
+    Raises:
+        SchemaError: when ``data`` is not a valid digest/1 object.
+    """
+    from digest.models import Candidate, Citation, Pick, Story
+    from digest.sanitize import clean_text
+
+    def need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+        if not isinstance(mapping, dict) or key not in mapping:
+            raise SchemaError(f"{where}: missing {key!r}")
+        value = mapping[key]
+        if not isinstance(value, kind):
+            raise SchemaError(f"{where}: {key!r} has the wrong type")
+        return value
+
+    def text_or_none(mapping: dict[str, Any], key: str) -> str | None:
+        value = mapping.get(key)
+        return clean_text(value) if isinstance(value, str) else None
+
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise SchemaError(f"not a {SCHEMA} digest (no \"schema\": \"{SCHEMA}\")")
+    documents = []
+    for n, entry in enumerate(need(data, "documents", list, "digest"), 1):
+        where = f"documents[{n}]"
+        doc_id = need(entry, "id", str, where)
+        path = text_or_none(entry, "path")
+        url = text_or_none(entry, "url")
+        documents.append(Document(
+            id=doc_id,
+            origin=path or url or doc_id,
+            title=clean_text(need(entry, "title", str, where)),
+            text=clean_text(entry.get("text") or ""),
+            source=text_or_none(entry, "source"),
+            published=text_or_none(entry, "published"),
+            url=url,
+            copy_of=text_or_none(entry, "copy_of"),
+            kind=entry.get("text_kind") if entry.get("text_kind") in ("text", "extracted") else "text",
+        ))
+    known = {d.id for d in documents}
+    order = {d.id: i for i, d in enumerate(documents)}
+    stories = []
+    for n, entry in enumerate(need(data, "clusters", list, "digest"), 1):
+        where = f"clusters[{n}]"
+        members = need(entry, "documents", list, where)
+        if any(m not in known for m in members):
+            raise SchemaError(f"{where}: cites a document that is not listed")
+        picks = []
+        for k, sentence in enumerate(need(entry, "sentences", list, where), 1):
+            place = f"{where}.sentences[{k}]"
+            citations = []
+            for c in need(sentence, "citations", list, place):
+                doc_id = need(c, "document", str, place)
+                start, end = need(c, "start", int, place), need(c, "end", int, place)
+                if doc_id not in known or not 0 <= start <= end:
+                    raise SchemaError(f"{place}: a citation does not point into a listed document")
+                citations.append(Citation(doc_id, start, end))
+            if not citations:
+                raise SchemaError(f"{place}: no citation")
+            score = need(sentence, "score", (int, float), place)
+            components = sentence.get("components") if isinstance(sentence.get("components"), dict) else {}
+            candidate = Candidate(
+                text=clean_text(need(sentence, "text", str, place)),
+                citations=tuple(citations),
+                position=0.0,
+                order=(order[citations[0].document], citations[0].start),
+                support=len({c.document for c in citations}),
+            )
+            picks.append(Pick(candidate, float(score),
+                              {str(k): float(v) for k, v in components.items() if isinstance(v, (int, float))}))
+        stories.append(Story(
+            id=need(entry, "id", str, where),
+            title=clean_text(need(entry, "title", str, where)),
+            documents=tuple(members),
+            sentences=tuple(picks),
+            sources=entry.get("sources") if isinstance(entry.get("sources"), int) else len(members),
+        ))
+    settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+    generated = data.get("generated_at") if isinstance(data.get("generated_at"), str) else ""
+    warnings = [clean_text(w) for w in data.get("warnings", []) if isinstance(w, str)]
+    return Digest(tuple(stories), tuple(documents), settings, generated, tuple(warnings))
