@@ -28,7 +28,7 @@ _DATE_LINE = re.compile(
     re.I,
 )
 # "TEHRAN (Iran News) – " or "WASHINGTON (AP) — " or "LONDON, Jan. 5 (Reuters) -"
-DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([^()\n]{2,40}\))?\s*[-–—]+\s+")
+DATELINE = re.compile(r"^[A-Z]{3,}[A-Z .,'-]{0,40}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([^()\n]{2,40}\))?\s*[-–—]+\s+")
 _END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 

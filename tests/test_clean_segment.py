@@ -52,6 +52,8 @@ def test_dateline_is_left_out_of_the_quote() -> None:
     assert text[n:].startswith("Accusations")
     assert clean.dateline_length("WASHINGTON (AP) — The Senate voted on Tuesday to pass the bill.") > 0
     assert clean.dateline_length("The U.S. - Russia talks ended without a deal, officials said.") == 0
+    assert clean.dateline_length("U.S. - Russia talks ended without a deal, officials said.") == 0
+    assert clean.dateline_length("NEW YORK, Jan. 5 (Reuters) - Stocks fell for a third day.") == 29
 
 
 def test_offsets_are_exact_and_titles_not_glued() -> None:
