@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import logging
 import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from digest.models import Document
@@ -18,7 +22,10 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 # Files that travel with articles but are not articles (attribution, licences, notes).
-NOT_ARTICLES = re.compile(r"^(readme|licen[cs]e|copying|notice|source|attribution|changelog|authors)\b", re.I)
+# README*, LICENSE*/LICENCE*, COPYING*, NOTICE*, SOURCE*, ATTRIBUTION* (SOURCES.md, README_fr.txt,
+# LICENCE-data.html), but not a word that merely starts alike ("sourcebook.txt", "noticeboard.md").
+NOT_ARTICLES = re.compile(
+    r"^(readme|licen[cs]e|copying|notice|source|attribution|changelog|authors)s?(?![a-z])", re.I)
 
 
 class InputError(Exception):
@@ -38,8 +45,9 @@ class RawInput:
 def discover(inputs: Iterable[str]) -> tuple[list[RawInput], list[str]]:
     """Expand paths and folders (recursively) into the inputs to read.
 
-    Hidden files and folders, and files that are not articles, are skipped in folders.
-    Returns the inputs in a stable order and the warnings for paths that cannot be used.
+    Hidden files and folders, and files that are not articles, are skipped in folders; a file
+    named explicitly is read whatever its name. Returns the inputs in a stable order (folders
+    sorted by name) and the one-line warnings for paths that cannot be used.
     """
     found: list[RawInput] = []
     warnings: list[str] = []
@@ -47,14 +55,14 @@ def discover(inputs: Iterable[str]) -> tuple[list[RawInput], list[str]]:
         if item == "-":
             found.append(RawInput("-", ""))
             continue
+        if not item:
+            warnings.append("'': empty path")  # Path("") would be the current folder
+            continue
         path = Path(item)
         try:
             mode = path.stat().st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            warnings.append(f"{visible(item)}: no such file or directory")
-            continue
         except OSError as exc:
-            warnings.append(f"{visible(item)}: cannot read ({exc.strerror or exc})")
+            warnings.append(f"{visible(item)}: {_stat_problem(path, exc)}")
             continue
         if stat.S_ISDIR(mode):
             before = len(found)
@@ -65,7 +73,36 @@ def discover(inputs: Iterable[str]) -> tuple[list[RawInput], list[str]]:
             found.append(RawInput(item, path.suffix.lower()))
         else:
             warnings.append(f"{visible(item)}: not a regular file")
-    return found, warnings
+    return _once(found), warnings
+
+
+def _once(found: list[RawInput]) -> list[RawInput]:
+    """Each file (and standard input) once, however often it was named or reached."""
+    unique: list[RawInput] = []
+    seen: set[object] = set()
+    for raw in found:
+        key: object = "-"
+        if raw.origin != "-":
+            try:
+                info = os.stat(raw.origin)
+                key = (info.st_dev, info.st_ino)
+            except OSError:
+                key = raw.origin
+        if key not in seen:
+            seen.add(key)
+            unique.append(raw)
+    return unique
+
+
+def _stat_problem(path: Path, exc: OSError) -> str:
+    """Why ``path`` cannot be used, from the error its stat() raised."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        if path.is_symlink():
+            return "broken symbolic link"
+        return "no such file or directory"
+    return f"cannot read ({exc.strerror or exc})"
 
 
 def _walk(root: Path, warnings: list[str]) -> Iterator[RawInput]:
@@ -74,53 +111,108 @@ def _walk(root: Path, warnings: list[str]) -> Iterator[RawInput]:
     def visit(folder: Path) -> Iterator[RawInput]:
         try:
             info = folder.stat()
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            if (info.st_dev, info.st_ino) in seen:  # a symlink back to a folder being read
+                return
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
             warnings.append(f"{visible(str(folder))}: cannot read directory ({exc.strerror or exc})")
             return
-        if (info.st_dev, info.st_ino) in seen:  # a symlink loop
-            return
-        seen.add((info.st_dev, info.st_ino))
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            try:
-                if entry.is_dir():
-                    yield from visit(Path(entry.path))
-                    continue
-                regular = entry.is_file()
-            except OSError:
-                regular = False
             suffix = Path(entry.name).suffix.lower()
-            if not regular or suffix not in ARTICLE_SUFFIXES or NOT_ARTICLES.match(entry.name):
+            article = suffix in ARTICLE_SUFFIXES and not NOT_ARTICLES.match(entry.name)
+            try:
+                mode = os.stat(entry.path).st_mode
+            except OSError as exc:
+                if article:  # a broken link or a link loop named like an article
+                    warnings.append(f"{visible(entry.path)}: {_stat_problem(Path(entry.path), exc)}")
                 continue
-            yield RawInput(entry.path, suffix)
+            if stat.S_ISDIR(mode):
+                yield from visit(Path(entry.path))
+            elif not article:
+                continue
+            elif stat.S_ISREG(mode):
+                yield RawInput(entry.path, suffix)
+            else:
+                warnings.append(f"{visible(entry.path)}: not a regular file")
 
     yield from visit(root)
 
 
+def _name(raw: RawInput) -> str:
+    """How warnings name an input: its path made visible, or 'standard input'."""
+    return "standard input" if raw.origin == "-" else visible(raw.origin)
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
+
+
 def read_bytes(raw: RawInput, max_bytes: int) -> bytes:
-    """Read an input's bytes, refusing files over ``max_bytes``."""
+    """Read an input's bytes, refusing files over ``max_bytes`` and anything but a regular file."""
     if raw.origin == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("standard input: not available")
+        try:
+            data = stream.read(max_bytes + 1)
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise InputError(f"standard input: cannot read ({reason})") from None
     else:
         try:
-            with open(raw.origin, "rb") as handle:
+            # Non-blocking, so that a FIFO put in a file's place cannot hang the read.
+            fd = os.open(raw.origin, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        except OSError as exc:
+            raise InputError(f"{_name(raw)}: {_stat_problem(Path(raw.origin), exc)}") from None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise InputError(f"{_name(raw)}: not a regular file")
                 data = handle.read(max_bytes + 1)
         except OSError as exc:
-            raise InputError(f"{visible(raw.origin)}: cannot read ({exc.strerror or exc})") from exc
+            raise InputError(f"{_name(raw)}: cannot read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
-        raise InputError(f"{visible(raw.origin)}: larger than {max_bytes // (1024 * 1024)} MB, skipped")
+        raise InputError(f"{_name(raw)}: larger than the {_size(max_bytes)} limit, skipped")
     return data
 
 
-def decode(data: bytes) -> str:
+# Formats that are never articles, recognised by their first bytes.
+_MAGIC = (b"\x89PNG\r\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b",
+          b"7z\xbc\xaf\x27\x1c", b"\xfd7zXZ\x00", b"Rar!\x1a", b"\x7fELF", b"MZ\x90\x00", b"OggS\x00",
+          b"fLaC", b"wOFF", b"wOF2", b"SQLite format 3\x00", b"ID3\x03", b"ID3\x04")
+_WESTERN = {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "mac_roman", "mac_latin2", "ascii",
+            "cp850", "cp437", "utf_8"}
+_HTML_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_.:-]{2,40})""", re.I)
+
+
+def decode(data: bytes, html: bool = False) -> str:
     """Decode article bytes: BOMs first, then UTF-8, then a detected legacy encoding.
 
+    ``html``: honour a ``<meta charset>`` of a page that is not UTF-8.
     Raises InputError for content that is not text.
     """
+    if data.startswith(_MAGIC):
+        raise InputError("binary content, not text")
+    text = _decode_bom(data)
+    if text is None:
+        if _looks_binary(data):
+            raise InputError("binary content, not text")
+        text = _decode_unmarked(data, html)
+    if _implausible(text):
+        raise InputError("binary content, not text")
+    return text
+
+
+def _decode_bom(data: bytes) -> str | None:
     for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM starts it
         (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -128,103 +220,246 @@ def decode(data: bytes) -> str:
     ):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
-    if _looks_binary(data):
-        raise InputError("binary content, not text")
+    # UTF-16 without a BOM: text mostly in the first 256 code points has a NUL in every other byte.
+    sample = data[:4096]
+    if len(sample) >= 8 and len(data) % 2 == 0:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = len(sample) / 2
+        if odd >= 0.6 * half and even <= 0.05 * half:
+            return data.decode("utf-16-le", errors="replace")
+        if even >= 0.6 * half and odd <= 0.05 * half:
+            return data.decode("utf-16-be", errors="replace")
+    return None
+
+
+def _decode_unmarked(data: bytes, html: bool) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few bad bytes (a truncated or spliced file) stays UTF-8: legacy text hardly
+    # ever holds valid multi-byte UTF-8 sequences, so more valid ones than invalid ones decide.
+    replaced = data.decode("utf-8", errors="replace")
+    invalid = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for ch in replaced if ord(ch) > 0x7F) - invalid
+    if valid > invalid:
+        return replaced
+    if html:
+        declared = _declared_charset(data)
+        if declared:
+            return data.decode(declared, errors="replace")
     return data.decode(_legacy_encoding(data), errors="replace")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The legacy charset a page declares in <meta>, as Python names it (latin-1 read as cp1252)."""
+    match = _HTML_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name in ("latin-1", "iso8859-1", "ascii", "iso8859-15"):
+        return "cp1252"  # as browsers do (WHATWG Encoding)
+    if name.startswith(("utf-8", "utf-16", "utf-32")):
+        return None  # not what these bytes are, or they would have decoded
+    return name
 
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
-    if b"\x00" in sample:
-        # A few NUL bytes inside text are tolerated; many mean a binary format.
-        return sample.count(b"\x00") > max(8, len(sample) // 100)
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return bool(sample) and controls > len(sample) // 20
+    if not sample:
+        return False
+    # A few NUL bytes inside text are tolerated; many mean a binary format.
+    if sample.count(b"\x00") > max(8, len(sample) // 100):
+        return True
+    # Control bytes other than whitespace and ESC (coloured terminal text has many ESC).
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return controls > max(1, len(sample) // 20)
+
+
+def _implausible(text: str) -> bool:
+    """True when decoded text is mostly what text never holds: a binary file that decoded anyway."""
+    sample = text[:8192]
+    if not sample:
+        return False
+    odd = 0
+    for ch in sample:
+        if ch in "\t\n\r\x0c\x1b":
+            continue
+        if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"):
+            odd += 1
+    return odd > max(2, len(sample) // 20)
 
 
 def _legacy_encoding(data: bytes) -> str:
     """Pick the legacy encoding of non-UTF-8 bytes.
 
-    charset-normalizer tells Western from other scripts, but it was seen reading cp1252 as
-    cp1250, so any Western or Central European guess is settled here: cp1252 when its
-    bytes are all defined there (curly quotes, dashes), else latin-1.
+    Text in a Latin script has its bytes above 0x7f mostly alone or in pairs (é, “ ”, ł): it is
+    read as cp1252, as cp1250 when cp1252 cannot read it or reads symbols inside words
+    ("Za¿ó³æ" for "Zażółć"), else as latin-1. charset-normalizer, which was seen reading cp1252
+    as cp1250 and a lone curly quote as Big5, only decides for other scripts (Cyrillic, Greek,
+    CJK ...), whose letters are all above 0x7f and come in runs; among its equally good
+    guesses the most common encoding wins (cp1251 over mac_cyrillic).
     """
-    from charset_normalizer import from_bytes  # deferred: only legacy files need it
+    high = sum(1 for b in data if b > 0x7F)
+    in_runs = sum(len(run) for run in _HIGH_RUN.findall(data))
+    if in_runs < 0.6 * high:
+        return _latin_encoding(data)
+    from charset_normalizer import from_bytes  # deferred: only non-Latin legacy files need it
 
-    best = from_bytes(data).best()
-    guess = best.encoding if best is not None else "cp1252"
-    western = {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "mac_roman", "ascii", "cp850", "cp437"}
-    if guess in western or best is None:
+    results = list(from_bytes(data))
+    if not results:
+        return _latin_encoding(data)
+    best = results[0]
+    tied = [r.encoding for r in results
+            if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.05]
+    encoding = min(tied, key=lambda e: _COMMON.index(e) if e in _COMMON else len(_COMMON))
+    if encoding in _WESTERN:
+        return _latin_encoding(data)
+    return encoding
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+# Legacy encodings by how common they are, to settle charset-normalizer's ties.
+_COMMON = ["cp1251", "koi8_r", "cp1253", "cp1255", "cp1256", "cp1254", "cp1257", "cp874", "gb18030", "cp932",
+           "shift_jis", "euc_jp", "cp949", "euc_kr", "big5", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic"]
+
+
+def _latin_encoding(data: bytes) -> str:
+    best, best_score = "latin_1", _oddness(data.decode("latin_1"))
+    for encoding in ("cp1250", "cp1252"):  # cp1252 last: it wins ties
         try:
-            data.decode("cp1252")
-            return "cp1252"
+            score = _oddness(data.decode(encoding))
         except UnicodeDecodeError:
-            return "latin_1"
-    return guess
+            continue
+        if score <= best_score:
+            best, best_score = encoding, score
+    return best
 
 
-_DATE_PREFIX = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\s+")
+_WORD_PUNCTUATION = set("’‘'·-‐‑")
+
+
+def _oddness(text: str) -> int:
+    """How unlike text a decoding looks: control characters, and symbols inside words."""
+    score = 0
+    for i, ch in enumerate(text):
+        if ord(ch) < 0x80:
+            continue
+        if unicodedata.category(ch).startswith("C"):
+            score += 3
+        elif (not ch.isalpha() and ch not in _WORD_PUNCTUATION and 0 < i < len(text) - 1
+              and text[i - 1].isalpha() and text[i + 1].isalpha()):
+            score += 1
+    return score
+
+
+_DATE_PREFIX = re.compile(r"^\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:\s+|$)")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
+_MONTH = (r"(jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|"
+          r"sep(?:tember|t?\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)")
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+# "Saturday, January 8, 2005", "January 8, 2005", "Sat 8 January 2005", "2005-01-08" alone on a line.
 _DATE_LINE = re.compile(
-    r"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    r"(january|february|march|april|may|june|july|august|september|october|november|december)"
-    r"\s+(\d{1,2}),?\s+(\d{4})\s*$", re.I)
-_DATELINE_SOURCE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,40}\s*\(([^()\n]{2,40})\)\s*[-–—]")
-_FOOTER_SOURCE = re.compile(r"All (?:Content|material|articles?) (?:by|from|of) ([^\n.]{2,60}?) (?:is|are) licensed", re.I)
+    rf"^\s*{_WEEKDAY}(?:{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
+    rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})"
+    r"|(\d{4})[/.-](\d{1,2})[/.-](\d{1,2}))\s*$", re.I)
+# "TEHRAN (Iran News) –", "WASHINGTON (AP) —", "LONDON, Jan. 5 (Reuters) -"
+_DATELINE_SOURCE = re.compile(
+    r"^\s*[A-Z]{3,}[A-Z .'’-]{0,40}(?:,\s*[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2})?\s*\(([^()\n]{2,40})\)\s*[-–—:]")
+_FOOTER_SOURCE = re.compile(
+    r"All (?:Content|material|articles?|stories) (?:by|from|of) ([^\n.]{2,60}?) (?:is|are) licensed", re.I)
+_HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")
+_TITLE_WORDS = 16
 
 
 def _title_from_text(text: str) -> tuple[str, str | None]:
-    """Title and leading date of a plain-text article."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    first = first.strip().lstrip("#").strip()
+    """Title and leading date of a plain-text article.
+
+    The title is the first line with a letter or digit (Markdown heading marks stripped),
+    skipping a line that is only a date. A leading "2005/01/08 " goes to the date. A long
+    line standing for a title (a single-line article, or a first line of over 20 words, i.e.
+    a paragraph) is cut to its first 16 words and "…".
+    """
+    lines = [line for line in text.splitlines() if any(c.isalnum() for c in line)]
     published = None
-    match = _DATE_PREFIX.match(first)
-    if match:
-        published = _iso(*match.groups())
-        first = first[match.end():]
-    words = first.split()
-    if len(words) > 20:  # a single-line article: its first words stand for a title
-        first = " ".join(words[:16]) + "…"
-    return one_line(first), published
+    title = ""
+    for line in lines[:6]:
+        line = _HEADING.sub("", line.strip()).strip()
+        match = _DATE_PREFIX.match(line)
+        if match:
+            found = _iso(*match.groups())
+            if found:
+                published = published or found
+                line = line[match.end():].strip()
+        elif _DATE_LINE.match(line):
+            published = published or _date_from_line(line)
+            line = ""
+        if any(c.isalnum() for c in line):
+            title = line
+            break
+    words = title.split()
+    if len(words) > _TITLE_WORDS and (len(lines) == 1 or len(words) > 20):
+        title = " ".join(words[:_TITLE_WORDS]) + "…"
+    return one_line(title), published
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
     try:
-        y, m, d = int(year), int(month), int(day)
+        return date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return None
-    if not (1 <= m <= 12 and 1 <= d <= 31):
+
+
+def _date_from_line(line: str) -> str | None:
+    match = _DATE_LINE.match(line)
+    if not match:
         return None
-    return f"{y:04d}-{m:02d}-{d:02d}"
+    g = match.groups()
+    if g[0]:
+        month, day, year = g[0], g[1], g[2]
+    elif g[4]:
+        day, month, year = g[3], g[4], g[5]
+    else:
+        return _iso(g[6], g[7], g[8])
+    number = next(i for name, i in _MONTHS.items() if name.startswith(month.lower().rstrip(".")))
+    return _iso(year, str(number), day)
 
 
 def _date_from_text(text: str) -> str | None:
-    for line in text.splitlines()[:6]:
-        match = _DATE_LINE.match(line)
-        if match:
-            return _iso(match.group(3), str(_MONTHS[match.group(1).lower()]), match.group(2))
+    """The date of a "Saturday, January 8, 2005" line among the first lines."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines[:6]:
+        found = _date_from_line(line)
+        if found:
+            return found
     return None
 
 
 def _source_from_text(text: str) -> str | None:
-    for line in text.splitlines()[:8]:
+    """The outlet named by a dateline ("TEHRAN (Iran News) –") or a licence footer."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines[:8]:
         match = _DATELINE_SOURCE.match(line)
         if match:
-            return one_line(match.group(1))
+            return one_line(match.group(1)) or None
     match = _FOOTER_SOURCE.search(text[-2000:])
-    return one_line(match.group(1)) if match else None
+    return (one_line(match.group(1)) or None) if match else None
 
 
 def parse_text(text: str, origin: str, doc_id: str) -> Document:
-    """Build a Document from decoded plain text or Markdown."""
+    """Build a Document from decoded plain text or Markdown.
+
+    ``Document.text`` is ``text`` with escape sequences and control characters removed: the
+    text that citation offsets index.
+    """
     text = clean_text(text)
+    name = "standard input" if origin == "-" else visible(origin)
     if not text.strip():
-        raise InputError(f"{visible(origin)}: empty, nothing to read")
+        raise InputError(f"{name}: empty (only whitespace), nothing to read")
     title, published = _title_from_text(text)
     return Document(
         id=doc_id,
@@ -238,54 +473,90 @@ def parse_text(text: str, origin: str, doc_id: str) -> Document:
 
 
 def parse_html(html: str, origin: str, doc_id: str) -> Document:
-    """Build a Document from an HTML page: main text by trafilatura, metadata from the page."""
-    import trafilatura  # deferred: a heavy import only HTML input needs
+    """Build a Document from an HTML page: main text by trafilatura, metadata from the page.
 
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                         include_tables=False, favor_precision=True)
+    trafilatura only parses the string given: it never fetches anything. Dates come from the
+    page's metadata and markup (no guess from, say, a copyright year).
+    """
+    import trafilatura  # deferred: a heavy import only HTML input needs
+    from trafilatura.settings import set_date_params
+
+    name = "standard input" if origin == "-" else visible(origin)
+    _quiet_html_loggers()
+    # lxml refuses a str that declares its encoding; the text is decoded already.
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not _HTML_START.search(html[:8192]):
+        html = f"<html><body>{html}</body></html>"  # a fragment: trafilatura wants a whole page
+    try:
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
+            date_extraction_params=set_date_params(False))
+    except Exception as exc:  # noqa: BLE001 - a parser failure is a bad input, not a crash
+        raise InputError(f"{name}: cannot parse this HTML page ({one_line(str(exc))[:80]})") from None
     meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
     text = clean_text(meta.get("text") or "")
     if not text.strip():
-        raise InputError(f"{visible(origin)}: no article text found in this HTML page")
+        raise InputError(f"{name}: no article text found in this HTML page")
     title = one_line(meta.get("title") or "") or _title_from_text(text)[0]
     url = meta.get("url")
+    published = meta.get("date")
+    if not (isinstance(published, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published)):
+        published = None
     return Document(
         id=doc_id,
         origin=origin,
-        title=title,
+        title=title or visible(Path(origin).name),
         text=text,
         source=one_line(meta.get("sitename") or "") or None,
-        published=meta.get("date") or None,
+        published=published,
         url=one_line(url) if isinstance(url, str) and url.startswith(("http://", "https://")) else None,
         kind="extracted",
     )
 
 
-def _is_html(raw: RawInput, text: str) -> bool:
+def _quiet_html_loggers() -> None:
+    """Give the HTML libraries' loggers a handler, so that Python does not print their
+    warnings ("discarding data: None") on stderr when the application configured no logging."""
+    for name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
+
+
+def _is_html(raw: RawInput, head: str) -> bool:
+    """HTML by suffix; for standard input or a file without suffix, by its first characters."""
     if raw.suffix in HTML_SUFFIXES:
         return True
     if raw.suffix:
         return False
-    head = text[:1024].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+    head = head[:2048].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    return head.startswith("<") and bool(_HTML_START.search(head))
 
 
 def read(raw: RawInput, doc_id: str, max_bytes: int) -> Document:
     """Read one input into a Document; raises InputError with a one-line message."""
     data = read_bytes(raw, max_bytes)
+    if not data:
+        raise InputError(f"{_name(raw)}: empty file, nothing to read")
     if not data.strip():
-        raise InputError(f"{visible(raw.origin)}: empty, nothing to read")
+        raise InputError(f"{_name(raw)}: empty (only whitespace), nothing to read")
     try:
-        text = decode(data)
+        text = decode(data, html=_is_html(raw, data[:2048].decode("latin_1")))
     except InputError as exc:
-        raise InputError(f"{visible(raw.origin)}: {exc}") from None
+        raise InputError(f"{_name(raw)}: {exc}") from None
     if _is_html(raw, text):
         return parse_html(text, raw.origin, doc_id)
     return parse_text(text, raw.origin, doc_id)
 
 
 def ingest(inputs: Iterable[str], max_bytes: int) -> tuple[list[Document], list[str]]:
-    """Read every input; unusable ones become warnings.
+    """Read every input; unusable ones become one-line warnings.
 
     Returns:
         The documents in input order (ids d1, d2 ...) and the warnings.

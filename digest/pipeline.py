@@ -15,6 +15,7 @@ from digest.config import Settings
 from digest.dedup import find_copies, merge_sentences
 from digest.ingest import ingest
 from digest.models import Digest, Document, Sentence, Story
+from digest.sanitize import visible
 from digest.segment import segment
 from digest.summarize import summarize
 
@@ -72,7 +73,7 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         report("summarizing", done, len(groups))
         if not picks:
             for doc in story_docs:
-                warnings.append(f"{doc.origin}: no sentence to quote")
+                warnings.append(f"{visible(doc.origin)}: no sentence to quote")
             continue
         stories.append((story_docs, members, picks))
     if not stories:

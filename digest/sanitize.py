@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import re
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS terminated by BEL or ST
-# within a bounded length (an unterminated one loses only its introducer, never the text that
-# follows), then any other two-character escape.
+# Escape sequences, 7-bit (ESC ...) and 8-bit (C1 introducers), as a terminal would parse them:
+# - CSI: ESC [ or 0x9b, parameters, intermediates, one final byte (ESC [ 2J, ESC [ 31m);
+# - string sequences (OSC ESC ] / 0x9d, DCS ESC P / 0x90, SOS ESC X / 0x98, PM ESC ^ / 0x9e,
+#   APC ESC _ / 0x9f) ended by BEL, ST (ESC \) or 8-bit ST (0x9c) within a bounded length, on
+#   one line, with no other ESC or C1 character inside; an unterminated one loses only its
+#   introducer, never the text that follows;
+# - any other escape: ESC, intermediates (0x20-0x2f), one final byte (ESC c, ESC ( B, ESC \).
+# A lone ESC or C1 character left over is removed with the other control characters.
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b[\]PX^_][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)"
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\n\x80-\x9f]{0,4096}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[\]PX^_\[]"
-    r"|\x1b[ -~]?"
+    r"|\x1b[ -/]*[0-~]"
 )
-# 8-bit C1 sequences (CSI 0x9b, OSC 0x9d, DCS 0x90 ...) are removed as single characters below.
-# Bidi embeddings/overrides/isolates can make a terminal show text in another order than it is.
+# C0 controls except tab, newline and carriage return; DEL and C1 controls; bidi embeddings,
+# overrides and isolates (they make a terminal show text in another order than it is); BOM.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def clean_text(text: str) -> str:
     """Remove escape sequences and control characters, keeping tab, newline and CR.
 
-    Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
+    One pass is enough and the result is stable (``clean_text(clean_text(s)) ==
+    clean_text(s)``): every escape sequence starts with ESC or a C1 character, and the second
+    step removes every one of those left, so the output holds nothing the first step matches.
+    Linear in the length of the text.
     """
     if not text:
         return text
-    previous = None
-    # Removing one sequence can join the halves of another (ESC ESC [ 2J): repeat until stable.
-    while previous != text:
-        previous = text
-        text = _CONTROLS.sub("", _ESCAPES.sub("", text))
-    return text
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
 def one_line(text: str) -> str:
@@ -39,11 +42,21 @@ def one_line(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """Show a file name or URL on one line: control characters become visible escapes."""
+    """Show a file name or URL on one line: control characters become visible escapes.
+
+    C0/C1 controls, DEL, bidi controls and line/paragraph separators are shown as ``\\x1b``,
+    ``\\n``, ``\\u202e`` ...; the undecodable bytes of a file name (lone surrogates from
+    ``os.fsdecode``) as ``\\xff``, so the result can always be printed.
+    """
     out = []
     for ch in text:
         code = ord(ch)
-        if code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not valid UTF-8
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code:04x}")
+        elif (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+              or code in (0x2028, 0x2029, 0xFEFF)):
             out.append(ch.encode("unicode_escape").decode("ascii"))
         else:
             out.append(ch)

@@ -6,6 +6,7 @@ import math
 from typing import Any, TypedDict
 
 from digest.models import Digest, Document
+from digest.sanitize import visible
 
 SCHEMA = "digest/1"
 
@@ -33,11 +34,14 @@ def _number(value: float) -> float:
 
 def document_dict(doc: Document, include_text: bool) -> dict[str, Any]:
     """One document's entry."""
+    # visible(): a path with control characters or undecodable bytes is written escaped, so
+    # the JSON stays valid UTF-8 and a terminal showing it cannot be driven by it.
+    remote = doc.origin.startswith(("http://", "https://"))
     entry: dict[str, Any] = {
         "id": doc.id,
         "title": doc.title,
-        "path": None if doc.origin.startswith(("http://", "https://")) else doc.origin,
-        "url": doc.url or (doc.origin if doc.origin.startswith(("http://", "https://")) else None),
+        "path": None if remote else visible(doc.origin),
+        "url": visible(doc.url) if doc.url else (visible(doc.origin) if remote else None),
         "source": doc.source,
         "published": doc.published,
         "copy_of": doc.copy_of,

@@ -45,3 +45,16 @@ def test_round_trip(seeds) -> None:
 def test_broken_json_is_a_schema_error(broken) -> None:
     with pytest.raises(SchemaError):
         from_dict(broken)
+
+
+def test_undecodable_file_name_keeps_json_valid_utf8(articles) -> None:
+    import os
+
+    folder = articles({})
+    name = os.fsencode(str(folder)) + b"/caf\xe9 \x1b[2J.txt"
+    with open(name, "wb") as handle:
+        handle.write(b"Storm news\nThe storm hit the coast on Monday and thousands lost power, officials said.\n")
+    data = to_dict(build([str(folder)], Settings()))
+    encoded = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    assert b"\x1b" not in encoded
+    assert data["documents"][0]["path"].endswith("caf\\xe9 \\x1b[2J.txt")

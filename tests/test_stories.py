@@ -86,3 +86,9 @@ def test_nothing_to_summarize(articles) -> None:
     with pytest.raises(NothingToSummarize) as info:
         build([str(folder)], Settings())
     assert any("empty" in w for w in info.value.warnings)
+
+
+def test_a_file_named_twice_is_read_once() -> None:
+    seed = str(CORPUS / "seeds" / "003_9268d6ca20cf8fd5.txt")
+    digest = build([str(CORPUS / "seeds"), seed, seed], Settings())
+    assert len(digest.documents) == 3
