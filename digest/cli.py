@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from digest import __version__
 from digest.config import ALGORITHMS, DEFAULT_ALGORITHM
@@ -17,9 +18,71 @@ from digest.exit_codes import ExitCode
 # The pipeline, sumy, scikit-learn and rich renderers are imported inside the command:
 # together they take over a second to import, and `digest --help` must answer at once.
 
+DEFAULT_COMMAND = "build"
+"""The command that ``digest PATH...`` runs."""
+SHORTHAND = f"Shorthand: digest PATH... runs digest {DEFAULT_COMMAND} PATH..."
+
+
+class _PlainArgument(TyperArgument):
+    """An argument shown as PATH... in help and usage, without typer's <list[str]> type."""
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.metavar or self.name or ""
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+
+def _tidy(param: object) -> None:
+    """Clean help for one parameter: no <bool> after flags, NAME rather than <str>.
+
+    Typer (0.2x) shows every option's Python type; flags take no value, so they get an
+    empty metavar, and value options without one are named after the option.
+    """
+    if isinstance(param, TyperOption) and param.metavar is None:
+        if param.is_flag or getattr(param, "count", False):
+            param.metavar = ""
+        elif not getattr(getattr(param, "type_descriptor", None), "is_choice", False):
+            param.metavar = (param.name or "value").upper()
+    elif isinstance(param, TyperArgument):
+        if param.metavar is None:
+            param.metavar = (param.name or "arg").upper() + ("..." if param.nargs != 1 else "")
+        if type(param) is TyperArgument:
+            param.__class__ = _PlainArgument
+
+
+def _tidy_command(command: object, ctx: object) -> None:
+    """Tidy a command's parameters (its help option included) and, for a group, its commands."""
+    for param in command.get_params(ctx):  # type: ignore[attr-defined]
+        _tidy(param)
+    for sub in getattr(command, "commands", {}).values():
+        _tidy_command(sub, ctx)
+
+
+class DigestGroup(TyperGroup):
+    """The digest command group: typer's, with tidier help for every command in the tree."""
+
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        params = super().get_params(ctx)
+        for param in params:
+            _tidy(param)
+        return params
+
+    def get_command(self, ctx, cmd_name):  # type: ignore[no-untyped-def]
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _tidy_command(command, ctx)
+        return command
+
+
 app = typer.Typer(
     name="digest",
+    cls=DigestGroup,
     help="Turn a pile of news articles into a short briefing in which every sentence is cited.",
+    epilog=SHORTHAND,
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -27,7 +90,8 @@ app = typer.Typer(
 )
 
 Algorithm = Enum("Algorithm", {name: name for name in ALGORITHMS}, type=str)  # type: ignore[misc]
-Format = Enum("Format", {name: name for name in ("terminal", "markdown", "md", "text", "json")}, type=str)  # type: ignore[misc]
+Format = Enum(  # type: ignore[misc]
+    "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json")}, type=str)
 SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
@@ -86,25 +150,30 @@ class _Progress:
 @app.command()
 def build(
     paths: Annotated[list[str], typer.Argument(
+        metavar="PATH...",
         help="Article files (.txt, .md, .html), folders (read recursively) or - for standard input.",
         show_default=False)],
     format: Annotated[Optional[Format], typer.Option(
-        "--format", "-f", help="Output format: terminal, markdown (md), text or json. "
-        "Default: terminal on a terminal, else from the --output suffix, else markdown.",
+        "--format", "-f", metavar="FORMAT", help="Output format: terminal, markdown (or md), text or json. "
+        "Default: terminal on a terminal, else from the --output suffix (.json, .md, .txt), else markdown.",
         show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE instead of standard output (written whole or not at all).",
         metavar="FILE")] = None,
     algorithm: Annotated[Algorithm, typer.Option(
-        "--algorithm", "-a", help="The sumy summarizer that ranks sentences.")] = DEFAULT_ALGORITHM,
+        "--algorithm", "-a", metavar="NAME",
+        help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.")] = DEFAULT_ALGORITHM,
     sentences: Annotated[Optional[int], typer.Option(
-        "--sentences", "-n", min=1, help="Sentences per story [default: 4].", show_default=False)] = None,
+        "--sentences", "-n", min=1, metavar="N",
+        help="Sentences per story; 4 unless --words is given.", show_default=False)] = None,
     words: Annotated[Optional[int], typer.Option(
-        "--words", "-w", min=1, help="Word budget per story (instead of --sentences).")] = None,
+        "--words", "-w", min=1, metavar="N",
+        help="Word budget per story, used instead of --sentences.")] = None,
     clusters: Annotated[str, typer.Option(
-        "--clusters", "-c", help="Number of stories, or auto to find it.")] = "auto",
+        "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")] = "auto",
     language: Annotated[str, typer.Option(
-        "--language", help="Language of the articles (sentence splitter, stemmer, stop words).")] = "english",
+        "--language", metavar="LANG",
+        help="Language of the articles (sentence splitter, stemmer, stop words).")] = "english",
     include_text: Annotated[bool, typer.Option(
         "--include-text", help="JSON: include each document's text, which citation offsets index.")] = False,
     quiet: Annotated[bool, typer.Option(
@@ -128,23 +197,49 @@ def build(
         raise typer.BadParameter(str(exc), param_hint="--language") from None
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        result = build_digest(paths, settings, progress)
+        try:
+            result = build_digest(paths, settings, progress)
+        finally:
+            progress.clear()
     except NothingToSummarize as exc:
-        progress.clear()
         for warning in exc.warnings:
             _warn(warning, quiet)
         _error(str(exc))
         raise typer.Exit(ExitCode.USAGE) from None
-    progress.clear()
+    except KeyboardInterrupt:
+        _interrupted()
     for warning in result.warnings:
         _warn(warning, quiet)
     options = RenderOptions(include_text=include_text)
     render = get_renderer(name)
-    if output is None:
-        render(result, sys.stdout, options)
-        sys.stdout.flush()
-        return
-    _write_atomically(output, lambda handle: render(result, handle, options))
+    try:
+        if output is None:
+            try:
+                render(result, sys.stdout, options)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _stdout_gone()
+            return
+        _write_atomically(output, lambda handle: render(result, handle, options))
+    except KeyboardInterrupt:
+        _interrupted()
+
+
+def _interrupted() -> None:
+    """Ctrl-C: say so on one line and exit 130 (typer would exit silently)."""
+    sys.stderr.write("\ndigest: interrupted\n")
+    raise typer.Exit(ExitCode.INTERRUPTED)
+
+
+def _stdout_gone() -> None:
+    """The reader went away (digest ... | head): stop writing, quietly and successfully.
+
+    Standard output is pointed at /dev/null so that the final flush at exit cannot fail.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise typer.Exit(ExitCode.OK)
 
 
 def _default_format(output: Optional[Path]) -> str:
@@ -175,12 +270,17 @@ def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def
         raise
 
 
+def command_names() -> set[str]:
+    """The names of the commands (and command groups) under ``digest``."""
+    group = typer.main.get_command(app)
+    return set(getattr(group, "commands", {}))
+
+
 def main() -> None:
-    """Entry point: ``digest PATH...`` is short for ``digest build PATH...``."""
+    """Entry point: ``digest PATH...`` is short for ``digest build PATH...`` (DEFAULT_COMMAND)."""
     args = sys.argv[1:]
-    commands = {"build"} | {c.name or "" for c in app.registered_commands}
-    if args and args[0] not in commands and args[0] not in ("-h", "--help", "--version"):
-        args = ["build", *args]
+    if args and args[0] not in command_names() and args[0] not in ("-h", "--help", "--version"):
+        args = [DEFAULT_COMMAND, *args]
     try:
         app(args=args, prog_name="digest")
     except KeyboardInterrupt:
