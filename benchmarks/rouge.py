@@ -1,0 +1,373 @@
+"""ROUGE of digest's summaries against the human summaries of an evaluation set.
+
+Usage (from the repository root, with the package and rouge-score installed):
+
+    python benchmarks/rouge.py                          # everything, written to benchmarks/results/rouge.txt
+    python benchmarks/rouge.py --words 250 --algorithms default,lexrank --baseline none --output -
+
+Method (the one the floor in ../shared/README.md was measured with):
+
+- digest: each story's documents are built alone, as one story:
+  ``build(docs, Settings(clusters="1", words=N, algorithm=A))``; the summary is the picked
+  sentences joined in reading order, cut to the first N whitespace tokens.
+- plain sumy (``--baseline``): each story's articles are concatenated, split into sentences
+  with the offline Punkt splitter (``punkt.tokenizer_for("english")``), words as sumy's own
+  Tokenizer finds them (NLTK's Treebank word tokenizer, then sumy's word filter), and the
+  sumy summarizer (Snowball stemmer, sumy's stop words, as in sumy's README) is asked for the
+  fewest sentences that reach N words; the summary is those sentences in document order,
+  cut to the first N words.
+- score: ROUGE-1 and ROUGE-2 recall with stemming (rouge-score's ``RougeScorer``) of the
+  summary against each reference, mean over the references, then mean over the stories;
+  shown as percentages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "multiling2011_en"
+RESULTS = Path(__file__).resolve().parent / "results" / "rouge.txt"
+
+SUMY_ALGORITHMS = ("lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction", "random")
+FLOOR_ALGORITHMS = ("lexrank", "textrank", "luhn", "lsa", "sumbasic")
+FLOOR_250 = {"lexrank": (46.15, 16.24), "textrank": (45.07, 17.04), "luhn": (44.39, 16.36),
+             "lsa": (41.97, 12.39), "sumbasic": (39.90, 9.33)}
+"""R-1 / R-2 at 250 words with plain sumy, as listed in ../shared/README.md."""
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story of the evaluation set."""
+
+    name: str
+    """Folder name (M000 ...)."""
+    docs: tuple[Path, ...]
+    """Its articles, sorted by file name."""
+    refs: tuple[str, ...]
+    """Texts of its human summaries."""
+
+
+@dataclass
+class Row:
+    """Scores of one system at one word budget."""
+
+    system: str
+    words: int
+    r1: list[float] = field(default_factory=list)
+    r2: list[float] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+
+def load(data: Path) -> list[Story]:
+    """The stories of an evaluation set laid out as ``<story>/docs/*.txt`` and ``<story>/refs/*.txt``.
+
+    Where the references are named after single documents (``refs/<doc>.<anything>.txt``,
+    as in gum_wikinews), each of those documents is a story of its own.
+    """
+    stories = []
+    for folder in sorted(p for p in data.iterdir() if (p / "docs").is_dir() and (p / "refs").is_dir()):
+        docs = tuple(sorted((folder / "docs").glob("*.txt")))
+        ref_paths = sorted((folder / "refs").glob("*.txt"))
+        per_doc = {d: [r for r in ref_paths if r.name.startswith(d.stem + ".")] for d in docs}
+        if any(per_doc.values()):
+            for doc, refs in per_doc.items():
+                if refs:
+                    stories.append(Story(f"{folder.name}/{doc.stem}", (doc,),
+                                         tuple(p.read_text(encoding="utf-8") for p in refs)))
+        elif docs and ref_paths:
+            stories.append(Story(folder.name, docs, tuple(p.read_text(encoding="utf-8") for p in ref_paths)))
+    if not stories:
+        raise SystemExit(f"no story (<story>/docs/*.txt and <story>/refs/*.txt) under {data}")
+    return stories
+
+
+def first_words(text: str, n: int) -> str:
+    return " ".join(text.split()[:n])
+
+
+# --- digest --------------------------------------------------------------------------------
+
+Summaries = tuple[dict[int, str], float]
+"""A system's summary at each word budget, and the seconds it took."""
+
+
+def digest_summaries(story: Story, algorithm: str | None, budgets: Sequence[int]) -> Summaries:
+    """digest's summary of ``story`` at each word budget, and the seconds per build."""
+    from digest.config import Settings
+    from digest.pipeline import build
+
+    out = {}
+    elapsed = 0.0
+    for n in budgets:
+        options = {} if algorithm is None else {"algorithm": algorithm}
+        start = time.perf_counter()
+        digest = build([str(p) for p in story.docs], Settings(clusters="1", words=n, **options))
+        elapsed += time.perf_counter() - start
+        text = " ".join(p.candidate.text for s in digest.stories for p in s.sentences)
+        out[n] = first_words(text, n)
+    return out, elapsed / len(budgets)
+
+
+# --- plain sumy ----------------------------------------------------------------------------
+
+class PunktTokenizer:
+    """sumy's Tokenizer with the offline Punkt splitter in place of NLTK's downloadable data.
+
+    Words are what sumy's Tokenizer finds: NLTK's Treebank word tokenizer (what
+    ``nltk.word_tokenize`` applies to each sentence; it needs no data) and sumy's word filter.
+    """
+
+    language = "english"
+
+    def __init__(self) -> None:
+        import punkt
+        from nltk.tokenize import NLTKWordTokenizer
+
+        self._sentences = punkt.tokenizer_for("english")
+        self._words = NLTKWordTokenizer()
+
+    def to_sentences(self, text: str) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self._sentences.tokenize(text) if s.strip())
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        from sumy.nlp.tokenizers import Tokenizer
+
+        return tuple(w for w in self._words.tokenize(sentence) if Tokenizer._is_word(w))
+
+
+def _plain_summarizer(name: str, titles: Sequence[str]):  # type: ignore[no-untyped-def]
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers import edmundson, kl, lex_rank, lsa, luhn, random, reduction, sum_basic, text_rank
+    from sumy.utils import get_stop_words
+
+    classes = {"lexrank": lex_rank.LexRankSummarizer, "textrank": text_rank.TextRankSummarizer,
+               "lsa": lsa.LsaSummarizer, "luhn": luhn.LuhnSummarizer,
+               "edmundson": edmundson.EdmundsonSummarizer,
+               "kl": kl.KLSummarizer, "sumbasic": sum_basic.SumBasicSummarizer,
+               "reduction": reduction.ReductionSummarizer, "random": random.RandomSummarizer}
+    summarizer = classes[name](Stemmer("english"))
+    stop = get_stop_words("english")
+    if name == "edmundson":
+        # Edmundson cannot run without cue words: the headlines' words are its bonus words.
+        summarizer.bonus_words = [w.lower() for t in titles for w in t.split() if w.lower() not in stop]
+        summarizer.stigma_words = ["reportedly"]
+        summarizer.null_words = stop
+    else:
+        summarizer.stop_words = stop
+    return summarizer
+
+
+def plain_summaries(story: Story, algorithm: str, budgets: Sequence[int]) -> Summaries:
+    """Plain sumy's summary of ``story`` (its articles concatenated) at each word budget.
+
+    sumy sorts the sentences by rating and hands them to its ``count``; a callable count
+    is allowed, so one call keeps sumy's own order, from which the fewest top sentences
+    that reach each budget are taken and put back in document order.
+    """
+    import random as random_module
+
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+
+    texts = [p.read_text(encoding="utf-8") for p in story.docs]
+    tokenizer = PunktTokenizer()
+    sentences = [Sentence(s, tokenizer) for s in tokenizer.to_sentences("\n\n".join(texts))]
+    document = ObjectDocumentModel([Paragraph(sentences)])
+    summarizer = _plain_summarizer(algorithm, [t.splitlines()[0] for t in texts if t.strip()])
+    ranked: list[int] = []
+
+    def count(infos):  # type: ignore[no-untyped-def]
+        ranked.extend(info.order for info in infos)
+        return infos
+
+    random_module.seed(0)
+    start = time.perf_counter()
+    summarizer(document, count)
+    elapsed = time.perf_counter() - start
+    out = {}
+    for n in budgets:
+        chosen: list[int] = []
+        words = 0
+        for index in ranked:
+            if words >= n:
+                break
+            chosen.append(index)
+            words += len(str(sentences[index]).split())
+        out[n] = first_words(" ".join(str(sentences[i]) for i in sorted(chosen)), n)
+    return out, elapsed
+
+
+# --- scoring and report ----------------------------------------------------------------------
+
+def evaluate(stories: Sequence[Story], systems: Sequence[tuple[str, Callable[..., Summaries]]],
+             budgets: Sequence[int], log: Callable[[str], None]) -> list[Row]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    rows = []
+    for label, summarize in systems:
+        by_budget = {n: Row(label, n) for n in budgets}
+        for story in stories:
+            summaries, seconds = summarize(story, budgets)
+            for n, summary in summaries.items():
+                row = by_budget[n]
+                scores = [scorer.score(ref, summary) for ref in story.refs]
+                row.r1.append(100 * statistics.mean(s["rouge1"].recall for s in scores))
+                row.r2.append(100 * statistics.mean(s["rouge2"].recall for s in scores))
+                row.lengths.append(len(summary.split()))
+                row.seconds.append(seconds)
+        rows.extend(by_budget.values())
+        first = by_budget[budgets[0]]
+        log(f"  {label}: R-1 {statistics.mean(first.r1):.2f}  R-2 {statistics.mean(first.r2):.2f} "
+            f"at {budgets[0]} words ({statistics.mean(first.seconds):.2f} s/story)")
+    return rows
+
+
+def table(rows: Sequence[Row], budget: int, floor_250: dict[str, tuple[float, float]]) -> str:
+    lines = [f"{budget} words",
+             f"{'system':<26} {'R-1':>6} {'R-2':>6}  {'floor R-1/R-2':>13}  {'words':>5}  {'s/story':>7}"]
+    for row in rows:
+        if row.words != budget:
+            continue
+        floor = ""
+        if budget == 250 and row.system.startswith("plain ") and row.system[6:] in floor_250:
+            f1, f2 = floor_250[row.system[6:]]
+            floor = f"{f1:.2f}/{f2:.2f}"
+        r1, r2 = statistics.mean(row.r1), statistics.mean(row.r2)
+        words, seconds = statistics.mean(row.lengths), statistics.mean(row.seconds)
+        lines.append(f"{row.system:<26} {r1:>6.2f} {r2:>6.2f}  {floor:>13}  {words:>5.0f}  {seconds:>7.2f}")
+    return "\n".join(lines)
+
+
+def comparison(rows: Sequence[Row], budget: int, floor_250: dict[str, tuple[float, float]]) -> list[str]:
+    """How the digest default stands against the best plain-sumy figures at ``budget``.
+
+    Best R-1 and best R-2 may come from different summarizers. At 250 words the published
+    floor is shown too, when there is one for the data.
+    """
+    default = next((r for r in rows if r.words == budget and r.system.startswith("digest default")), None)
+    if default is None:
+        return []
+    d1, d2 = statistics.mean(default.r1), statistics.mean(default.r2)
+    bests = []
+    if budget == 250 and floor_250:
+        bests.append((max(v[0] for v in floor_250.values()), max(v[1] for v in floor_250.values()),
+                      "best of the floor in ../shared/README.md"))
+    plain = [r for r in rows if r.words == budget and r.system.startswith("plain ")]
+    if plain:
+        bests.append((max(statistics.mean(r.r1) for r in plain), max(statistics.mean(r.r2) for r in plain),
+                      "best plain sumy measured here"))
+    return [f"{default.system} at {budget} words: R-1 {d1:.2f} vs {b1:.2f} ({d1 - b1:+.2f}), "
+            f"R-2 {d2:.2f} vs {b2:.2f} ({d2 - b2:+.2f}) [{what}]" for b1, b2, what in bests]
+
+
+def _names(value: str, allowed: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    if value.strip().lower() == "none":
+        return []
+    if value.strip().lower() == "all":
+        return [*extra, *allowed]
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in (*allowed, *extra)]
+    if unknown:
+        known = ", ".join((*extra, *allowed))
+        raise argparse.ArgumentTypeError(f"unknown: {', '.join(unknown)}; use {known}")
+    return names
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help="evaluation set (default: %(default)s)")
+    parser.add_argument("--words", default="250,100",
+                        help="word budgets, comma-separated (default: %(default)s)")
+    parser.add_argument("--algorithms", default="all",
+                        help="digest runs: 'default' and/or sumy algorithm names, comma-separated; "
+                             "'all' (default) or 'none'")
+    parser.add_argument("--baseline", default=",".join(FLOOR_ALGORITHMS),
+                        help="plain-sumy runs: algorithm names, comma-separated; 'all' or 'none' "
+                             "(default: %(default)s)")
+    parser.add_argument("--output",
+                        help="where to write the report; '-' for nowhere (default: "
+                             "benchmarks/results/rouge.txt for multiling2011_en, "
+                             "benchmarks/results/rouge-<data folder>.txt for other data)")
+    args = parser.parse_args(argv)
+    try:
+        budgets = [int(w) for w in args.words.split(",") if w.strip()]
+        algorithms = _names(args.algorithms, SUMY_ALGORITHMS, ("default",))
+        baseline = _names(args.baseline, SUMY_ALGORITHMS)
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        parser.error(str(exc))
+    if not budgets or min(budgets) <= 0:
+        parser.error("--words needs positive numbers")
+
+    from digest.config import DEFAULT_ALGORITHM
+
+    stories = load(args.data)
+    floor_250 = FLOOR_250 if args.data.resolve().name == DATA.name else {}
+    systems: list[tuple[str, Callable[..., Summaries]]] = []
+    for name in algorithms:
+        if name == "default":
+            systems.append((f"digest default ({DEFAULT_ALGORITHM})",
+                            lambda story, b: digest_summaries(story, None, b)))
+        else:
+            systems.append((f"digest {name}", lambda story, b, name=name: digest_summaries(story, name, b)))
+    for name in baseline:
+        systems.append((f"plain {name}", lambda story, b, name=name: plain_summaries(story, name, b)))
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log(f"{len(stories)} stories from {args.data}")
+    started = time.perf_counter()
+    rows = evaluate(stories, systems, budgets, log)
+    total = time.perf_counter() - started
+    try:
+        data_shown = args.data.resolve().relative_to(ROOT.parent)
+    except ValueError:
+        data_shown = args.data
+    arguments = sys.argv[1:] if argv is None else argv
+    command = "python benchmarks/rouge.py" + "".join(f" {shlex.quote(a)}" for a in arguments)
+    header = [
+        f"$ {command}",
+        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}   "
+        f"PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED', '(random)')}",
+        f"data: {data_shown} ({len(stories)} stories, {sum(len(s.docs) for s in stories)} documents, "
+        f"{sum(len(s.refs) for s in stories)} references)",
+        "ROUGE recall (%), stemmed, mean over references then stories; summaries cut to the first N words.",
+        ("floor: plain sumy as listed in ../shared/README.md (250 words only). " if floor_250 else "")
+        + "s/story: seconds per build (digest) or per summarizer call (plain).",
+        f"total time: {total:.0f} s",
+    ]
+    parts = ["\n".join(header)]
+    for n in budgets:
+        parts.append(table(rows, n, floor_250))
+    notes = [line for n in budgets for line in comparison(rows, n, floor_250)]
+    if notes:
+        parts.append("\n".join(notes))
+    report = "\n\n".join(parts) + "\n"
+    print(report)
+    if args.output != "-":
+        out = Path(args.output) if args.output else (
+            RESULTS if floor_250 else RESULTS.with_name(f"rouge-{args.data.resolve().name}.txt"))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report, encoding="utf-8")
+        log(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # sumy's LSA orders its term matrix by iterating a set of strings, so its ratings,
+        # and ROUGE, move a little with Python's string hashing: fix it for repeatable runs.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+    sys.exit(main())
