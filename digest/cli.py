@@ -279,7 +279,8 @@ def command_names() -> set[str]:
 def main() -> None:
     """Entry point: ``digest PATH...`` is short for ``digest build PATH...`` (DEFAULT_COMMAND)."""
     args = sys.argv[1:]
-    if args and args[0] not in command_names() and args[0] not in ("-h", "--help", "--version"):
+    options = ("-h", "--help", "--version")
+    if args and args[0] not in command_names() and args[0] not in options:
         args = [DEFAULT_COMMAND, *args]
     try:
         app(args=args, prog_name="digest")
@@ -291,3 +292,56 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitCode.OK)
+
+
+@app.command()
+def tui(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH...",
+        help="Article files (.txt, .md, .html) and folders, as for build; or one digest saved with "
+        "--format json.", show_default=False)],
+    algorithm: Annotated[Algorithm, typer.Option(
+        "--algorithm", "-a", metavar="NAME",
+        help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.")] = DEFAULT_ALGORITHM,
+    sentences: Annotated[Optional[int], typer.Option(
+        "--sentences", "-n", min=1, metavar="N",
+        help="Sentences per story; 4 unless --words is given.", show_default=False)] = None,
+    words: Annotated[Optional[int], typer.Option(
+        "--words", "-w", min=1, metavar="N",
+        help="Word budget per story, used instead of --sentences.")] = None,
+    clusters: Annotated[str, typer.Option(
+        "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")] = "auto",
+    language: Annotated[str, typer.Option(
+        "--language", metavar="LANG",
+        help="Language of the articles (sentence splitter, stemmer, stop words).")] = "english",
+    export_dir: Annotated[Optional[Path], typer.Option(
+        "--export-dir", metavar="DIR",
+        help="Where the e key writes Markdown exports. Default: the current directory.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No messages about skipped inputs.")] = False,
+) -> None:
+    """Browse the digest: stories, summaries, and each sentence highlighted in its source."""
+    if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 1):
+        raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
+    if "-" in paths:
+        raise typer.BadParameter("the TUI reads the keyboard: standard input cannot be an article",
+                                 param_hint="PATH")
+    from digest.config import Settings
+
+    try:
+        settings = Settings(algorithm=algorithm.value, sentences=sentences, words=words,
+                            clusters=clusters, language=language)
+        from digest.segment import check_language
+
+        check_language(language)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--language") from None
+    saved = Path(paths[0]) if len(paths) == 1 and paths[0].lower().endswith(".json") else None
+    # Deferred: textual takes about 0.3 s to import, and no other command needs it.
+    from digest.tui.app import make_app
+
+    tui_app = make_app(paths if saved is None else [], settings, saved, export_dir, quiet)
+    tui_app.run()
+    if tui_app.failure is not None:
+        raise typer.Exit(ExitCode.USAGE)
+

@@ -1,0 +1,1 @@
+"""The interactive digest browser (``digest tui``); the only package that imports textual."""

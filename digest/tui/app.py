@@ -1,0 +1,227 @@
+"""The digest TUI: browse stories, and go from any sentence to its source, highlighted.
+
+The app never computes a digest itself: a worker thread calls ``digest.pipeline.build``,
+the same function the CLI calls, and posts the result back as a message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from digest.config import Settings
+from digest.models import Digest, Document
+from digest.sanitize import visible
+from digest.tui.loading import SavedDigestError, export_markdown, load_saved, open_target, rebuild_inputs
+from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
+from digest.tui.screens import DigestScreen, HelpScreen
+
+
+class _Cancelled(Exception):
+    """Raised in the worker thread by the progress callback: a newer build superseded this one."""
+
+
+class DigestApp(App[None]):
+    """Stories, summaries with [n] markers, and the cited source of every sentence."""
+
+    CSS_PATH = Path(__file__).with_name("digest.tcss")  # absolute: subclasses elsewhere find it too
+    TITLE = "digest"
+    ENABLE_COMMAND_PALETTE = False  # every command has its own key, shown in the footer
+
+    BINDINGS = [
+        Binding("e", "export", "Export"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, inputs: Sequence[str], settings: Settings, saved_json_path: Path | str | None = None,
+                 export_dir: Path | None = None, quiet: bool = False) -> None:
+        super().__init__()
+        self.inputs = list(inputs)
+        """What to build the digest from (paths, folders, '-')."""
+        self.settings = settings
+        """How to build it; the algorithm changes with ``a``."""
+        self.saved_json_path = Path(saved_json_path) if saved_json_path is not None else None
+        """A digest saved with ``--format json`` to open instead of building one."""
+        self.export_dir = export_dir
+        """Where ``e`` writes Markdown; None for the current directory at the time."""
+        self.quiet = quiet
+        """Say nothing about skipped inputs."""
+        self.digest: Digest | None = None
+        """The digest shown, once there is one."""
+        self.failure: str | None = None
+        """Why there is no digest, when the build or the saved digest failed."""
+        self.main = DigestScreen()
+        """The stories-and-summary screen, at the bottom of the stack."""
+        self._openers: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def input_label(self) -> str:
+        """What the digest is of, on one line."""
+        if self.saved_json_path is not None:
+            return visible(str(self.saved_json_path))
+        shown = " ".join(visible(i) for i in self.inputs[:3])
+        return shown + (f" +{len(self.inputs) - 3}" if len(self.inputs) > 3 else "")
+
+    def get_default_screen(self) -> DigestScreen:
+        return self.main
+
+    # -- the worker ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="digest")
+    def load(self, settings: Settings, rebuild: bool) -> None:
+        """Build the digest (or open the saved one) in a thread and post the outcome."""
+        worker = get_current_worker()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled
+            self.post_message(BuildProgressed(stage, done, total))
+
+        # Deferred: the pipeline brings in sumy, scikit-learn and numpy (about a second), and the
+        # first screen must not wait for them.
+        from digest.pipeline import NothingToSummarize, build
+
+        notes: list[str] = []
+        try:
+            if self.saved_json_path is not None and not rebuild:
+                digest, notes = load_saved(self.saved_json_path, settings.max_bytes)
+            else:
+                digest = build(self.inputs, settings, progress)
+                notes = _skipped(digest.warnings)
+        except _Cancelled:
+            return
+        except NothingToSummarize as exc:
+            if not worker.is_cancelled:
+                self.post_message(BuildFailed("Nothing to summarize", str(exc), exc.warnings, rebuild))
+            return
+        except SavedDigestError as exc:
+            self.post_message(BuildFailed("Cannot open the saved digest", str(exc), (), rebuild))
+            return
+        if not worker.is_cancelled:
+            self.post_message(DigestBuilt(digest, tuple(notes), rebuild))
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "digest" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.post_message(BuildFailed("Internal error", f"{type(error).__name__}: {error}", (),
+                                          self.digest is not None))
+
+    @on(BuildProgressed)
+    def _progressed(self, event: BuildProgressed) -> None:
+        self.main.show_progress(event.stage, event.done, event.total)
+
+    @on(DigestBuilt)
+    def _built(self, event: DigestBuilt) -> None:
+        from digest.tui.loading import settings_from
+
+        self.digest = event.digest
+        self.settings = settings_from(event.digest.settings, self.settings)
+        self.main.show_digest(event.digest, event.rebuilt)
+        for note in () if self.quiet else event.notes:
+            self.notify(note, severity="warning", timeout=8, markup=False)
+        if event.rebuilt:
+            self.notify(f"Recomputed with {self.settings.algorithm}.", markup=False)
+
+    @on(BuildFailed)
+    def _failed(self, event: BuildFailed) -> None:
+        if event.rebuilt:
+            self.main.recompute_failed()
+            self.notify(event.message, title=event.title, severity="error", timeout=10, markup=False)
+        else:
+            self.failure = event.message
+            self.main.show_failure(event.title, event.message, event.details)
+
+    def recompute(self, algorithm: str) -> None:
+        """Rebuild the digest with another summarizer, in the worker."""
+        if self.digest is None:
+            return
+        if self.saved_json_path is not None:
+            paths, reason = rebuild_inputs(self.digest)
+            if paths is None:
+                self.notify(reason, title="Saved digest", severity="warning", timeout=10, markup=False)
+                return
+            self.inputs = paths
+        self.main.show_recomputing(algorithm)
+        self.load(dataclasses.replace(self.settings, algorithm=algorithm), rebuild=True)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return self.digest is not None
+        return True
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        """Write the digest as Markdown to a new file and say where."""
+        if self.digest is None:
+            self.notify("Nothing to export yet.", severity="warning", markup=False)
+            return
+        folder = self.export_dir if self.export_dir is not None else Path.cwd()
+        try:
+            path = export_markdown(self.digest, folder, datetime.now())
+        except OSError as exc:
+            self.notify(f"Cannot write to {visible(str(folder))}: {exc.strerror or exc}",
+                        title="Export failed", severity="error", markup=False)
+            return
+        self.notify(f"Exported as Markdown to {visible(str(path))}", title="Export", timeout=8, markup=False)
+
+    def open_external(self, doc: Document) -> None:
+        """Open the document's URL or file with the system opener, never through a shell."""
+        target = open_target(doc)
+        if target is None:
+            self.notify(f"{visible(doc.origin)} has no web address and is not a file here.",
+                        severity="warning", markup=False)
+            return
+        opener = shutil.which("xdg-open") or shutil.which("open")
+        if opener is None:
+            self.notify(f"No system opener (xdg-open or open) was found. The article is at {target}",
+                        severity="warning", timeout=10, markup=False)
+            return
+        self._openers = [p for p in self._openers if p.poll() is None]  # reap finished ones
+        try:
+            self._openers.append(subprocess.Popen(
+                [opener, target], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True))
+        except OSError as exc:
+            self.notify(f"Cannot run {opener}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Opening {target}", markup=False)
+
+
+def _skipped(warnings: Sequence[str]) -> list[str]:
+    if not warnings:
+        return []
+    more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+    return [f"Skipped: {warnings[0]}{more}"]
+
+
+def make_app(inputs: Sequence[str], settings: Settings, saved_json_path: Path | str | None = None,
+             export_dir: Path | None = None, quiet: bool = False) -> DigestApp:
+    """The TUI for ``inputs`` built with ``settings``, or for a digest saved as JSON.
+
+    Args:
+        inputs: Paths, folders or '-', as ``digest build`` takes them.
+        settings: How to build the digest (algorithm, budget, stories, language).
+        saved_json_path: A digest saved with ``--format json`` to open instead.
+        export_dir: Where ``e`` writes Markdown; the current directory when None.
+        quiet: Say nothing about skipped inputs.
+
+    Returns:
+        The app, not yet running.
+    """
+    return DigestApp(inputs, settings, saved_json_path, export_dir, quiet)

@@ -1,0 +1,224 @@
+"""What the TUI does around a Digest besides showing it: open saved digests, locate and export.
+
+Plain Python, no textual: the worker threads call these, and tests call them directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from digest.config import ALGORITHMS, Settings
+from digest.models import Citation, Digest, Document
+from digest.sanitize import visible
+
+
+class SavedDigestError(Exception):
+    """A saved digest that cannot be opened; the message is one line for the user."""
+
+
+def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:
+    """Read a digest saved with ``--format json``, re-reading article texts it left out.
+
+    A digest saved without ``--include-text`` holds no article text, which the source view
+    needs: each such document is read again from its path, as ``digest build`` read it.
+
+    Returns:
+        The digest, and notes for the user (articles that could not be read again).
+
+    Raises:
+        SavedDigestError: when the file cannot be read or is not a digest/1 digest.
+    """
+    from digest.serialization import SchemaError, from_dict
+
+    name = visible(str(path))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise SavedDigestError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise SavedDigestError(f"{name}: larger than {max_bytes // (1024 * 1024)} MB")
+    try:
+        digest = from_dict(json.loads(data))
+    except (UnicodeDecodeError, ValueError) as exc:
+        if isinstance(exc, SchemaError):
+            raise SavedDigestError(f"{name}: not a saved digest: {exc}") from None
+        raise SavedDigestError(f"{name}: not a saved digest: invalid JSON") from None
+    documents, missing = [], 0
+    for doc in digest.documents:
+        doc = _relocated(doc, path.parent)
+        if not doc.text:
+            text = reread(doc, max_bytes)
+            if text is None:
+                missing += 1
+            else:
+                doc = dataclasses.replace(doc, text=text)
+        documents.append(doc)
+    notes = []
+    if missing:
+        notes.append(f"{missing} of {len(documents)} articles could not be read again: "
+                     "their text is not in the saved digest (save with --include-text)")
+    return dataclasses.replace(digest, documents=tuple(documents)), notes
+
+
+def _relocated(doc: Document, folder: Path) -> Document:
+    """Paths in a saved digest are relative to where it was built; when that is not here,
+    try them relative to the folder of the saved file.
+    """
+    origin = doc.origin
+    if _is_local_file(origin) or os.path.isabs(origin) or origin == "-" or origin.startswith(
+            ("http://", "https://")):
+        return doc
+    beside = folder / origin
+    return dataclasses.replace(doc, origin=str(beside)) if beside.is_file() else doc
+
+
+def reread(doc: Document, max_bytes: int) -> str | None:
+    """The text of a document read again from its path, or None when it cannot be."""
+    from digest.ingest import InputError, RawInput, read
+
+    if not _is_local_file(doc.origin):
+        return None
+    try:
+        return read(RawInput(doc.origin, Path(doc.origin).suffix.lower()), doc.id, max_bytes).text
+    except (InputError, OSError, ValueError):
+        return None
+
+
+def _is_local_file(origin: str) -> bool:
+    return origin != "-" and not origin.startswith(("http://", "https://")) and os.path.isfile(origin)
+
+
+def rebuild_inputs(digest: Digest) -> tuple[list[str] | None, str]:
+    """The paths to rebuild a saved digest from, or None and the reason it cannot be."""
+    paths = [doc.origin for doc in digest.documents]
+    missing = [p for p in paths if not _is_local_file(p)]
+    if missing:
+        return None, (f"cannot recompute: {len(missing)} of {len(paths)} articles are not files here "
+                      f"(first: {visible(missing[0])})")
+    return paths, ""
+
+
+def settings_from(saved: Mapping[str, object], fallback: Settings) -> Settings:
+    """The Settings a saved digest was built with, or ``fallback`` where they are unusable."""
+    def count(value: object) -> bool:
+        return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1)
+
+    checks: dict[str, Callable[[object], bool]] = {
+        "algorithm": lambda v: v in ALGORITHMS,
+        "sentences": count,
+        "words": count,
+        "clusters": lambda v: isinstance(v, str) and (v == "auto" or (v.isdigit() and int(v) >= 1)),
+        "language": lambda v: isinstance(v, str) and v.isalpha(),
+    }
+    values = {k: saved[k] for k, ok in checks.items() if k in saved and ok(saved[k])}
+    return dataclasses.replace(fallback, **values)  # type: ignore[arg-type]
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+def locate(doc: Document, citation: Citation, sentence: str) -> tuple[int, int] | None:
+    """Where a cited sentence stands in ``doc.text``: the citation's offsets when they still
+    hold the sentence, else where the sentence is found now (a re-read file that changed),
+    else None.
+    """
+    text = doc.text
+    start, end = citation.start, citation.end
+    if 0 <= start <= end <= len(text) and _folded(text[start:end]) == _folded(sentence):
+        return start, end
+    words = sentence.split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (match.start(), match.end()) if match else None
+
+
+def export_path(folder: Path, now: datetime) -> Path:
+    """A new file name in ``folder`` for an export made at ``now``: digest-YYYYMMDD-HHMMSS.md."""
+    stem = f"digest-{now:%Y%m%d-%H%M%S}"
+    path = folder / f"{stem}.md"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}.md"
+        n += 1
+    return path
+
+
+def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
+    """Write the digest as Markdown to a new file in ``folder`` and return its path.
+
+    The file is created exclusively, so an existing file is never overwritten, and it is
+    removed again if writing fails.
+
+    Raises:
+        OSError: when the file cannot be written.
+    """
+    from digest.render import RenderOptions, get_renderer
+
+    buffer = io.StringIO()
+    get_renderer("markdown")(digest, buffer, RenderOptions())
+    path = export_path(folder, now)
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        try:
+            handle.write(buffer.getvalue())
+        except BaseException:
+            handle.close()
+            path.unlink(missing_ok=True)
+            raise
+    return path.resolve()
+
+
+def open_target(doc: Document) -> str | None:
+    """What the system opener should open for ``doc``: its web address, else its file."""
+    for candidate in (doc.url, doc.origin):
+        if candidate and re.match(r"https?://[^\s]+$", candidate):
+            return candidate
+    if _is_local_file(doc.origin):
+        return os.path.abspath(doc.origin)  # absolute: never mistaken for an option
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchHit:
+    """A story headline or summary sentence that matches a search."""
+
+    story: int
+    """Index of the story in ``Digest.stories``."""
+    sentence: int | None
+    """Index of the sentence in ``Story.sentences``; None for the headline."""
+    text: str
+    """The matching text, on one line."""
+    start: int
+    """Where the match starts in ``text``."""
+    end: int
+    """Where the match ends in ``text``."""
+
+
+def search(digest: Digest, query: str, limit: int = 200) -> list[SearchHit]:
+    """Story headlines and summary sentences that contain ``query`` (ignoring case),
+    in digest order, each headline before its sentences, at most ``limit``.
+    """
+    needle = query.strip()
+    if not needle:
+        return []
+    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    hits: list[SearchHit] = []
+    for s, story in enumerate(digest.stories):
+        texts: list[tuple[int | None, str]] = [(None, _folded(story.title))]
+        texts += [(k, _folded(p.candidate.text)) for k, p in enumerate(story.sentences)]
+        for k, text in texts:
+            match = pattern.search(text)
+            if match:
+                hits.append(SearchHit(s, k, text, match.start(), match.end()))
+                if len(hits) >= limit:
+                    return hits
+    return hits

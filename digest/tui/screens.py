@@ -1,0 +1,546 @@
+"""The screens: the digest (stories and summary), an article, help, search and algorithm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, LoadingIndicator, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from digest.config import ALGORITHMS
+from digest.models import Citation, Digest, Document, Story
+from digest.render import heading_line, source_numbers, source_parts, story_line
+from digest.sanitize import one_line, visible
+from digest.tui.loading import SearchHit, locate, search
+from digest.tui.widgets import (
+    MARKER,
+    MUTED,
+    Entry,
+    Hanging,
+    NavList,
+    SourceView,
+    StoryList,
+    SummaryList,
+    TopBar,
+)
+
+if TYPE_CHECKING:
+    from digest.tui.app import DigestApp
+
+HELP = Path(__file__).with_name("help.md")
+"""The help screen's text."""
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A place the article view can show: a cited sentence in one document."""
+
+    document: str
+    """Document id."""
+    citation: Citation | None
+    """Where the sentence stands; None to show the document from its top."""
+    sentence: str = ""
+    """The sentence as the digest shows it (to find it again in a file that changed)."""
+
+
+def sentence_stops(story: Story, index: int) -> list[Stop]:
+    """One stop per document that carries sentence ``index`` of ``story``, in source order."""
+    pick = story.sentences[index]
+    numbers = source_numbers(story)
+    citations = sorted(pick.candidate.citations, key=lambda c: numbers.get(c.document, 0))
+    return [Stop(c.document, c, pick.candidate.text) for c in citations]
+
+
+def document_stops(story: Story, doc_id: str) -> list[Stop]:
+    """The story's sentences cited in one document, in text order; its top if none."""
+    stops = [Stop(doc_id, c, pick.candidate.text)
+             for pick in story.sentences for c in pick.candidate.citations if c.document == doc_id]
+    return sorted(stops, key=lambda s: s.citation.start if s.citation else 0) or [Stop(doc_id, None)]
+
+
+class DigestScreen(Screen[None]):
+    """Stories, the selected story's summary and, on wide terminals, a source preview."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-widest")]
+    AUTO_FOCUS = None  # the story list takes the focus once there are stories
+
+    BINDINGS = [
+        Binding("tab", "pane(1)", "Pane"),
+        Binding("shift+tab", "pane(-1)", "Pane", show=False),
+        Binding("escape,backspace", "back", "Back", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("a", "algorithm", "Algorithm"),
+        Binding("o", "open_external", "Open"),
+    ]
+
+    app: DigestApp
+
+    def __init__(self) -> None:
+        super().__init__(classes="-loading")
+        self.digest: Digest | None = None
+        self.story: Story | None = None
+        self.last_query = ""
+
+    def compose(self) -> ComposeResult:
+        # The first contents are given here, not in on_mount: a fast worker (a saved digest)
+        # can report before this screen's on_mount runs.
+        yield TopBar(TopBar.text(self.app.input_label, "reading…"), id="topbar")
+        with Container(id="body", disabled=True):  # nothing to focus until there is a digest
+            with Vertical(id="stories-pane", classes="pane"):
+                yield StoryList(id="stories")
+            with Vertical(id="summary-pane", classes="pane"):
+                yield Static(id="story-heading")
+                yield SummaryList(id="summary")
+            with Vertical(id="preview-pane", classes="pane"):
+                yield Static(id="preview-heading")
+                yield SourceView(id="preview")
+        with Vertical(id="status"):
+            yield LoadingIndicator()
+            yield Static(Content("Reading the articles…"), id="status-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#stories-pane").border_title = Content("Stories")
+        self.query_one("#summary-pane").border_title = Content("Summary")
+        self.query_one("#preview-pane").border_title = Content("Source")
+        self.app.load(self.app.settings, rebuild=False)  # once the screen can show the outcome
+
+    # -- what the app tells the screen -------------------------------------------------------
+
+    def show_progress(self, stage: str, done: int, total: int) -> None:
+        """Show how far the build is."""
+        step = f"{stage} {done}/{total}" if total else f"{stage}…"
+        if self.digest is None:
+            self.query_one("#status-text", Static).update(Content(step.capitalize()))
+        self.query_one(TopBar).show(self.app.input_label, step)
+
+    def show_digest(self, digest: Digest, rebuilt: bool = False) -> None:
+        """Show a (new) digest; after a recomputation, stay on the same story if it is still there."""
+        previous = self.story
+        self.digest = digest
+        self.remove_class("-loading", "-failed")
+        self.query_one("#body").disabled = False
+        self._show_top()
+        index = 0
+        if rebuilt and previous is not None:
+            same = [n for n, s in enumerate(digest.stories) if s.documents == previous.documents]
+            same = same or [n for n, s in enumerate(digest.stories) if s.title == previous.title]
+            index = same[0] if same else 0
+        stories = self.query_one(StoryList)
+        self.story = None
+        stories.show(digest, index)
+        self._set_story(index)
+        for widget in (self.query_one("#summary-pane"), self.query_one("#preview-pane")):
+            widget.loading = False
+        if not rebuilt:
+            stories.focus()
+
+    def show_recomputing(self, algorithm: str) -> None:
+        """A recomputation started: the summary waits for it."""
+        for widget in (self.query_one("#summary-pane"), self.query_one("#preview-pane")):
+            widget.loading = True
+        self.query_one(TopBar).show(self.app.input_label, f"recomputing with {algorithm}…")
+
+    def recompute_failed(self) -> None:
+        """The recomputation failed: the digest shown stays."""
+        for widget in (self.query_one("#summary-pane"), self.query_one("#preview-pane")):
+            widget.loading = False
+        self._show_top()
+
+    def show_failure(self, title: str, message: str, details: tuple[str, ...]) -> None:
+        """No digest: say why, in the middle of the screen."""
+        self.remove_class("-loading")
+        self.add_class("-failed")
+        lines: list[str | tuple[str, str]] = [(title, "bold $error"), "\n\n", one_line(message)]
+        for detail in details[:12]:
+            lines += ["\n", ("  " + one_line(detail), MUTED)]
+        if len(details) > 12:
+            lines += ["\n", (f"  … and {len(details) - 12} more", MUTED)]
+        lines += ["\n\n", ("Press q to quit, ? for help.", MUTED)]
+        self.query_one("#status-text", Static).update(Content.assemble(*lines))
+        self.query_one(TopBar).show(self.app.input_label, ("nothing to show", "$error"))
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def _show_top(self) -> None:
+        if self.digest is not None:
+            algorithm = str(self.digest.settings.get("algorithm", "?"))
+            self.query_one(TopBar).show(self.app.input_label, heading_line(self.digest), algorithm)
+        self.refresh_bindings()
+
+    # -- moving around ------------------------------------------------------------------------
+
+    def _set_story(self, index: int) -> None:
+        if self.digest is None or not 0 <= index < len(self.digest.stories):
+            return
+        story = self.digest.stories[index]
+        if story is self.story:
+            return
+        self.story = story
+        heading = Content.assemble((one_line(story.title), "bold"), "\n", (story_line(story), MUTED))
+        self.query_one("#story-heading", Static).update(heading)
+        self.query_one(SummaryList).show(self.digest, story)
+        self._preview(self.query_one(SummaryList).entry)
+
+    @on(StoryList.Highlighted)
+    def _story_highlighted(self, event: StoryList.Highlighted) -> None:
+        self._set_story(event.index)
+
+    @on(StoryList.Selected)
+    def _story_selected(self, event: StoryList.Selected) -> None:
+        self._set_story(event.index)
+        self.query_one(SummaryList).focus()
+
+    @on(SummaryList.Highlighted)
+    def _entry_highlighted(self, event: SummaryList.Highlighted) -> None:
+        self._preview(event.entry)
+
+    @on(SummaryList.Selected)
+    def _entry_selected(self, event: SummaryList.Selected) -> None:
+        self.open_entry(event.entry)
+
+    def _stops(self, entry: Entry | None) -> list[Stop]:
+        if self.story is None or entry is None:
+            return []
+        if entry.sentence is not None:
+            return sentence_stops(self.story, entry.sentence)
+        return document_stops(self.story, entry.document or "")
+
+    def _preview(self, entry: Entry | None) -> None:
+        """On wide terminals, the source of the sentence under the cursor."""
+        stops = self._stops(entry)
+        if self.digest is None or self.story is None or not stops:
+            return
+        heading, text, cited, also, placeholder = article_view(self.digest, self.story, stops[0])
+        self.query_one("#preview-heading", Static).update(heading)
+        self.query_one("#preview", SourceView).show(text, cited, also, placeholder)
+
+    def open_entry(self, entry: Entry) -> None:
+        """Open the article view on a sentence (each document carrying it) or a source."""
+        stops = self._stops(entry)
+        if self.digest is not None and self.story is not None and stops:
+            self.app.push_screen(ArticleScreen(self.digest, self.story, stops))
+
+    def go_to(self, hit: SearchHit | None) -> None:
+        """Show a search result: its story, and its sentence under the cursor."""
+        if hit is None or self.digest is None:
+            return
+        self.query_one(StoryList).highlighted = hit.story
+        self._set_story(hit.story)
+        summary = self.query_one(SummaryList)
+        if hit.sentence is None:
+            self.query_one(StoryList).focus()
+        else:
+            summary.select_sentence(hit.sentence)
+            summary.focus()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("search", "algorithm", "open_external", "pane") and self.digest is None:
+            return False
+        if action == "back":
+            return self.focused is not None and self.focused.id != "stories"
+        return True
+
+    def action_back(self) -> None:
+        self.query_one(StoryList).focus()
+
+    def action_pane(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_search(self) -> None:
+        if self.digest is None:
+            return
+
+        def done(hit: SearchHit | None) -> None:
+            self.go_to(hit)
+
+        self.app.push_screen(SearchScreen(self.digest, self.last_query, self), done)
+
+    def action_algorithm(self) -> None:
+        if self.digest is None:
+            return
+        current = str(self.digest.settings.get("algorithm", ""))
+
+        def done(name: str | None) -> None:
+            if name is not None and name != current:
+                self.app.recompute(name)
+
+        self.app.push_screen(AlgorithmScreen(current), done)
+
+    def action_open_external(self) -> None:
+        if self.digest is None or self.story is None:
+            return
+        focused = self.focused
+        if isinstance(focused, SummaryList) and focused.entry is not None:
+            doc_id = self._stops(focused.entry)[0].document
+        elif isinstance(focused, SourceView) and self._stops(self.query_one(SummaryList).entry):
+            doc_id = self._stops(self.query_one(SummaryList).entry)[0].document
+        else:
+            doc_id = self.story.documents[0]
+        self.app.open_external(self.digest.document(doc_id))
+
+
+def article_view(digest: Digest, story: Story, stop: Stop, position: str = "") -> \
+        tuple[Content, str, tuple[int, int] | None, list[tuple[int, int]], bool]:
+    """What the source view shows for ``stop``: heading, text, cited span, other spans, placeholder.
+
+    The cited span comes from the citation's offsets into ``Document.text``; when they no
+    longer hold the sentence (a file re-read since), the sentence is searched for.
+    """
+    doc = digest.document(stop.document)
+    numbers = source_numbers(story)
+    parts = source_parts(doc, digest, numbers)
+    n = numbers.get(doc.id)
+    lines: list[str | tuple[str, str]] = []
+    if n is not None:
+        lines.append((f"[{n}] ", MARKER))
+    lines += [(parts[0], "bold"), "\n", (" · ".join(parts[1:]), MUTED)]
+    if position:
+        lines += ["\n", position]
+    if not doc.text:
+        where = visible(doc.origin)
+        missing = "The article's text is not in the saved digest and cannot be read again."
+        lines += ["\n", (missing, "$warning")]
+        return (Content.assemble(*lines), f"The text of {where} is not available. "
+                "Save digests with --include-text to keep it.", None, [], True)
+    cited = locate(doc, stop.citation, stop.sentence) if stop.citation is not None else None
+    if stop.citation is not None and cited is None:
+        lines += ["\n", ("This article changed since the digest was built: the cited sentence "
+                         "is not in it any more.", "$warning")]
+    also = [span for pick in story.sentences for c in pick.candidate.citations if c.document == doc.id
+            if (span := locate(doc, c, pick.candidate.text)) is not None]
+    return Content.assemble(*lines), doc.text, cited, also, False
+
+
+class ArticleScreen(Screen[None]):
+    """One source article, scrolled to the cited sentence, which is highlighted.
+
+    ``n``/``p`` go through the stops: every document that carries the sentence, or every
+    cited sentence of one document.
+    """
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", key_display="esc"),
+        Binding("n", "next", "Next copy"),
+        Binding("p", "previous", "Prev copy"),
+        Binding("o", "open_external", "Open"),
+    ]
+
+    app: DigestApp
+
+    def __init__(self, digest: Digest, story: Story, stops: list[Stop], index: int = 0) -> None:
+        super().__init__()
+        self.digest = digest
+        self.story = story
+        self.stops = stops
+        self.index = index
+
+    @property
+    def stop(self) -> Stop:
+        """The stop shown."""
+        return self.stops[self.index]
+
+    @property
+    def document(self) -> Document:
+        """The document shown."""
+        return self.digest.document(self.stop.document)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield Static(id="article-heading")
+        yield SourceView(id="source")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one(SourceView).focus()
+
+    def _show(self) -> None:
+        self.query_one(TopBar).show(("Source", "bold"), one_line(self.story.title))
+        heading, text, cited, also, placeholder = article_view(
+            self.digest, self.story, self.stop, self._position())
+        self.query_one("#article-heading", Static).update(heading)
+        self.query_one(SourceView).show(text, cited, also, placeholder)
+        self.refresh_bindings()
+
+    def _position(self) -> str:
+        if len(self.stops) < 2:
+            return ""
+        if len({s.document for s in self.stops}) == 1:
+            return (f"Cited sentence {self.index + 1} of {len(self.stops)} in this article "
+                    "(n/p: next/previous)")
+        numbers = source_numbers(self.story)
+        marks = " ".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
+        return (f"Copy {self.index + 1} of {len(self.stops)}: this sentence is in {marks} "
+                "(n/p: next/previous copy)")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "previous"):
+            return len(self.stops) > 1
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_next(self) -> None:
+        self.index = (self.index + 1) % len(self.stops)
+        self._show()
+
+    def action_previous(self) -> None:
+        self.index = (self.index - 1) % len(self.stops)
+        self._show()
+
+    def action_open_external(self) -> None:
+        self.app.open_external(self.document)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, and what the markers mean (help.md)."""
+
+    BINDINGS = [Binding("escape,question_mark,backspace", "close", "Close", key_display="esc")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP.read_text(encoding="utf-8"))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#help").border_title = Content("Help")
+        self.query_one("#help").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SearchScreen(ModalScreen[SearchHit | None]):
+    """Search story headlines and summary sentences; enter goes to the highlighted result."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", key_display="esc"),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+    ]
+
+    def __init__(self, digest: Digest, query: str, origin: DigestScreen) -> None:
+        super().__init__()
+        self.digest = digest
+        self.initial = query
+        self.origin = origin
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search"):
+            yield Input(value=self.initial, placeholder="Search stories and sentences", id="search-input")
+            yield OptionList(markup=False, id="search-results")
+            yield Static(id="search-count")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#search").border_title = Content("Search")
+        self._update(self.initial)
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._update(event.value)
+
+    def _update(self, query: str) -> None:
+        self.hits = search(self.digest, query)
+        results = self.query_one("#search-results", OptionList)
+        results.set_options([Option(self._prompt(hit)) for hit in self.hits])
+        results.highlighted = 0 if self.hits else None
+        if not query.strip():
+            count = "Type to search the headlines and sentences."
+        else:
+            count = f"{len(self.hits)} {'match' if len(self.hits) == 1 else 'matches'}"
+            if self.hits:
+                count += " · ↑↓ choose · enter: go to"
+        self.query_one("#search-count", Static).update(Content.styled(count, MUTED))
+
+    def _prompt(self, hit: SearchHit) -> Hanging:
+        """Story number, then the headline (bold) or sentence with the match highlighted."""
+        text = Content(hit.text).stylize("reverse", hit.start, hit.end)
+        if hit.sentence is None:
+            text = text.stylize_before("bold")
+        return Hanging(Content.styled(f"{hit.story + 1:>2} ", MUTED), text)
+
+    def action_move(self, step: int) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if step > 0:
+            results.action_cursor_down()
+        else:
+            results.action_cursor_up()
+
+    def action_go(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        self.origin.last_query = self.query_one(Input).value
+        if results.highlighted is None or not self.hits:
+            self.app.bell()
+            return
+        self.dismiss(self.hits[results.highlighted])
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_go()
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _clicked(self) -> None:
+        self.action_go()
+
+    def action_cancel(self) -> None:
+        self.origin.last_query = self.query_one(Input).value
+        self.dismiss(None)
+
+
+class AlgorithmList(NavList):
+    """The summarizers; enter picks one."""
+
+    BINDINGS = [Binding("enter", "select", "Recompute")]
+
+
+class AlgorithmScreen(ModalScreen[str | None]):
+    """Pick the summarizer that ranks sentences; the digest is recomputed with it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", key_display="esc")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="algorithms"):
+            yield AlgorithmList(id="algorithm-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        box = self.query_one("#algorithms")
+        box.border_title = Content("Summarizer")
+        options = self.query_one(NavList)
+        options.set_options([Option(Content.assemble(("● " if name == self.current else "  ", MARKER), name))
+                             for name in ALGORITHMS])
+        options.highlighted = ALGORITHMS.index(self.current) if self.current in ALGORITHMS else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_pick()
+
+    def action_pick(self) -> None:
+        index = self.query_one(NavList).highlighted
+        self.dismiss(ALGORITHMS[index] if index is not None else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

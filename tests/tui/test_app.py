@@ -1,0 +1,802 @@
+"""Pilot-driven tests of every key and flow of `digest tui`, on the real pipeline and saved digests."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
+
+from digest.config import ALGORITHMS, Settings
+from digest.models import Story
+from digest.render import RenderOptions, get_renderer
+from digest.tui.app import DigestApp, make_app
+from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
+from digest.tui.screens import AlgorithmScreen, ArticleScreen, HelpScreen, SearchScreen
+from digest.tui.widgets import SourceView, StoryList, SummaryList
+from tests.tui.helpers import pilot_test, ready, save_digest, screen_text
+
+SEEDS = "corpus/seeds"
+NARROW = (80, 24)
+WIDE = (160, 40)
+
+
+def folded(text: str) -> str:
+    return " ".join(text.split())
+
+
+def showing(app: DigestApp, kind: type[Screen[Any]]) -> bool:
+    """Whether the screen on top is a ``kind`` (a function: no type narrowing of app.screen)."""
+    return isinstance(app.screen, kind)
+
+
+def searching(app: DigestApp) -> SearchScreen:
+    """The search dialog on top."""
+    assert isinstance(app.screen, SearchScreen)
+    return app.screen
+
+
+def plain(option_list: OptionList, index: int) -> str:
+    prompt = option_list.get_option_at_index(index).prompt
+    return str(getattr(prompt, "plain", prompt))
+
+
+def shown(app: DigestApp) -> str:
+    """The screen's words on one line, box borders out (long lines wrap anywhere)."""
+    return folded(screen_text(app).replace("│", " "))
+
+
+def sentence_with(story: Story, copies: int) -> int:
+    """The index of the first sentence of ``story`` carried by ``copies`` documents."""
+    return next(k for k, p in enumerate(story.sentences) if len(p.candidate.citations) == copies)
+
+
+def cited_line_visible(view: SourceView) -> bool:
+    line = view.cited_line
+    return line is not None and view.scroll_y <= line < view.scroll_y + view.scrollable_content_region.height
+
+
+# -- layout and first build --------------------------------------------------------------------
+
+
+@pilot_test
+async def test_build_shows_stories_summary_and_sources() -> None:
+    messages: list[Message] = []
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW, message_hook=messages.append) as pilot:
+        await ready(pilot)
+        built = [m for m in messages if isinstance(m, DigestBuilt)]
+        assert len(built) == 1 and not built[0].rebuilt
+        assert any(isinstance(m, BuildProgressed) and m.stage == "summarizing" for m in messages)
+        stories = app.main.query_one(StoryList)
+        assert stories.option_count == 1
+        assert "Russia denounces “false flag” allegations" in plain(stories, 0)
+        assert "2 sources · 3 articles" in plain(stories, 0)
+        assert app.focused is stories
+        text = screen_text(app)
+        assert "1 story from 3 articles" in text and "lexrank" in text
+        assert "[1][2]" in text and "[3]" in text
+        summary = app.main.query_one(SummaryList)
+        kinds = [e for e in summary.entries]
+        assert [e.sentence for e in kinds if e and e.sentence is not None] == [0, 1, 2, 3]
+        assert [e.document for e in kinds if e and e.document] == ["d1", "d2", "d3"]
+        assert "copy of [1]" in plain(summary, summary.option_count - 2)
+
+
+@pilot_test
+async def test_tui_calls_the_same_build_as_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline
+
+    calls: list[tuple[list[str], Settings]] = []
+    real = digest.pipeline.build
+
+    def spy(inputs: list[str], settings: Settings, progress: Any = None) -> Any:
+        calls.append((list(inputs), settings))
+        return real(inputs, settings, progress)
+
+    monkeypatch.setattr(digest.pipeline, "build", spy)
+    settings = Settings(sentences=2)
+    app = make_app([SEEDS], settings)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert calls == [([SEEDS], settings)]
+        assert len(app.digest.stories[0].sentences) == 2  # type: ignore[union-attr]
+
+
+@pilot_test
+async def test_loading_indicator_while_building_and_the_interface_stays_responsive(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline
+
+    release = threading.Event()
+    real = digest.pipeline.build
+
+    def slow(inputs: list[str], settings: Settings, progress: Any = None) -> Any:
+        progress("reading", 0, 0)
+        assert release.wait(10)
+        return real(inputs, settings, progress)
+
+    monkeypatch.setattr(digest.pipeline, "build", slow)
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause(0.2)
+        screen = app.main
+        assert screen.has_class("-loading")
+        assert screen.query_one("#status LoadingIndicator", LoadingIndicator).display
+        assert "Reading" in screen_text(app)
+        await pilot.press("question_mark")  # keys work while the worker runs
+        assert showing(app, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        release.set()
+        await ready(pilot)
+        assert not screen.has_class("-loading")
+        assert app.digest is not None
+
+
+@pytest.mark.parametrize("size,classes",
+                         [((80, 24), "-narrow"), ((120, 30), "-wide"), ((170, 40), "-widest")])
+@pilot_test
+async def test_layout_adapts_to_the_terminal(size: tuple[int, int], classes: str) -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        screen = app.main
+        assert screen.has_class(classes)
+        preview = screen.query_one("#preview-pane")
+        assert preview.display == (classes == "-widest")
+        stories, summary = screen.query_one("#stories-pane"), screen.query_one("#summary-pane")
+        if classes == "-narrow":
+            assert stories.region.bottom <= summary.region.y  # stacked
+        else:
+            assert stories.region.right <= summary.region.x  # side by side
+        for widget in (stories, summary):
+            assert widget.region.width > 20 and widget.region.height >= 3
+
+
+@pilot_test
+async def test_resizing_moves_between_layouts(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert app.main.has_class("-narrow")
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause()
+        assert app.main.has_class("-widest")
+        assert app.main.query_one("#preview", SourceView).cited is not None
+
+
+# -- moving ------------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_up_down_j_k_move_through_the_stories(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None and len(digest.stories) > 3
+        stories = app.main.query_one(StoryList)
+        steps = [("down", 1), ("j", 2), ("k", 1), ("up", 0), ("G", len(digest.stories) - 1), ("g", 0)]
+        for key, expected in steps:
+            await pilot.press(key)
+            assert stories.highlighted == expected, key
+            assert app.main.story is digest.stories[expected]
+        await pilot.press("j", "j")
+        heading = str(app.main.query_one("#story-heading").render())
+        assert folded(digest.stories[2].title) in heading
+
+
+@pilot_test
+async def test_enter_opens_a_story_and_escape_or_backspace_come_back(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        stories, summary = app.main.query_one(StoryList), app.main.query_one(SummaryList)
+        await pilot.press("down", "enter")
+        assert summary.has_focus and summary.highlighted == 0
+        await pilot.press("j")
+        assert summary.highlighted == 1
+        await pilot.press("escape")
+        assert stories.has_focus and stories.highlighted == 1
+        await pilot.press("enter", "backspace")
+        assert stories.has_focus
+
+
+@pilot_test
+async def test_tab_cycles_the_panes() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        order = []
+        for _ in range(4):
+            order.append(app.focused.id if app.focused else None)
+            await pilot.press("tab")
+        assert order == ["stories", "summary", "preview", "stories"]
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is not None and app.focused.id == "preview"
+
+
+# -- from sentence to source -------------------------------------------------------------------
+
+
+@pilot_test
+async def test_enter_on_a_sentence_shows_it_highlighted_in_its_source() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        story = digest.stories[0]
+        for k, pick in enumerate(story.sentences):
+            await pilot.press("enter")
+            app.main.query_one(SummaryList).select_sentence(k)
+            await pilot.press("enter")
+            screen = app.screen
+            assert isinstance(screen, ArticleScreen)
+            view = screen.query_one(SourceView)
+            citation = pick.candidate.citations[0]
+            assert screen.document.id == citation.document
+            assert view.cited == (citation.start, citation.end)
+            assert folded(view.cited_text) == folded(pick.candidate.text)
+            assert app.focused is view
+            assert cited_line_visible(view)
+            copies = len(pick.candidate.citations)
+            assert (f"Copy 1 of {copies}" in shown(app)) == (copies > 1)
+            await pilot.press("escape", "escape")
+
+
+@pilot_test
+async def test_n_and_p_go_through_every_copy_of_a_sentence() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        k = sentence_with(digest.stories[0], 2)
+        pick = digest.stories[0].sentences[k]
+        assert {c.document for c in pick.candidate.citations} == {"d1", "d2"}  # d2 is a copy of d1
+        await pilot.press("enter")
+        app.main.query_one(SummaryList).select_sentence(k)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        seen = []
+        for key in ("n", "n", "p"):
+            seen.append(screen.document.id)
+            view = screen.query_one(SourceView)
+            assert folded(view.cited_text) == folded(pick.candidate.text)
+            assert cited_line_visible(view)
+            await pilot.press(key)
+        seen.append(screen.document.id)
+        assert seen == ["d1", "d2", "d1", "d2"]
+        assert "Copy 2 of 2" in shown(app)
+
+
+@pilot_test
+async def test_a_sentence_with_one_source_hides_n_and_p() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        await pilot.press("enter")
+        app.main.query_one(SummaryList).select_sentence(sentence_with(digest.stories[0], 1))
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen) and len(screen.stops) == 1
+        assert "Next copy" not in shown(app)
+        await pilot.press("n")
+        assert screen.index == 0
+
+
+@pilot_test
+async def test_back_returns_to_where_you_were() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        summary = app.main.query_one(SummaryList)
+        await pilot.press("enter", "down", "down", "enter")
+        assert showing(app, ArticleScreen)
+        await pilot.press("n", "escape")
+        assert app.screen is app.main
+        assert app.focused is summary and summary.highlighted == 2
+        await pilot.press("enter")
+        assert showing(app, ArticleScreen)
+        await pilot.press("backspace")
+        assert app.screen is app.main and summary.highlighted == 2
+
+
+@pilot_test
+async def test_enter_on_a_source_shows_the_article_with_its_cited_sentences() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        await pilot.press("enter", "G", "enter")  # the last source: [3]
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        assert screen.document.id == "d3"
+        cited = [(c.start, p.candidate.text) for p in digest.stories[0].sentences
+                 for c in p.candidate.citations if c.document == "d3"]
+        view = screen.query_one(SourceView)
+        assert len(screen.stops) == len(cited)
+        for _, text in sorted(cited):  # n goes through them in the order of the text
+            assert folded(view.cited_text) == folded(text)
+            await pilot.press("n")
+
+
+@pilot_test
+async def test_wide_terminals_preview_the_source_of_the_sentence_under_the_cursor() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=WIDE) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        preview = app.main.query_one("#preview", SourceView)
+        await pilot.press("enter")
+        for k in range(4):
+            pick = digest.stories[0].sentences[k]
+            assert folded(preview.cited_text) == folded(pick.candidate.text)
+            assert cited_line_visible(preview)
+            await pilot.press("down")
+
+
+@pilot_test
+async def test_article_view_scrolls_with_j_k_space_b_g_G(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "enter")
+        view = app.screen.query_one(SourceView)
+        assert view.max_scroll_y > 0
+        await pilot.press("g")
+        assert view.scroll_y == 0
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("space")
+        paged = view.scroll_y
+        assert paged > 2
+        await pilot.press("b")
+        assert view.scroll_y < paged
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_slash_searches_sentences_and_enter_goes_to_the_match(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        await pilot.press("slash")
+        assert showing(app, SearchScreen)
+        await pilot.press(*"pardoned")
+        results = app.screen.query_one("#search-results", OptionList)
+        assert results.option_count >= 1
+        hit = searching(app).hits[0]
+        assert hit.sentence is not None
+        await pilot.press("enter")
+        assert app.screen is app.main
+        summary = app.main.query_one(SummaryList)
+        assert app.focused is summary
+        assert app.main.story is digest.stories[hit.story]
+        assert summary.entry is not None and summary.entry.sentence == hit.sentence
+        assert "pardoned" in digest.stories[hit.story].sentences[hit.sentence].candidate.text
+
+
+@pilot_test
+async def test_search_finds_headlines_remembers_the_query_and_escape_cancels(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        target = next(n for n, s in enumerate(digest.stories) if "Vinokourov" in s.title)
+        await pilot.press("slash", *"VINOKOUROV")
+        hits = searching(app).hits
+        assert hits[0].sentence is None and hits[0].story == target  # headline first, any case
+        await pilot.press("down", "up", "enter")
+        assert app.focused is app.main.query_one(StoryList)
+        assert app.main.query_one(StoryList).highlighted == target
+        await pilot.press("slash")
+        assert app.screen.query_one(Input).value == "VINOKOUROV"
+        await pilot.press("ctrl+u", *"zzzz-no-such-thing")
+        assert searching(app).hits == []
+        await pilot.press("enter")  # nothing to go to: stays
+        assert showing(app, SearchScreen)
+        await pilot.press("escape")
+        assert app.screen is app.main
+        assert app.main.query_one(StoryList).highlighted == target
+
+
+# -- algorithm ---------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_a_picks_another_algorithm_and_recomputes_in_the_worker() -> None:
+    messages: list[Message] = []
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW, message_hook=messages.append) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, AlgorithmScreen)
+        options = screen.query_one(OptionList)
+        assert options.option_count == len(ALGORITHMS)
+        assert options.highlighted == ALGORITHMS.index("lexrank")
+        await pilot.press("down", "enter")  # textrank
+        assert app.screen is app.main
+        await ready(pilot)
+        rebuilt = [m for m in messages if isinstance(m, DigestBuilt) and m.rebuilt]
+        assert len(rebuilt) == 1
+        assert app.digest is not None and app.digest.settings["algorithm"] == "textrank"
+        assert app.settings.algorithm == "textrank"
+        assert "textrank" in screen_text(app)
+        assert app.main.story is app.digest.stories[0]
+
+
+@pilot_test
+async def test_a_then_escape_changes_nothing() -> None:
+    messages: list[Message] = []
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW, message_hook=messages.append) as pilot:
+        await ready(pilot)
+        await pilot.press("a", "j", "escape")
+        await ready(pilot)
+        assert app.screen is app.main
+        assert sum(isinstance(m, DigestBuilt) for m in messages) == 1
+
+
+@pilot_test
+async def test_a_on_a_saved_digest_rebuilds_from_its_files(seeds_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=seeds_json)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert app.digest is not None and app.digest.generated_at == "2025-03-14T07:30:00+00:00"
+        await pilot.press("a")
+        await pilot.click("#algorithm-list", offset=(4, ALGORITHMS.index("luhn")))  # the mouse works too
+        await ready(pilot)
+        assert app.digest.settings["algorithm"] == "luhn"
+        assert app.inputs == [d.origin for d in app.digest.documents]
+
+
+@pilot_test
+async def test_a_on_a_saved_digest_whose_files_are_gone_says_it_cannot(
+        seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    copy = tmp_path / "elsewhere.json"
+    shutil.copy(seeds_json, copy)
+    app = make_app([], Settings(), saved_json_path=copy)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        before = app.digest
+        await pilot.press("a", "down", "enter")
+        await ready(pilot)
+        assert app.digest is before
+        assert any("cannot recompute" in n.message for n in app._notifications)
+
+
+# -- export, open, help, quit ------------------------------------------------------------------
+
+
+@pilot_test
+async def test_e_exports_markdown_to_a_new_file_and_says_where(tmp_path: Path) -> None:
+    app = make_app([SEEDS], Settings(), export_dir=tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        await pilot.press("e", "e")
+        files = sorted(tmp_path.glob("digest-*.md"))
+        assert len(files) == 2  # a second export never overwrites the first
+        import io
+
+        expected = io.StringIO()
+        get_renderer("markdown")(digest, expected, RenderOptions())
+        assert files[0].read_text(encoding="utf-8") == expected.getvalue()
+        messages = [n.message for n in app._notifications]
+        assert any(str(files[0]) in m for m in messages)
+
+
+@pilot_test
+async def test_e_reports_a_folder_it_cannot_write(tmp_path: Path) -> None:
+    app = make_app([SEEDS], Settings(), export_dir=tmp_path / "missing")
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        assert any(n.severity == "error" and "missing" in n.message for n in app._notifications)
+
+
+class FakePopen:
+    calls: list[tuple[list[str], dict[str, Any]]] = []
+
+    def __init__(self, args: list[str], **kwargs: Any) -> None:
+        FakePopen.calls.append((args, kwargs))
+
+    def poll(self) -> int:
+        return 0
+
+
+@pilot_test
+async def test_o_opens_the_source_with_the_system_opener_without_a_shell(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    FakePopen.calls = []
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}" if name == "xdg-open" else None)
+    monkeypatch.setattr(subprocess, "Popen", FakePopen)
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "j", "o")  # the sentence under the cursor: its first source
+        await pilot.press("enter", "n", "o")  # in the article view: the document shown ([2])
+        first, second = [args for args, _ in FakePopen.calls]
+        assert first == ["/usr/bin/xdg-open", str(Path(SEEDS, "000_48ebe642a7be89b3.txt").resolve())]
+        assert second == ["/usr/bin/xdg-open", str(Path(SEEDS, "001_1b9c847b0c5aab15.txt").resolve())]
+        assert all("shell" not in kwargs for _, kwargs in FakePopen.calls)
+
+
+@pilot_test
+async def test_o_without_a_system_opener_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    FakePopen.calls = []
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(subprocess, "Popen", FakePopen)
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        assert FakePopen.calls == []
+        assert any("No system opener" in n.message for n in app._notifications)
+
+
+@pilot_test
+async def test_question_mark_shows_help_and_escape_closes_it() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert showing(app, HelpScreen)
+        source = app.screen.query_one(Markdown).source
+        for key in ("enter", "esc", "tab", "/", "`a`", "`e`", "`o`", "`q`", "`n` `p`"):
+            assert key in source
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+def test_every_key_is_in_the_help_text() -> None:
+    from digest.tui.screens import HELP
+
+    text = HELP.read_text(encoding="utf-8")
+    for key in ("`j`", "`k`", "`enter`", "`esc`", "`backspace`", "`tab`", "`/`", "`a`", "`e`", "`o`", "`?`",
+                "`q`", "`n`", "`p`"):
+        assert key.strip("`") in text, key
+
+
+@pilot_test
+async def test_the_footer_shows_the_keys() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for words in ("Move", "Read", "Pane", "/ Search", "a Algorithm", "o Open", "e Export", "? Help",
+                      "q Quit"):
+            assert words in footer
+        await pilot.press("enter")
+        assert "Source" in screen_text(app).splitlines()[-1]
+        await pilot.press("enter")
+        footer = screen_text(app).splitlines()[-1]
+        for words in ("esc Back", "n Next copy", "p Prev copy", "o Open", "q Quit"):
+            assert words in footer
+
+
+@pilot_test
+async def test_q_quits() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "enter")  # from anywhere, even the article view
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+@pilot_test
+async def test_q_while_building_quits_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline
+
+    started = threading.Event()
+
+    def endless(inputs: list[str], settings: Settings, progress: Callable[..., None]) -> Any:
+        started.set()
+        for n in range(1000):
+            threading.Event().wait(0.01)
+            progress("splitting", n, 1000)  # raises once the worker is cancelled
+        raise AssertionError("not cancelled")
+
+    monkeypatch.setattr(digest.pipeline, "build", endless)
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        assert started.wait(5)
+        await pilot.press("q")
+    assert not app.is_running
+
+
+# -- the mouse ---------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_clicking_a_story_then_a_sentence_opens_its_source(corpus_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=corpus_json)
+    async with app.run_test(size=WIDE) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        await pilot.click(StoryList, offset=(5, 2))  # the second story (each takes two lines here)
+        assert app.main.story is digest.stories[1]
+        assert app.focused is app.main.query_one(SummaryList)
+        await pilot.click(SummaryList, offset=(5, 0))
+        assert showing(app, ArticleScreen)
+        assert folded(app.screen.query_one(SourceView).cited_text) == folded(
+            digest.stories[1].sentences[0].candidate.text)
+        await pilot.click("FooterKey")  # esc Back
+        assert app.screen is app.main
+
+
+# -- saved digests -----------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_a_saved_digest_without_texts_reads_the_articles_again(seeds_json: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=seeds_json)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None and all(d.text for d in digest.documents)
+        assert str(seeds_json.name) in screen_text(app)
+        await pilot.press("enter", "enter")
+        view = app.screen.query_one(SourceView)
+        assert folded(view.cited_text) == folded(digest.stories[0].sentences[0].candidate.text)
+        await pilot.press("n")
+        assert folded(view.cited_text) == folded(digest.stories[0].sentences[0].candidate.text)
+
+
+@pilot_test
+async def test_a_saved_digest_whose_articles_are_gone_still_opens(
+        seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app([], Settings(), saved_json_path=seeds_json)
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert any("could not be read again" in n.message for n in app._notifications)
+        await pilot.press("enter", "enter")
+        view = app.screen.query_one(SourceView)
+        assert view.placeholder and view.cited is None
+        assert "not available" in screen_text(app)
+
+
+@pilot_test
+async def test_a_changed_article_is_searched_for_the_cited_sentence(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(Path(SEEDS), tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    saved = save_digest([str(tmp_path / "seeds")], tmp_path / "seeds.json", include_text=False)
+    article = tmp_path / "seeds" / "000_48ebe642a7be89b3.txt"
+    article.write_text("UPDATED: a new first paragraph.\n\n" + article.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    app = make_app([], Settings(), saved_json_path=saved)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        await pilot.press("enter", "enter")
+        view = app.screen.query_one(SourceView)
+        assert folded(view.cited_text) == folded(digest.stories[0].sentences[0].candidate.text)
+
+
+# -- errors in the app, not tracebacks ---------------------------------------------------------
+
+
+@pilot_test
+async def test_no_usable_input_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    messages: list[Message] = []
+    app = make_app([str(tmp_path / "empty"), str(tmp_path / "nope.txt")], Settings())
+    async with app.run_test(size=NARROW, message_hook=messages.append) as pilot:
+        await ready(pilot)
+        assert any(isinstance(m, BuildFailed) for m in messages)
+        text = shown(app)
+        assert "Nothing to summarize" in text
+        assert "nope.txt: no such file or directory" in str(app.main.query_one("#status-text").render())
+        assert "Press q to quit" in text
+        await pilot.press("slash", "a", "e", "o", "tab", "enter")  # nothing to act on: no crash
+        assert app.screen is app.main and app.is_running
+        await pilot.press("q")
+    assert not app.is_running
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("{not json", "invalid JSON"),
+    ('{"schema": "digest/1", "documents": [{"id": 3}]}', "'id' has the wrong type"),
+    ('{"schema": "other"}', "not a digest/1 digest"),
+    (b"\xff\xfe\x00garbage", "not a saved digest"),
+])
+@pilot_test
+async def test_a_broken_saved_digest_is_a_message(tmp_path: Path, content: str | bytes,
+                                                  expected: str) -> None:
+    path = tmp_path / "today.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    app = make_app([], Settings(), saved_json_path=path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await ready(pilot)
+        text = shown(app)
+        assert "Cannot open the saved digest" in text
+        assert expected in text
+
+
+@pilot_test
+async def test_a_missing_saved_digest_is_a_message(tmp_path: Path) -> None:
+    app = make_app([], Settings(), saved_json_path=tmp_path / "gone.json")
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert "cannot read" in shown(app)
+
+
+@pilot_test
+async def test_a_bug_in_the_build_is_a_message_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(digest.pipeline, "build", broken)
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause(0.3)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Internal error" in text and "RuntimeError: boom" in text
+        assert app.is_running
+
+
+@pilot_test
+async def test_a_failed_recompute_keeps_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline
+
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        before = app.digest
+
+        def empty(*args: Any) -> Any:
+            raise digest.pipeline.NothingToSummarize("nothing to summarize: gone")
+
+        monkeypatch.setattr(digest.pipeline, "build", empty)
+        await pilot.press("a", "down", "enter")
+        await ready(pilot)
+        assert app.digest is before
+        assert not app.main.query_one("#summary-pane").loading
+        assert any(n.severity == "error" for n in app._notifications)
+
+
+# -- untrusted text ----------------------------------------------------------------------------
+
+@pilot_test
+async def test_hostile_titles_and_text_show_literally(hostile: Path) -> None:
+    app = make_app([str(hostile)], Settings())
+    async with app.run_test(size=(100, 30)) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        text = screen_text(app)
+        assert "[/bold]" in text and "[link=https://x]" in text and "[red]" in text
+        assert "\x1b" not in text and "pwned" not in text
+        await pilot.press("enter", "enter")
+        text = screen_text(app)
+        assert "[/bold] Storm [link=https://x]warning[/link]" in text
+        assert "[bold]strengthen[/]" in text
+        await pilot.press("escape", "slash", *"[/")
+        assert searching(app).hits  # searching for markup characters finds them literally
+        assert "[/" in screen_text(app)
