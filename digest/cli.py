@@ -84,7 +84,7 @@ app = typer.Typer(
     help="Turn a pile of news articles into a short briefing in which every sentence is cited.",
     epilog=SHORTHAND,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh and fish
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
@@ -279,7 +279,7 @@ def command_names() -> set[str]:
 def main() -> None:
     """Entry point: ``digest PATH...`` is short for ``digest build PATH...`` (DEFAULT_COMMAND)."""
     args = sys.argv[1:]
-    options = ("-h", "--help", "--version")
+    options = ("-h", "--help", "--version", "--install-completion", "--show-completion")
     if args and args[0] not in command_names() and args[0] not in options:
         args = [DEFAULT_COMMAND, *args]
     try:
@@ -345,3 +345,8 @@ def tui(
     if tui_app.failure is not None:
         raise typer.Exit(ExitCode.USAGE)
 
+
+# The daily briefing (brief) and the config commands live in their own module.
+from digest.cli_brief import register as _register_brief  # noqa: E402 - after the commands above
+
+_register_brief(app)

@@ -85,6 +85,8 @@ class Pick:
     """Final score in [0, 1] that selection ranked by."""
     components: dict[str, float] = field(default_factory=dict)
     """Named parts of the score (algorithm, position, sources)."""
+    new: bool = True
+    """False for a sentence already shown in an earlier briefing (``brief --all``)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class Story:
     """Selected sentences in reading order."""
     sources: int = 1
     """Number of distinct outlets (or original documents where the outlet is unknown)."""
+    new: bool = True
+    """False for a story whose articles were all shown in an earlier briefing (``brief --all``)."""
+    update: bool = False
+    """A story shown in an earlier briefing that gained articles: its new sentences follow."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class SentenceDict(TypedDict):
     score: float
     components: dict[str, float]
     citations: list[CitationDict]
+    new: bool
 
 
 def _number(value: float) -> float:
@@ -65,6 +66,8 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
                 "title": story.title,
                 "sources": story.sources,
                 "documents": list(story.documents),
+                "new": story.new,
+                "update": story.update,
                 "sentences": [
                     {
                         "text": pick.candidate.text,
@@ -74,6 +77,7 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
                             {"document": c.document, "start": c.start, "end": c.end}
                             for c in pick.candidate.citations
                         ],
+                        "new": pick.new,
                     }
                     for pick in story.sentences
                 ],
@@ -161,13 +165,16 @@ def from_dict(data: Any) -> Digest:
                 support=len({c.document for c in citations}),
             )
             picks.append(Pick(candidate, float(score),
-                              {str(k): float(v) for k, v in components.items() if isinstance(v, (int, float))}))
+                              {str(k): float(v) for k, v in components.items() if isinstance(v, (int, float))},
+                              new=sentence.get("new") is not False))
         stories.append(Story(
             id=need(entry, "id", str, where),
             title=clean_text(need(entry, "title", str, where)),
             documents=tuple(members),
             sentences=tuple(picks),
             sources=entry.get("sources") if isinstance(entry.get("sources"), int) else len(members),
+            new=entry.get("new") is not False,
+            update=entry.get("update") is True,
         ))
     settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
     generated = data.get("generated_at") if isinstance(data.get("generated_at"), str) else ""

@@ -1,4 +1,4 @@
-"""Renderers: a digest to terminal, Markdown, plain text or JSON, looked up by name."""
+"""Renderers: a digest to terminal, Markdown, plain text, JSON, HTML or email, looked up by name."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class RenderOptions:
     """Terminal: force colour on or off; None decides from the terminal and NO_COLOR."""
     width: int | None = None
     """Terminal: line width; None asks the terminal."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """Email: header fields (From, To, Cc, Subject); see digest.render.email."""
 
 
 Renderer = Callable[[Digest, TextIO, RenderOptions], None]
@@ -52,12 +54,26 @@ def _json(digest: Digest, out: TextIO, options: RenderOptions) -> None:
     out.write("\n")
 
 
+def _html(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    from digest.render.html import render
+
+    render(digest, out, options)
+
+
+def _email(digest: Digest, out: TextIO, options: RenderOptions) -> None:
+    from digest.render.email import render
+
+    render(digest, out, options)
+
+
 RENDERERS: dict[str, Renderer] = {
     "terminal": _terminal,
     "markdown": _markdown,
     "md": _markdown,
     "text": _text,
     "json": _json,
+    "html": _html,
+    "email": _email,
 }
 FORMATS = ("terminal", "markdown", "text", "json")
 """The names shown to users (``md`` is an alias of markdown)."""
@@ -99,6 +115,15 @@ def heading_line(digest: Digest) -> str:
     stories = len(digest.stories)
     articles = len(digest.documents)
     return f"{stories} {'story' if stories == 1 else 'stories'} from {articles} {'article' if articles == 1 else 'articles'}"
+
+
+def update_prefix(story: Story) -> str:
+    """'Update: ' before the title of a story shown before that gained articles, else ''."""
+    return "Update: " if story.update else ""
+
+
+SEEN_MARK = "(seen before)"
+"""After a story or sentence that an earlier briefing showed (``brief --all``)."""
 
 
 def story_line(story: Story) -> str:

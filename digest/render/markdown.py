@@ -6,7 +6,16 @@ import re
 from typing import TextIO
 
 from digest.models import Digest
-from digest.render import RenderOptions, heading_line, markers, source_numbers, source_parts, story_line
+from digest.render import (
+    SEEN_MARK,
+    RenderOptions,
+    heading_line,
+    markers,
+    source_numbers,
+    source_parts,
+    story_line,
+    update_prefix,
+)
 from digest.sanitize import one_line, visible
 
 # Characters that can start markup anywhere inline: emphasis, code, links, images, raw HTML,
@@ -40,12 +49,14 @@ def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
     out.write(f"# Digest\n\n{heading_line(digest)}, built {digest.generated_at}.\n")
     for number, story in enumerate(digest.stories, 1):
         numbers = source_numbers(story)
-        out.write(f"\n## {number}. {escape(story.title)}\n\n_{story_line(story)}_\n\n")
+        title = f"{update_prefix(story)}{escape(story.title)}" + ("" if story.new else f" _{SEEN_MARK}_")
+        out.write(f"\n## {number}. {title}\n\n_{story_line(story)}_\n\n")
         for pick in story.sentences:
             # [1][2] stay literal: a reference link needs a "[2]: url" definition at the start
             # of a line, and escaped untrusted text can never start a line.
             refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
-            out.write(f"- {escape(pick.candidate.text)} {refs}\n")
+            seen = "" if pick.new else f" _{SEEN_MARK}_"
+            out.write(f"- {escape(pick.candidate.text)} {refs}{seen}\n")
         out.write("\nSources:\n\n")
         for doc_id, n in numbers.items():
             doc = digest.document(doc_id)

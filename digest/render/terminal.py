@@ -10,7 +10,16 @@ from rich.table import Table
 from rich.text import Text
 
 from digest.models import Digest
-from digest.render import RenderOptions, heading_line, markers, source_numbers, source_parts, story_line
+from digest.render import (
+    SEEN_MARK,
+    RenderOptions,
+    heading_line,
+    markers,
+    source_numbers,
+    source_parts,
+    story_line,
+    update_prefix,
+)
 from digest.sanitize import one_line
 
 
@@ -24,14 +33,17 @@ def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
     for number, story in enumerate(digest.stories, 1):
         numbers = source_numbers(story)
         console.print()
-        console.print(Text.assemble((f"{number}. ", "bold"), (one_line(story.title), "bold cyan")))
+        console.print(Text.assemble((f"{number}. ", "bold"), (update_prefix(story), "bold yellow"),
+                                    (one_line(story.title), "bold cyan"),
+                                    ("" if story.new else f" {SEEN_MARK}", "dim")))
         console.print(Text(story_line(story), style="dim"))
         body = Table.grid(padding=(0, 1))
         body.add_column(no_wrap=True)
         body.add_column()
         for pick in story.sentences:
             refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
-            body.add_row("•", Text.assemble(one_line(pick.candidate.text), " ", (refs, "yellow")))
+            body.add_row("•", Text.assemble((one_line(pick.candidate.text), "" if pick.new else "dim"), " ",
+                                            (refs, "yellow"), ("" if pick.new else f" {SEEN_MARK}", "dim")))
         console.print(body)
         console.print(Text("Sources", style="bold dim"))
         sources = Table.grid(padding=(0, 1))

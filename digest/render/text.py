@@ -6,7 +6,16 @@ import textwrap
 from typing import TextIO
 
 from digest.models import Digest
-from digest.render import RenderOptions, heading_line, markers, source_numbers, source_parts, story_line
+from digest.render import (
+    SEEN_MARK,
+    RenderOptions,
+    heading_line,
+    markers,
+    source_numbers,
+    source_parts,
+    story_line,
+    update_prefix,
+)
 from digest.sanitize import one_line
 
 
@@ -16,11 +25,13 @@ def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
     out.write(f"DIGEST: {heading_line(digest)}\n")
     for number, story in enumerate(digest.stories, 1):
         numbers = source_numbers(story)
-        title = f"{number}. {one_line(story.title)}"
+        title = f"{number}. {update_prefix(story)}{one_line(story.title)}"
+        title += "" if story.new else f" {SEEN_MARK}"
         out.write(f"\n{title}\n{'=' * min(len(title), width)}\n({story_line(story)})\n\n")
         for pick in story.sentences:
             refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
-            out.write(textwrap.fill(f"{one_line(pick.candidate.text)} {refs}", width,
+            seen = "" if pick.new else f" {SEEN_MARK}"
+            out.write(textwrap.fill(f"{one_line(pick.candidate.text)} {refs}{seen}", width,
                                     initial_indent="* ", subsequent_indent="  ") + "\n")
         out.write("\nSources:\n")
         for doc_id, n in numbers.items():

@@ -1,0 +1,523 @@
+"""The daily briefing: fetch the feeds, group articles into stories, keep what is new.
+
+``run`` is what ``digest brief`` calls. It opens (and locks) the state, fetches every feed,
+turns entries into Documents, builds the digest through the same core as ``digest build``
+(``pipeline.build_from_documents``), keeps the stories that are new or gained articles since
+the cutoff (``--since``), hands the digest to ``write``, and only when ``write`` returned
+records in the state what was delivered. A failed write, a crash or a kill records nothing.
+
+What is new: an article is new when the state has not seen it (by GUID, URL or text) or
+first saw it after the cutoff. A story with no new article is left out (kept, marked not new,
+with ``show_all``); a story with new articles whose older articles were shown in an earlier
+story is an *update*: it shows only sentences not shown before, under that story's title.
+Articles seen recently (``window_days``) are grouped with the new ones, so that an update
+finds its story even when its feed answered 304 Not Modified.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from digest.config import Settings
+from digest.feeds import (
+    Entry,
+    FeedResult,
+    Fetcher,
+    FetchError,
+    Validators,
+    content_hash,
+    feed_list,
+    fetch_all,
+    fetch_page,
+    is_url,
+    parse_time,
+)
+from digest.models import Digest, Document, Pick, Story
+from digest.pipeline import NothingToSummarize, Progress, build_from_documents
+from digest.sanitize import one_line
+from digest.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
+from digest.userconfig import FetchSettings, UserConfig
+
+
+class BriefError(Exception):
+    """A briefing that cannot be made (no feeds, none readable, a bad --since); one line."""
+
+
+@dataclass(frozen=True)
+class BriefOptions:
+    """What the command line asks for, on top of the config file."""
+
+    feeds: tuple[str, ...] = ()
+    """--feed: used instead of the config file's feeds (with --opml)."""
+    opml: tuple[str, ...] = ()
+    """--opml files."""
+    since: str = "last-run"
+    """'last-run', 'yesterday', 'today', a date (2024-05-01), a time (ISO 8601) or an age (36h, 2d)."""
+    show_all: bool = False
+    """Keep stories with nothing new, marked as seen before."""
+    full_text: bool | None = None
+    """Fetch the pages of summary-only entries; None: as configured."""
+    dry_run: bool = False
+    """Do not record the run: the next one shows the same."""
+    output_format: str = "terminal"
+    """For the run log."""
+    wait: float = 5.0
+    """Seconds to wait for another run holding the state."""
+
+
+@dataclass
+class Outcome:
+    """What a run did, for the caller's messages."""
+
+    digest: Digest
+    """What was written."""
+    since: str | None
+    """The cutoff (ISO 8601 UTC), None on a first run."""
+    feeds: int = 0
+    """Feeds listed."""
+    failed: int = 0
+    """Feeds that could not be read."""
+    new_articles: int = 0
+    """Articles not seen before."""
+    recorded: bool = False
+    """Whether the state was updated."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems that did not stop the run (also in ``digest.warnings``)."""
+
+
+def now_utc() -> datetime:
+    """The current time (UTC); a function so that tests can move the clock."""
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    """The state's time format: ISO 8601 UTC with microseconds (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
+    """The cutoff time of ``--since``, and whether it is a date the user chose (not last-run).
+
+    Raises:
+        BriefError: ``since`` is not understood.
+    """
+    value = since.strip().lower()
+    local_now = now.astimezone()
+    if value in ("last-run", "last", ""):
+        return state.last_run(), False
+    if value in ("today", "yesterday"):
+        day = local_now.date() - timedelta(days=1 if value == "yesterday" else 0)
+        return stamp(datetime.combine(day, time(0), tzinfo=local_now.tzinfo)), True
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([hd])", value)
+    if match:
+        hours = float(match.group(1)) * (24 if match.group(2) == "d" else 1)
+        return stamp(now - timedelta(hours=hours)), True
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            moment = datetime.combine(date.fromisoformat(value), time(0), tzinfo=local_now.tzinfo)
+        else:
+            moment = datetime.fromisoformat(since.strip().replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=local_now.tzinfo)
+    except ValueError:
+        raise BriefError(f"--since: {one_line(since)!r} is not last-run, yesterday, today, a date "
+                         "(2024-05-01), a time (2024-05-01T08:00) or an age (36h, 2d)") from None
+    return stamp(moment), True
+
+
+def sentence_key(text: str) -> str:
+    """The state key of a shown sentence: case and whitespace do not count."""
+    return hashlib.sha256(" ".join(text.casefold().split()).encode()).hexdigest()[:32]
+
+
+@dataclass
+class _Article:
+    """An article of this run: its Document, and what the state knows of it."""
+
+    doc: Document
+    stored: StoredArticle | None
+    new: bool
+    entry: Entry | None = None
+    keys: tuple[str, ...] = ()
+
+
+def _settings(config: UserConfig) -> Settings:
+    return Settings(algorithm=config.algorithm, sentences=config.sentences, words=config.words,
+                    clusters=config.clusters, language=config.language)
+
+
+def run(config: UserConfig, options: BriefOptions, state_path: Path,
+        write: Callable[[Digest], None], progress: Progress | None = None,
+        fetcher: Fetcher | None = None) -> Outcome:
+    """Make the briefing, ``write`` it, then record it in the state.
+
+    Raises:
+        BriefError: no feeds, no feed readable, or a bad ``since``.
+        digest.state.StateError: the state file is busy or unusable.
+        Whatever ``write`` raises (nothing is recorded then).
+    """
+    report = progress or (lambda stage, done, total: None)
+    if options.feeds or options.opml:
+        locations, warnings = feed_list(options.feeds, options.opml)
+    else:
+        locations, warnings = feed_list(config.feeds, config.opml)
+    if not locations:
+        raise BriefError(f"no feeds: pass --feed URL (or --opml FILE), or list feeds in {config.path} "
+                         "(digest config path)")
+    settings = _settings(config)
+    fetch = dataclasses.replace(config.fetch, full_text=options.full_text) \
+        if options.full_text is not None else config.fetch
+    with State.open(state_path, options.wait) as state:
+        started = now_utc()
+        since, chosen = cutoff(options.since, state, started)
+        report("fetching", 0, len(locations))
+        validators = {loc: Validators(*v) for loc, v in state.validators().items()}
+        own = fetcher is None and any(is_url(loc) for loc in locations)
+        client = Fetcher(fetch) if own else fetcher
+        try:
+            results = fetch_all(locations, fetch, validators, client)
+            failed = [r for r in results if r.error]
+            for result in results:
+                warnings.extend(result.warnings)
+                if result.error:
+                    warnings.append(f"feed failed: {result.error}")
+            if len(failed) == len(results):
+                raise BriefError(f"no feed could be read ({len(results)} tried)")
+            articles = _articles(results, state, since, chosen, started, config, fetch, client, warnings,
+                                 report)
+        finally:
+            if own and client is not None:
+                client.client.close()
+        digest, shown = _briefing(articles, state, since, options.show_all, settings, warnings, report)
+        outcome = Outcome(
+            digest,
+            since,
+            len(locations),
+            len(failed),
+            sum(1 for a in articles if a.stored is None),
+            warnings=warnings,
+        )
+        write(digest)
+        if options.dry_run:
+            return outcome
+        finished = now_utc()
+        when = stamp(finished)
+        new_ids = _remember(articles, state, when)
+        stories = [
+            ShownStory(
+                s.title,
+                tuple(a for d in s.documents for a in [new_ids.get(d)] if a is not None),
+                tuple(sentence_key(p.candidate.text) for p in s.sentences),
+                story_id,
+            )
+            for s, story_id in shown
+        ]
+        state.record(
+            started=stamp(started),
+            finished=when,
+            since=since,
+            feeds=[_status(r, state) for r in results],
+            stories=stories,
+            new_articles=outcome.new_articles,
+            output_format=options.output_format,
+            retention_days=config.retention_days,
+        )
+        outcome.recorded = True
+        return outcome
+
+
+def _status(result: FeedResult, state: State) -> FeedStatus:
+    validators = result.validators or Validators()
+    return FeedStatus(result.location, result.title, validators.etag, validators.last_modified, result.error)
+
+
+def _articles(
+    results: Sequence[FeedResult],
+    state: State,
+    since: str | None,
+    chosen: bool,
+    now: datetime,
+    config: UserConfig,
+    fetch: FetchSettings,
+    client: Fetcher | None,
+    warnings: list[str],
+    report: Progress,
+) -> list[_Article]:
+    """This run's articles: new entries of the feeds, then articles seen recently (context)."""
+    found: list[_Article] = []
+    taken_keys: set[str] = set()
+    taken_ids: set[int] = set()
+    untitled = 0
+    for result in results:
+        for entry in result.entries:
+            keys = entry.keys()
+            if any(k in taken_keys for k in keys):
+                continue  # the same article listed twice (in one feed or two)
+            stored = state.find(keys)
+            if stored is None and entry.text.strip():
+                stored = state.find([content_hash(entry.text)])
+            if stored is not None:
+                if stored.id not in taken_ids:
+                    taken_ids.add(stored.id)
+                    new = since is not None and stored.first_seen > since
+                    found.append(_Article(_from_state(stored), stored, new, entry, tuple(keys)))
+                taken_keys.update(keys)
+                continue
+            taken_keys.update(keys)
+            if chosen and since is not None:
+                published = parse_time(entry.published)
+                if published is not None and stamp(published) < since:
+                    continue  # older than the date asked for, and never seen: not part of this briefing
+            if not entry.text.strip() and not (fetch.full_text and entry.url):
+                untitled += 1
+                continue
+            found.append(_Article(_from_entry(entry), None, True, entry, tuple(keys)))
+    if untitled:
+        warnings.append(f"{untitled} {'entry' if untitled == 1 else 'entries'} without text skipped")
+    if fetch.full_text and client is not None:
+        _full_text(found, client, fetch, warnings, report)
+    found = [a for a in found if a.doc.text.strip()]
+    # Content keys of the new ones, now that their text is final; the same text twice is one article.
+    unique: list[_Article] = []
+    texts: set[str] = set()
+    for article in found:
+        if article.stored is None:
+            key = content_hash(article.doc.text)
+            stored = state.find([key])
+            if key in texts or stored is not None:
+                if stored is not None and stored.id not in taken_ids:
+                    taken_ids.add(stored.id)
+                    unique.append(
+                        _Article(
+                            _from_state(stored),
+                            stored,
+                            since is not None and stored.first_seen > since,
+                            article.entry,
+                            article.keys,
+                        )
+                    )
+                continue
+            texts.add(key)
+            article.keys = (*article.keys, key)
+        unique.append(article)
+    # Context: what was seen recently, so that new articles join the stories they continue.
+    window = stamp(now - timedelta(days=config.window_days))
+    start = min(window, since) if since else window
+    for stored in state.articles_since(start):
+        if stored.id not in taken_ids:
+            taken_ids.add(stored.id)
+            unique.append(
+                _Article(_from_state(stored), stored, since is not None and stored.first_seen > since)
+            )
+    # Ids in reading order: new articles first, as the feeds list them.
+    ordered = [a for a in unique if a.new] + [a for a in unique if not a.new]
+    for number, article in enumerate(ordered, 1):
+        article.doc = dataclasses.replace(article.doc, id=f"d{number}")
+    return ordered
+
+
+def _from_entry(entry: Entry) -> Document:
+    return Document(
+        id="d0",
+        origin=entry.url or entry.feed,
+        title=entry.title or "(untitled)",
+        text=entry.text,
+        source=entry.source,
+        published=entry.published,
+        url=entry.url,
+        kind="text",
+    )
+
+
+def _from_state(stored: StoredArticle) -> Document:
+    return Document(
+        id="d0",
+        origin=stored.url or stored.feed or f"article {stored.id}",
+        title=stored.title,
+        text=stored.text,
+        source=stored.source,
+        published=stored.published,
+        url=stored.url,
+        kind=stored.kind if stored.kind in ("text", "extracted") else "text",
+    )
+
+
+def _full_text(
+    articles: list[_Article], client: Fetcher, fetch: FetchSettings, warnings: list[str], report: Progress
+) -> None:
+    """Replace the summary of new summary-only entries by the main text of their page."""
+    from digest.ingest import InputError, parse_html
+
+    wanted = [
+        a
+        for a in articles
+        if a.stored is None and a.entry is not None and a.entry.summary_only and a.entry.url
+    ]
+
+    def page(article: _Article) -> Document | str:
+        url = article.entry.url  # type: ignore[union-attr]
+        try:
+            doc = parse_html(fetch_page(url, client), url, article.doc.id)  # type: ignore[arg-type]
+        except (FetchError, InputError) as exc:
+            return str(exc)
+        return doc
+
+    if not wanted:
+        return
+    report("fetching pages", 0, len(wanted))
+    with ThreadPoolExecutor(max_workers=max(1, fetch.concurrency)) as pool:
+        pages = list(pool.map(page, wanted))
+    for article, result in zip(wanted, pages, strict=True):
+        if isinstance(result, str):
+            warnings.append(f"full text: {result}; the feed's summary is used")
+            continue
+        article.doc = dataclasses.replace(
+            article.doc,
+            text=result.text,
+            kind="extracted",
+            title=article.doc.title if article.doc.title != "(untitled)" else result.title,
+        )
+
+
+def _briefing(
+    articles: list[_Article],
+    state: State,
+    since: str | None,
+    show_all: bool,
+    settings: Settings,
+    warnings: list[str],
+    report: Progress,
+) -> tuple[Digest, list[tuple[Story, int | None]]]:
+    """The digest to show, and the stories to record with the stored story each one updates."""
+    new_ids = {a.doc.id for a in articles if a.new}
+    by_id = {a.doc.id: a for a in articles}
+    info: dict[str, object] = {**settings.to_dict(), "since": since, "show_all": show_all}
+    empty = Digest((), (), info, now_utc().replace(microsecond=0).isoformat(), tuple(warnings))
+    if not articles or (not new_ids and not show_all):
+        return empty, []
+    try:
+        built = build_from_documents([a.doc for a in articles], settings, warnings, report)
+    except NothingToSummarize:
+        return dataclasses.replace(empty, warnings=tuple(warnings)), []
+    fresh: list[tuple[Story, int | None]] = []
+    updates: list[tuple[Story, int | None]] = []
+    seen: list[tuple[Story, int | None]] = []
+    for story in built.stories:
+        members = [by_id[d] for d in story.documents]
+        old_ids = [a.stored.id for a in members if a.stored is not None and not a.new]
+        shown_before = state.story_of(old_ids, since) if old_ids else None
+        picks = tuple(
+            dataclasses.replace(p, new=not state.shown(sentence_key(p.candidate.text), since))
+            for p in story.sentences
+        )
+        if not any(a.new for a in members):
+            if show_all:  # nothing in it is news: every sentence is marked as seen
+                old = tuple(dataclasses.replace(p, new=False) for p in story.sentences)
+                seen.append(
+                    (
+                        dataclasses.replace(story, sentences=old, new=False),
+                        shown_before[0] if shown_before else None,
+                    )
+                )
+            continue
+        if shown_before is None:
+            fresh.append((dataclasses.replace(story, sentences=picks), None))
+            continue
+        update = _update(story, picks, members, built, settings, state, since, show_all)
+        if update is not None:
+            updates.append((dataclasses.replace(update, title=shown_before[1], update=True), shown_before[0]))
+    chosen = fresh + updates + seen
+    stories = [dataclasses.replace(s, id=f"c{n}") for n, (s, _) in enumerate(chosen, 1)]
+    cited = {d for s in stories for d in s.documents}
+    documents = tuple(d for d in built.documents if d.id in cited)
+    digest = Digest(tuple(stories), documents, info, built.generated_at, tuple(warnings))
+    return digest, [(s, story_id) for s, (_, story_id) in zip(stories, chosen, strict=True)]
+
+
+def _update(
+    story: Story,
+    picks: tuple[Pick, ...],
+    members: list[_Article],
+    built: Digest,
+    settings: Settings,
+    state: State,
+    since: str | None,
+    show_all: bool,
+) -> Story | None:
+    """An update of a story shown before: what its new articles say that was not shown yet.
+
+    The new articles are summarized on their own (the story's summary would favour what
+    was known already); their sentences shown before are left out. None if nothing is left.
+    """
+    new_ids = {a.doc.id for a in members if a.new}
+    new_docs = [d for d in built.documents if d.id in new_ids]
+    originals = [d for d in new_docs if d.copy_of is None or d.copy_of not in new_ids]
+    try:
+        alone = build_from_documents(
+            [dataclasses.replace(d, copy_of=None) for d in originals],
+            dataclasses.replace(settings, clusters="1"),
+            [],
+            lambda stage, done, total: None,
+        )
+    except NothingToSummarize:
+        alone = None
+    new_picks = (
+        []
+        if alone is None
+        else [
+            dataclasses.replace(p, new=True)
+            for s in alone.stories
+            for p in s.sentences
+            if not state.shown(sentence_key(p.candidate.text), since)
+        ]
+    )
+    if not new_picks and not show_all:
+        return None
+    texts = {p.candidate.text for p in new_picks}
+    old = [dataclasses.replace(p, new=False) for p in picks if p.candidate.text not in texts]
+    shown = old + new_picks if show_all else new_picks
+    order = {d.id: i for i, d in enumerate(built.documents)}
+    shown.sort(key=lambda p: (order[p.candidate.citations[0].document], p.candidate.citations[0].start))
+    cited = {c.document for p in shown for c in p.candidate.citations}
+    new_members = {a.doc.id for a in members if a.new}
+    documents = tuple(d for d in story.documents if d in cited or d in new_members)
+    docs = {d.id: d for d in built.documents}
+    sources = len({(docs[d].source or "").casefold() or d for d in documents if docs[d].copy_of is None}) or 1
+    return dataclasses.replace(story, sentences=tuple(shown), documents=documents, sources=sources)
+
+
+def _remember(articles: list[_Article], state: State, when: str) -> dict[str, int]:
+    """Store the new articles and the new keys of known ones; the row id of every document."""
+    ids: dict[str, int] = {}
+    fresh = [a for a in articles if a.stored is None]
+    stored_ids = state.add_articles(
+        [
+            NewArticle(
+                a.keys,
+                a.entry.feed if a.entry else None,
+                a.doc.title,
+                a.doc.url,
+                a.doc.source,
+                a.doc.published,
+                a.doc.text,
+                a.doc.kind,
+            )
+            for a in fresh
+        ],
+        when,
+    )
+    for article, row in zip(fresh, stored_ids, strict=True):
+        ids[article.doc.id] = row
+    for article in articles:
+        if article.stored is not None:
+            ids[article.doc.id] = article.stored.id
+            if article.keys:
+                state.add_keys(article.stored.id, article.keys)
+    return ids

@@ -1,0 +1,378 @@
+"""The ``brief`` and ``config`` commands, registered on the digest app by ``register(app)``.
+
+Kept out of cli.py so that it stays short. Like cli.py, this module imports only typer and
+light modules: httpx, feedparser, sqlite work and the pipeline are imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from digest.config import ALGORITHMS
+from digest.exit_codes import ExitCode
+from digest.userconfig import BRIEF_FORMATS, ConfigError, UserConfig
+
+if TYPE_CHECKING:
+    from digest.models import Digest
+
+BriefFormat = Enum("BriefFormat", {name: name for name in BRIEF_FORMATS}, type=str)  # type: ignore[misc]
+BriefAlgorithm = Enum("BriefAlgorithm", {name: name for name in ALGORITHMS}, type=str)  # type: ignore[misc]
+
+config_app = typer.Typer(
+    name="config",
+    help="Where the config file is and what is in effect.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", metavar="FILE", show_default=False,
+    help="The config file to use instead of the default one (digest config path).")]
+
+
+def _error(message: str, code: ExitCode) -> typer.Exit:
+    from digest.sanitize import one_line
+
+    print(f"digest: {one_line(message)}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def _load(path: Path | None) -> UserConfig:
+    from digest.userconfig import load
+
+    try:
+        return load(path)
+    except ConfigError as exc:
+        raise _error(str(exc), ExitCode.USAGE) from None
+
+
+@config_app.command("path")
+def config_path(config: ConfigOption = None) -> None:
+    """Print the path of the config file (and of the state file), whether they exist or not."""
+    from digest.userconfig import default_path, default_state_path
+
+    path = config or default_path()
+    typer.echo(str(path))
+    if not path.exists():
+        print(f"digest: {path} does not exist yet: write one to set feeds (see digest config show)",
+              file=sys.stderr)
+    state = default_state_path()
+    if path.exists():
+        loaded = _load(config)
+        if loaded.state:
+            state = Path(loaded.state)
+    print(f"digest: state file: {state}", file=sys.stderr)
+
+
+@config_app.command("show")
+def config_show(config: ConfigOption = None) -> None:
+    """Print the settings in effect (the file's, and defaults for the rest) as TOML."""
+    typer.echo(_load(config).to_toml(), nl=False)
+
+
+def brief(
+    feed: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--feed",
+            metavar="URL|FILE",
+            show_default=False,
+            help="A feed (RSS, Atom or JSON Feed) to read; repeat for more. "
+            "Replaces the config file's feeds.",
+        ),
+    ] = None,
+    opml: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--opml",
+            metavar="FILE",
+            show_default=False,
+            help="An OPML subscription list whose feeds are read; repeatable.",
+        ),
+    ] = None,
+    since: Annotated[
+        str,
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="What counts as new: last-run, yesterday, today, a date (2024-05-01), a time "
+            "or an age (36h, 2d).",
+        ),
+    ] = "last-run",
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show stories with nothing new, marked as seen before.")
+    ] = False,
+    output_format: Annotated[
+        BriefFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            show_default=False,
+            help="terminal, markdown (md), text, json, html or email. Default: the config file's, else "
+            "terminal on a terminal, else markdown.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of standard output (whole or not at all).",
+        ),
+    ] = None,
+    to: Annotated[
+        list[str] | None,
+        typer.Option("--to", metavar="ADDRESS", show_default=False, help="Email: a recipient; repeatable."),
+    ] = None,
+    sender: Annotated[
+        str | None,
+        typer.Option("--from", metavar="ADDRESS", show_default=False, help="Email: the From address."),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            "--subject",
+            metavar="TEXT",
+            show_default=False,
+            help="Email: the subject; {date} and {count} are filled in.",
+        ),
+    ] = None,
+    full_text: Annotated[
+        bool | None,
+        typer.Option(
+            "--full-text/--no-full-text",
+            show_default=False,
+            help="Fetch the page of entries that carry only a summary and extract its main text.",
+        ),
+    ] = None,
+    algorithm: Annotated[
+        BriefAlgorithm | None,
+        typer.Option(
+            "--algorithm",
+            "-a",
+            metavar="NAME",
+            show_default=False,
+            help="The sumy summarizer (default: the config file's, else lexrank).",
+        ),
+    ] = None,
+    sentences: Annotated[
+        int | None,
+        typer.Option(
+            "--sentences", "-n", min=1, metavar="N", show_default=False, help="Sentences per story."
+        ),
+    ] = None,
+    words: Annotated[
+        int | None,
+        typer.Option("--words", "-w", min=1, metavar="N", show_default=False, help="Word budget per story."),
+    ] = None,
+    config: ConfigOption = None,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            metavar="FILE",
+            show_default=False,
+            help="The state file (what was seen and shown) instead of the default one.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Do not record this briefing: the next one shows the same.")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            min=0,
+            help="How long to wait for another run using the same state file.",
+        ),
+    ] = 5.0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No warnings or progress on standard error.")
+    ] = False,
+) -> None:
+    """Daily briefing: fetch the feeds, group articles into stories, show what is new since last time.
+
+    The state (articles seen, stories and sentences shown) is updated only after the briefing
+    was written: a run that fails to write records nothing.
+    """
+    import dataclasses
+
+    loaded = _load(config)
+    overrides: dict[str, object] = {}
+    if algorithm is not None:
+        overrides["algorithm"] = algorithm.value
+    if sentences is not None:
+        overrides["sentences"], overrides["words"] = sentences, None
+    if words is not None:
+        overrides["words"] = words
+    loaded = dataclasses.replace(loaded, **overrides)  # type: ignore[arg-type]
+    name = (
+        output_format.value
+        if output_format is not None
+        else loaded.format or ("terminal" if output is None and sys.stdout.isatty() else "markdown")
+    )
+    headers = _headers(loaded, to, sender, subject)
+    if name == "email" and not headers.get("To"):
+        raise _error(
+            f"--format email needs a recipient: --to ADDRESS, or to = [...] under [email] in {loaded.path}",
+            ExitCode.USAGE,
+        )
+    from digest.brief import BriefError, BriefOptions, run
+    from digest.state import StateError
+    from digest.userconfig import default_state_path
+
+    state_path = state or (Path(loaded.state) if loaded.state else default_state_path())
+    options = BriefOptions(
+        feeds=tuple(feed or ()),
+        opml=tuple(str(p) for p in opml or ()),
+        since=since,
+        show_all=show_all,
+        full_text=full_text,
+        dry_run=dry_run,
+        output_format=name,
+        wait=wait,
+    )
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        outcome = run(
+            loaded, options, state_path, lambda digest: _write(digest, name, output, headers), progress
+        )
+    except BriefError as exc:
+        progress.clear()
+        raise _error(str(exc), ExitCode.USAGE) from None
+    except StateError as exc:
+        progress.clear()
+        raise _error(str(exc), ExitCode.ERROR) from None
+    except _NotWritten as exc:
+        progress.clear()
+        raise _error(
+            f"{exc}; nothing was recorded, the next briefing shows the same", ExitCode.ERROR
+        ) from None
+    except KeyboardInterrupt:
+        progress.clear()
+        raise _error("interrupted; nothing was recorded", ExitCode.INTERRUPTED) from None
+    progress.clear()
+    if not quiet:
+        from digest.sanitize import one_line
+
+        for warning in outcome.warnings:
+            print(f"digest: warning: {one_line(warning)}", file=sys.stderr)
+        failed = f", {outcome.failed} failed" if outcome.failed else ""
+        stories = len(outcome.digest.stories)
+        print(
+            f"digest: {outcome.feeds} {'feed' if outcome.feeds == 1 else 'feeds'}{failed}, "
+            f"{outcome.new_articles} new {'article' if outcome.new_articles == 1 else 'articles'}, "
+            f"{stories} {'story' if stories == 1 else 'stories'} shown"
+            + ("" if outcome.recorded else " (not recorded: --dry-run)"),
+            file=sys.stderr,
+        )
+
+
+def _headers(
+    config: UserConfig, to: list[str] | None, sender: str | None, subject: str | None
+) -> dict[str, str]:
+    recipients = list(to or config.email.to)
+    headers = {"From": sender or config.email.sender, "Subject": subject or config.email.subject}
+    if recipients:
+        headers["To"] = ", ".join(recipients)
+    if config.email.cc:
+        headers["Cc"] = ", ".join(config.email.cc)
+    return headers
+
+
+class _NotWritten(Exception):
+    """The briefing could not be delivered to its output."""
+
+
+def _rendered(digest: Digest, name: str, headers: dict[str, str]) -> str:
+    """The whole output as a string: rendered before anything is written."""
+    from digest.render import RenderOptions, get_renderer
+    from digest.render.html import since_text
+
+    buffer = io.StringIO()
+    if not digest.stories and name in ("terminal", "text"):
+        buffer.write(since_text(digest) + "\n")
+    elif not digest.stories and name in ("markdown", "md"):
+        buffer.write(f"# Digest\n\n{since_text(digest)}\n")
+    else:
+        get_renderer(name)(digest, buffer, RenderOptions(headers=tuple(headers.items())))
+    return buffer.getvalue()
+
+
+def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, str]) -> None:
+    """Deliver the briefing; raises _NotWritten when it could not be, so nothing is recorded."""
+    if name == "terminal" and output is None:
+        from digest.render import RenderOptions, get_renderer
+        from digest.render.html import since_text
+
+        try:
+            if digest.stories:
+                get_renderer("terminal")(digest, sys.stdout, RenderOptions())
+            else:
+                sys.stdout.write(since_text(digest) + "\n")
+            sys.stdout.flush()
+        except OSError as exc:
+            raise _NotWritten(f"cannot write to standard output ({exc.strerror or exc})") from None
+        return
+    text = _rendered(digest, name, headers)
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit cannot fail again
+            os.close(devnull)
+            raise _NotWritten("standard output was closed before the briefing was written") from None
+        except OSError as exc:
+            raise _NotWritten(f"cannot write to standard output ({exc.strerror or exc})") from None
+        return
+    import tempfile
+
+    folder = output.parent if str(output.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".digest-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            os.replace(temp, output)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+    except OSError as exc:
+        raise _NotWritten(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+class _Progress:
+    """Stage and count on one stderr line, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\x1b[2K{stage} {done}/{total}" if total else f"\r\x1b[2K{stage}…")
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``brief`` and ``config`` to the digest app."""
+    app.command("brief")(brief)
+    app.add_typer(config_app, name="config")

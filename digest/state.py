@@ -1,0 +1,515 @@
+"""The briefing state (SQLite): articles seen, stories and sentences shown, feed validators, runs.
+
+One ``State`` is one run. Opening it takes the database's write lock (``BEGIN IMMEDIATE``,
+WAL journal): a second run on the same file waits ``wait`` seconds, then fails with
+``StateBusy``, so two runs never interleave. Everything a run learns is written by
+``record`` in the same transaction, after the digest was delivered; a run that fails or is
+killed before that leaves the file as it was (SQLite rolls the transaction back).
+
+A file that is empty, not SQLite, another application's database, corrupt, or written by a
+newer digest is refused with ``StateError``; it is never replaced or repaired silently.
+A new file is built aside and linked into place, so a half-made file is never seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.sanitize import visible
+
+APPLICATION_ID = 0x44475354  # "DGST": marks the file as digest's (PRAGMA application_id)
+SCHEMA_VERSION = 1
+HEADER = b"SQLite format 3\x00"
+
+SCHEMA = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    since TEXT,
+    feeds INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    new_articles INTEGER NOT NULL,
+    stories INTEGER NOT NULL,
+    format TEXT
+);
+CREATE TABLE feeds (
+    location TEXT PRIMARY KEY,
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetched TEXT,
+    last_error TEXT
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    feed TEXT,
+    title TEXT NOT NULL,
+    url TEXT,
+    source TEXT,
+    published TEXT,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'text'
+);
+CREATE INDEX articles_first_seen ON articles (first_seen);
+CREATE TABLE article_keys (
+    key TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+);
+CREATE INDEX article_keys_article ON article_keys (article_id);
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    first_shown TEXT NOT NULL,
+    last_shown TEXT NOT NULL
+);
+CREATE TABLE story_articles (
+    story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (story_id, article_id)
+);
+CREATE INDEX story_articles_article ON story_articles (article_id);
+CREATE TABLE sentences (
+    hash TEXT PRIMARY KEY,
+    story_id INTEGER REFERENCES stories (id) ON DELETE SET NULL,
+    first_shown TEXT NOT NULL
+);
+"""
+
+
+class StateError(Exception):
+    """A state file that cannot be used; the message names it and says what to do."""
+
+
+class StateBusy(StateError):
+    """Another run holds the state file."""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article the state has seen."""
+
+    id: int
+    """Row id."""
+    first_seen: str
+    """When it was first delivered (ISO 8601 UTC)."""
+    feed: str | None
+    """The feed it came from."""
+    title: str
+    """Headline."""
+    url: str | None
+    """Its URL."""
+    source: str | None
+    """The outlet."""
+    published: str | None
+    """Publication time."""
+    text: str
+    """The text it was summarized from."""
+    kind: str
+    """'text' or 'extracted'."""
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article to remember: what was delivered."""
+
+    keys: tuple[str, ...]
+    """GUID, URL and content keys."""
+    feed: str | None
+    """Its feed."""
+    title: str
+    """Headline."""
+    url: str | None
+    """URL."""
+    source: str | None
+    """Outlet."""
+    published: str | None
+    """Publication time."""
+    text: str
+    """Text."""
+    kind: str = "text"
+    """'text' or 'extracted'."""
+
+
+@dataclass(frozen=True)
+class ShownStory:
+    """A story as it was delivered."""
+
+    title: str
+    """The title shown."""
+    articles: tuple[int, ...]
+    """Row ids of its articles (new ones included)."""
+    sentences: tuple[str, ...]
+    """Hashes of the sentences shown."""
+    story_id: int | None = None
+    """The stored story it updates, or None for a new one."""
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    """What to remember about a feed after a run."""
+
+    location: str
+    """As listed."""
+    title: str | None = None
+    """Its title."""
+    etag: str | None = None
+    """Validator for the next conditional GET."""
+    last_modified: str | None = None
+    """Validator for the next conditional GET."""
+    error: str | None = None
+    """The last failure, or None."""
+
+
+def _problem(path: Path, what: str) -> StateError:
+    return StateError(
+        f"{visible(str(path))}: {what}. It was left as it is: move it away to start afresh, "
+        "or choose another file with --state")
+
+
+def check_file(path: Path) -> None:
+    """Refuse what is not a digest state file, without changing it.
+
+    Raises:
+        StateError: empty, not SQLite, foreign, newer or corrupt.
+    """
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise StateError(f"{visible(str(path))}: cannot read the state file ({reason})") from None
+    if not header:
+        raise _problem(path, "the state file is empty, not a digest state database")
+    if not header.startswith(HEADER) or len(header) < 100:
+        raise _problem(path, "not a digest state file (not an SQLite database)")
+    # The header holds user_version (offset 60) and application_id (offset 68), big-endian.
+    application_id = int.from_bytes(header[68:72], "big")
+    version = int.from_bytes(header[60:64], "big")
+    if application_id != APPLICATION_ID:
+        raise _problem(path, "an SQLite database of another application, not a digest state file")
+    if version > SCHEMA_VERSION:
+        raise _problem(
+            path,
+            f"written by a newer digest (state schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade digest",
+        )
+
+
+def _create(path: Path) -> None:
+    """Make a new state file: built aside, then linked into place (never over an existing file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".digest-state-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.executescript("BEGIN;" + SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        try:
+            os.link(temp, path)  # fails if another run created it meanwhile: then that one is used
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links here (some file systems): rename, if still absent
+            if not path.exists():
+                os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(temp + suffix).unlink(missing_ok=True)
+
+
+class State:
+    """An open state file, locked for one run. Use as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.done = False
+
+    @classmethod
+    def open(cls, path: Path, wait: float = 5.0) -> State:
+        """Open (or create) the state at ``path`` and take its lock, waiting up to ``wait`` seconds.
+
+        Raises:
+            StateBusy: another run holds it.
+            StateError: it is not a usable digest state file.
+        """
+        if not path.exists():
+            try:
+                _create(path)
+            except OSError as exc:
+                raise StateError(
+                    f"{visible(str(path))}: cannot create the state file ({exc.strerror or exc})"
+                ) from None
+        check_file(path)
+        try:
+            conn = sqlite3.connect(
+                path.resolve().as_uri() + "?mode=rw",
+                uri=True,
+                isolation_level=None,
+                timeout=max(wait, 0.0),
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise _problem(path, f"cannot be opened ({exc})") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(max(wait, 0.0) * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise StateBusy(
+                        f"{visible(str(path))}: another digest brief is running with this state file "
+                        f"(waited {wait:g} s); try again when it has finished"
+                    ) from None
+                raise
+            state = cls(path, conn)
+            state._verify()
+            return state
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _problem(path, f"the state file is corrupt ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+
+    def _verify(self) -> None:
+        row = self.conn.execute("PRAGMA quick_check(1)").fetchone()
+        if not row or row[0] != "ok":
+            raise _problem(self.path, f"the state file is corrupt ({row[0] if row else 'no answer'})")
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = {
+            "runs",
+            "feeds",
+            "articles",
+            "article_keys",
+            "stories",
+            "story_articles",
+            "sentences",
+        } - tables
+        if missing:
+            raise _problem(self.path, f"the state file lacks tables ({', '.join(sorted(missing))})")
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the lock; what was not recorded is rolled back."""
+        with contextlib.suppress(sqlite3.Error):
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        self.conn.close()
+
+    # ------------------------------------------------------------ reading
+
+    def last_run(self) -> str | None:
+        """When the last recorded run finished (ISO 8601 UTC), or None."""
+        row = self.conn.execute("SELECT max(finished_at) FROM runs").fetchone()
+        return row[0] if row else None
+
+    def runs(self) -> list[tuple[str, int, int]]:
+        """(finished_at, new articles, stories) of every recorded run, oldest first."""
+        return [
+            tuple(r)
+            for r in self.conn.execute(  # type: ignore[misc]
+                "SELECT finished_at, new_articles, stories FROM runs ORDER BY id"
+            )
+        ]
+
+    def validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """(ETag, Last-Modified) of every feed that had them."""
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT location, etag, last_modified FROM feeds "
+                "WHERE etag IS NOT NULL OR last_modified IS NOT NULL"
+            )
+        }
+
+    def find(self, keys: Iterable[str]) -> StoredArticle | None:
+        """The stored article with any of ``keys``, or None."""
+        for key in keys:
+            row = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM articles JOIN article_keys ON article_keys.article_id = articles.id "
+                "WHERE key = ?",
+                (key,),
+            ).fetchone()
+            if row:
+                return StoredArticle(*row)
+        return None
+
+    def articles_since(self, since: str) -> list[StoredArticle]:
+        """Articles first seen at or after ``since``, oldest first."""
+        return [
+            StoredArticle(*r)
+            for r in self.conn.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE first_seen >= ? ORDER BY first_seen, id", (since,)
+            )
+        ]
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        """The stored article ``article_id``."""
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return StoredArticle(*row) if row else None
+
+    def story_of(self, article_ids: Iterable[int], until: str | None = None) -> tuple[int, str] | None:
+        """The story last shown (up to ``until``) with any of these articles: (id, title), or None."""
+        ids = list(article_ids)
+        if not ids:
+            return None
+        marks = ",".join("?" * len(ids))
+        row = self.conn.execute(
+            f"SELECT stories.id, stories.title FROM stories JOIN story_articles ON story_id = stories.id "
+            f"WHERE article_id IN ({marks}) AND first_shown <= ? "
+            "ORDER BY last_shown DESC, stories.id DESC LIMIT 1",
+            (*ids, until or "9999"),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def shown(self, sentence_hash: str, until: str | None = None) -> bool:
+        """Whether the sentence was shown (up to ``until``)."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM sentences WHERE hash = ? AND first_shown <= ?",
+                (sentence_hash, until or "9999"),
+            ).fetchone()
+            is not None
+        )
+
+    # ------------------------------------------------------------ writing
+
+    def add_articles(self, articles: Iterable[NewArticle], when: str) -> list[int]:
+        """Store new articles (inside the run's transaction, not committed); their row ids."""
+        ids = []
+        for article in articles:
+            cursor = self.conn.execute(
+                "INSERT INTO articles (first_seen, feed, title, url, source, published, text, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    when,
+                    article.feed,
+                    article.title,
+                    article.url,
+                    article.source,
+                    article.published,
+                    article.text,
+                    article.kind,
+                ),
+            )
+            row_id = int(cursor.lastrowid or 0)
+            self.add_keys(row_id, article.keys)
+            ids.append(row_id)
+        return ids
+
+    def add_keys(self, article_id: int, keys: Iterable[str]) -> None:
+        """More keys of a stored article (another URL or feed for the same text)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)",
+            [(k, article_id) for k in keys],
+        )
+
+    def record(
+        self,
+        *,
+        started: str,
+        finished: str,
+        since: str | None,
+        feeds: Iterable[FeedStatus],
+        stories: Iterable[ShownStory],
+        new_articles: int,
+        output_format: str,
+        retention_days: float | None = None,
+    ) -> None:
+        """Write what the run delivered and commit: the only place a run's changes become visible."""
+        conn = self.conn
+        feeds = list(feeds)
+        stories = list(stories)
+        for feed in feeds:
+            conn.execute(
+                "INSERT INTO feeds (location, title, etag, last_modified, last_fetched, last_error) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (location) DO UPDATE SET "
+                "title = coalesce(excluded.title, feeds.title), "
+                "etag = CASE WHEN excluded.last_error IS NULL THEN excluded.etag ELSE feeds.etag END, "
+                "last_modified = CASE WHEN excluded.last_error IS NULL THEN excluded.last_modified "
+                "ELSE feeds.last_modified END, "
+                "last_fetched = excluded.last_fetched, last_error = excluded.last_error",
+                (feed.location, feed.title, feed.etag, feed.last_modified, finished, feed.error),
+            )
+        for story in stories:
+            story_id = story.story_id
+            if story_id is None:
+                story_id = int(
+                    conn.execute(
+                        "INSERT INTO stories (title, first_shown, last_shown) VALUES (?, ?, ?)",
+                        (story.title, finished, finished),
+                    ).lastrowid
+                    or 0
+                )
+            else:
+                conn.execute("UPDATE stories SET last_shown = ? WHERE id = ?", (finished, story_id))
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_articles (story_id, article_id) VALUES (?, ?)",
+                [(story_id, a) for a in story.articles],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO sentences (hash, story_id, first_shown) VALUES (?, ?, ?)",
+                [(h, story_id, finished) for h in story.sentences],
+            )
+        conn.execute(
+            "INSERT INTO runs (started_at, finished_at, since, feeds, failed, new_articles, stories, format) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                started,
+                finished,
+                since,
+                len(feeds),
+                sum(1 for f in feeds if f.error),
+                new_articles,
+                len(stories),
+                output_format,
+            ),
+        )
+        if retention_days is not None:
+            self._forget(finished, retention_days)
+        conn.execute("COMMIT")
+        self.done = True
+
+    def _forget(self, now: str, days: float) -> None:
+        """Drop what is older than the retention period (articles, their keys, stories, sentences)."""
+        from datetime import datetime, timedelta
+
+        cutoff = (datetime.fromisoformat(now) - timedelta(days=days)).isoformat(timespec="microseconds")
+        self.conn.execute("DELETE FROM articles WHERE first_seen < ?", (cutoff,))
+        self.conn.execute("DELETE FROM stories WHERE last_shown < ?", (cutoff,))
+        self.conn.execute("DELETE FROM sentences WHERE first_shown < ?", (cutoff,))
+        self.conn.execute(
+            "DELETE FROM runs WHERE finished_at < ? AND id NOT IN (SELECT max(id) FROM runs)", (cutoff,)
+        )
+
+
+_COLUMNS = "articles.id, first_seen, feed, title, url, source, published, text, kind"
+
+
+@contextlib.contextmanager
+def opened(path: Path, wait: float = 5.0) -> Iterator[State]:
+    """``State.open`` as a context manager."""
+    state = State.open(path, wait)
+    try:
+        yield state
+    finally:
+        state.close()
