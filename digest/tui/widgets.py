@@ -38,7 +38,8 @@ MARKER = "bold $accent"
 
 # Characters that would move the cursor if printed; sanitize.clean_text removed the others
 # when the text was read. Replaced one for one, so citation offsets still index the text.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Newlines stay: wrap_offsets breaks lines there, so the article keeps its paragraphs.
+_UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"\S+\s*|\s+")
 
 

@@ -252,6 +252,21 @@ async def test_enter_on_a_sentence_shows_it_highlighted_in_its_source() -> None:
 
 
 @pilot_test
+async def test_the_source_keeps_its_paragraphs() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "enter")
+        view = app.screen.query_one(SourceView)
+        assert isinstance(app.screen, ArticleScreen)
+        text = app.screen.document.text
+        assert "\n\n" in text  # the first seed is written in paragraphs
+        breaks = [end for _, end in view.lines if end < len(view.text) and view.text[end] == "\n"]
+        assert len(breaks) >= text.count("\n") // 2  # lines end where the article's lines end
+        assert any(start == end for start, end in view.lines)  # a blank line between paragraphs
+
+
+@pilot_test
 async def test_n_and_p_go_through_every_copy_of_a_sentence() -> None:
     app = make_app([SEEDS], Settings())
     async with app.run_test(size=NARROW) as pilot:
