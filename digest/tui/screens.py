@@ -16,8 +16,8 @@ from textual.widgets import Footer, Input, LoadingIndicator, Markdown, OptionLis
 from textual.widgets.option_list import Option
 
 from digest.config import ALGORITHMS
-from digest.models import Citation, Digest, Document, Story
-from digest.render import heading_line, source_numbers, source_parts, story_line
+from digest.models import Citation, Digest, Document, Pick, Story
+from digest.render import SEEN_MARK, heading_line, source_numbers, source_parts, story_line, update_prefix
 from digest.sanitize import one_line, visible
 from digest.tui.loading import SearchHit, locate, search
 from digest.tui.widgets import (
@@ -30,6 +30,7 @@ from digest.tui.widgets import (
     StoryList,
     SummaryList,
     TopBar,
+    UPDATE,
 )
 
 if TYPE_CHECKING:
@@ -185,7 +186,8 @@ class DigestScreen(Screen[None]):
         if story is self.story:
             return
         self.story = story
-        heading = Content.assemble((one_line(story.title), "bold"), "\n", (story_line(story), MUTED))
+        heading = Content.assemble((update_prefix(story), UPDATE), (one_line(story.title), "bold"),
+                                   ("" if story.new else f" {SEEN_MARK}", MUTED), "\n", (story_line(story), MUTED))
         self.query_one("#story-heading", Static).update(heading)
         self.query_one(SummaryList).show(self.digest, story)
         self._preview(self.query_one(SummaryList).entry)
@@ -320,9 +322,18 @@ def article_view(digest: Digest, story: Story, stop: Stop, position: str = "") -
     if stop.citation is not None and cited is None:
         lines += ["\n", ("This article changed since the digest was built: the cited sentence "
                          "is not in it any more.", "$warning")]
+    picked = next((pick for pick in story.sentences if stop.citation in pick.candidate.citations), None)
+    if picked is not None:
+        lines += ["\n", (why(picked), MUTED)]
     also = [span for pick in story.sentences for c in pick.candidate.citations if c.document == doc.id
             if (span := locate(doc, c, pick.candidate.text)) is not None]
     return Content.assemble(*lines), doc.text, cited, also, False
+
+
+def why(pick: Pick) -> str:
+    """Why a sentence was picked: its score and the components it adds up from."""
+    parts = [f"{name} {value:.2f}" for name, value in pick.components.items()]
+    return " · ".join([f"Score {pick.score:.2f}", *parts])
 
 
 class ArticleScreen(Screen[None]):

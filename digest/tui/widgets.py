@@ -27,7 +27,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from digest.models import Digest, Pick, Story
-from digest.render import markers, source_numbers, source_parts
+from digest.render import SEEN_MARK, markers, source_numbers, source_parts, update_prefix
 from digest.sanitize import one_line
 
 MOVE = Binding.Group("Move")
@@ -35,6 +35,7 @@ MOVE = Binding.Group("Move")
 
 MUTED = "$text-muted"
 MARKER = "bold $accent"
+UPDATE = "bold $warning"
 
 # Characters that would move the cursor if printed; sanitize.clean_text removed the others
 # when the text was read. Replaced one for one, so citation offsets still index the text.
@@ -182,8 +183,9 @@ class StoryList(NavList):
         counts = (f"{story.sources} {'source' if story.sources == 1 else 'sources'} · "
                   f"{articles} {'article' if articles == 1 else 'articles'}")
         return Hanging(Content.styled(f"{number:>2} ", MUTED),
-                       Content.assemble((one_line(story.title) or "(untitled)", "bold"), "  ",
-                                        (counts, MUTED)))
+                       Content.assemble((update_prefix(story), UPDATE),
+                                        (one_line(story.title) or "(untitled)", "bold"), "  ",
+                                        ("" if story.new else f"{SEEN_MARK} · ", MUTED), (counts, MUTED)))
 
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -251,7 +253,8 @@ class SummaryList(NavList):
     def sentence_prompt(pick: Pick, numbers: dict[str, int], story: Story) -> Hanging:
         """A sentence followed by the [n] markers of the sources that carry it."""
         refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
-        text = Content.assemble(one_line(pick.candidate.text), " ", (refs, MARKER))
+        text = Content.assemble((one_line(pick.candidate.text), "" if pick.new else MUTED), " ", (refs, MARKER),
+                                ("" if pick.new else f" {SEEN_MARK}", MUTED))
         return Hanging(Content.styled("• ", MUTED), text)
 
     @property

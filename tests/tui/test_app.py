@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import threading
@@ -815,3 +816,40 @@ async def test_hostile_titles_and_text_show_literally(hostile: Path) -> None:
         await pilot.press("escape", "slash", *"[/")
         assert searching(app).hits  # searching for markup characters finds them literally
         assert "[/" in screen_text(app)
+
+
+# -- briefing marks and why a sentence was picked ----------------------------------------------
+
+
+@pilot_test
+async def test_briefing_marks_show_updates_and_what_was_seen_before(corpus_json: Path, tmp_path: Path) -> None:
+    data = json.loads(corpus_json.read_text(encoding="utf-8"))
+    data["clusters"][0]["update"] = True
+    data["clusters"][0]["sentences"][0]["new"] = False
+    data["clusters"][1]["new"] = False
+    marked = tmp_path / "brief.json"
+    marked.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app([], Settings(), marked)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        first, second = plain(app.main.query_one(StoryList), 0), plain(app.main.query_one(StoryList), 1)
+        assert first.split(maxsplit=1)[1].startswith("Update: ") and "(seen before)" not in first
+        assert "(seen before)" in second and "Update" not in second
+        summary = app.main.query_one(SummaryList)
+        assert "(seen before)" in plain(summary, 0) and "(seen before)" not in plain(summary, 1)
+        assert f"Update: {data['clusters'][0]['title']}" in shown(app)
+
+
+@pilot_test
+async def test_the_article_view_says_why_the_sentence_was_picked() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        pick = digest.stories[0].sentences[0]
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, ArticleScreen)
+        text = shown(app)
+        assert f"Score {pick.score:.2f}" in text
+        for name, value in pick.components.items():
+            assert f"{name} {value:.2f}" in text
