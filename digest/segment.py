@@ -47,6 +47,9 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
         s, e = lines[first]
         if len(text[s:e].split()) <= 20 and not clean.sentence_is_prose(text[s:e]):
             boiler[first] = True
+        elif all(not text[ls:le].strip() for ls, le in lines[first + 1:]):
+            # The whole article is one line of prose: the title was only named after it.
+            boiler[first] = False
     tokenizer = _tokenizer(language)
     sentences: list[Sentence] = []
     line_no = 0

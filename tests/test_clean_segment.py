@@ -83,3 +83,14 @@ def test_markdown_headings_and_bullets() -> None:
     kept = [s for s in sentences if s.candidate]
     assert [s.text for s in kept] == ["The first point is that prices rose by ten percent."]
     assert text[kept[0].start:kept[0].end] == kept[0].text
+
+
+def test_a_one_line_article_is_quoted_although_its_title_is_named_after_it() -> None:
+    line = "The storm cut power to homes on the coast. Repairs will take days."
+    sentences = segment(doc(line + "\n", title=line))
+    assert [s.text for s in sentences if s.candidate] == [
+        "The storm cut power to homes on the coast.", "Repairs will take days."]
+    # A headline alone is still a title, not a sentence to quote; so is a repeated title line.
+    assert not any(s.candidate for s in segment(doc("Storm hits coast\n", title="Storm hits coast")))
+    repeated = segment(doc(f"{line}\n\n{line}\nMore text follows here today.\n", title=line))
+    assert [s.text for s in repeated if s.candidate] == ["More text follows here today."]
