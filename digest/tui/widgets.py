@@ -361,10 +361,12 @@ class SourceView(ScrollView, can_focus=True):
             self._scroll_to_cited = False
             line = self.cited_line
             target = 0 if line is None else max(0, line - self.scrollable_content_region.height // 3)
-            self.scroll_to(y=target, animate=False, immediate=True)
+            # force: the scrollbars are not set up yet on the first layout, and without it
+            # scroll_to gives up and a sentence below the first screen stays out of view.
+            self.scroll_to(y=target, animate=False, immediate=True, force=True)
         elif top is not None:
             line = next((n for n, (start, end) in enumerate(self.lines) if start >= top), 0)
-            self.scroll_to(y=line, animate=False, immediate=True)
+            self.scroll_to(y=line, animate=False, immediate=True, force=True)
         self.refresh()
 
     def on_resize(self, event: Resize) -> None:

@@ -853,3 +853,30 @@ async def test_the_article_view_says_why_the_sentence_was_picked() -> None:
         assert f"Score {pick.score:.2f}" in text
         for name, value in pick.components.items():
             assert f"{name} {value:.2f}" in text
+
+
+@pilot_test
+async def test_a_sentence_far_down_its_article_is_scrolled_into_view(articles: Callable[..., Path]) -> None:
+    wire = "The harbour bridge reopened on Tuesday after six weeks of repairs to its cables."
+    filler = "\n\n".join(f"Paragraph {n} tells of the town council and its long debate on roads." for n in range(60))
+    folder = articles({
+        "long.txt": f"Bridge reopens\n\n{filler}\n\n{wire}\n",
+        "short.txt": f"Harbour bridge open again\n\n{wire} Traffic was light in the morning.\n",
+    })
+    app = make_app([str(folder)], Settings(clusters="1"))
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        story = digest.stories[0]
+        k = next(k for k, p in enumerate(story.sentences) if p.candidate.text == wire)
+        await pilot.press("enter")
+        app.main.query_one(SummaryList).select_sentence(k)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        if screen.document.origin.endswith("short.txt"):
+            await pilot.press("n")
+        view = screen.query_one(SourceView)
+        assert screen.document.origin.endswith("long.txt")
+        assert view.cited_line is not None and view.cited_line > 100
+        assert cited_line_visible(view)
