@@ -5,12 +5,13 @@ Usage (from the repository root):
     python benchmarks/clustering.py              # written to benchmarks/results/clustering.txt
     python benchmarks/clustering.py --output -   # print only
 
-Every article of the evaluation set (``<story>/docs/*.txt``; its folder is its label) and the
-seed articles (corpus/seeds, one more label) go through ``build`` together with the
-default settings (clusters="auto"). The stories found are compared with the labels:
-normalized mutual information and adjusted Rand index (scikit-learn), the number of
-stories found against the number of labels, and whether the seeds (two copies of one
-article and another outlet's article on the same story) form one story of their own.
+Every article of the evaluation set (``<story>/docs/*.txt``, loaded by
+``digest.evaluate.load``; its story is its label) and the seed articles (corpus/seeds, one
+more label) go through ``build`` together with the default settings (clusters="auto"). The
+stories found are compared with the labels: normalized mutual information and adjusted Rand
+index (scikit-learn, through ``digest.evaluate.score_grouping``, as ``digest eval --mixed``),
+the number of stories found against the number of labels, and whether the seeds (two copies
+of one article and another outlet's article on the same story) form one story of their own.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from digest.evaluate import DatasetError, load, score_grouping
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "multiling2011_en"
 SEEDS = ROOT / "corpus" / "seeds"
@@ -31,14 +34,15 @@ RESULTS = Path(__file__).resolve().parent / "results" / "clustering.txt"
 
 
 def labelled_inputs(data: Path, seeds: Path | None) -> list[tuple[str, str]]:
-    """(path, label) for every article: the evaluation set's, then the seeds."""
-    items = []
-    for folder in sorted(p for p in data.iterdir() if (p / "docs").is_dir()):
-        items += [(str(p), folder.name) for p in sorted((folder / "docs").glob("*.txt"))]
+    """(path, label) for every article: the evaluation set's (``digest.evaluate.load``; the
+    label is the story), then the seeds."""
+    try:
+        stories = load(data)
+    except DatasetError as exc:
+        raise SystemExit(str(exc)) from None
+    items = [(str(p), story.name) for story in stories for p in story.docs]
     if seeds is not None:
         items += [(str(p), "seeds") for p in sorted(seeds.glob("*.txt"))]
-    if not items:
-        raise SystemExit(f"no article (<story>/docs/*.txt) under {data}")
     return items
 
 
@@ -53,8 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seeds = None if str(args.seeds).lower() == "none" else args.seeds
 
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
     from digest.config import Settings
     from digest.pipeline import build
 
@@ -65,20 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     digest = build([path for path, _ in items], settings)
     seconds = time.perf_counter() - start
 
+    # NMI and ARI as digest eval --mixed computes them; an article left out of every story
+    # (nothing to quote) counts as a story of its own.
+    grouping = score_grouping(digest, label_of)
     origin_of = {d.id: str(Path(d.origin).resolve()) for d in digest.documents}
-    found: dict[str, str] = {}
-    for story in digest.stories:
-        for doc_id in story.documents:
-            found[origin_of[doc_id]] = story.id
-    # A document left out of every story (nothing to quote) counts as a story of its own.
-    left_out = [o for o in label_of if o not in found]
-    for number, origin in enumerate(left_out, 1):
-        found[origin] = f"left-out-{number}"
+    found, left_out, nmi, ari = grouping.found, grouping.left_out, grouping.nmi, grouping.ari
     origins = list(label_of)
     truth = [label_of[o] for o in origins]
-    predicted = [found[o] for o in origins]
-    nmi = normalized_mutual_info_score(truth, predicted)
-    ari = adjusted_rand_score(truth, predicted)
 
     lines = []
     seed_line = "seeds: none given"

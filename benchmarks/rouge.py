@@ -9,16 +9,18 @@ Method (the one the floor in ../shared/README.md was measured with):
 
 - digest: each story's documents are built alone, as one story:
   ``build(docs, Settings(clusters="1", words=N, algorithm=A))``; the summary is the picked
-  sentences joined in reading order, cut to the first N whitespace tokens.
+  sentences joined in reading order, cut to the first N whitespace tokens
+  (``digest.evaluate.summarize_story``, what ``digest eval`` runs too).
 - plain sumy (``--baseline``): each story's articles are concatenated, split into sentences
   with the offline Punkt splitter (``punkt.tokenizer_for("english")``), words as sumy's own
   Tokenizer finds them (NLTK's Treebank word tokenizer, then sumy's word filter), and the
   sumy summarizer (Snowball stemmer, sumy's stop words, as in sumy's README) is asked for the
   fewest sentences that reach N words; the summary is those sentences in document order,
   cut to the first N words.
-- score: ROUGE-1 and ROUGE-2 recall with stemming (rouge-score's ``RougeScorer``) of the
-  summary against each reference, mean over the references, then mean over the stories;
-  shown as percentages.
+- score: ROUGE-1 and ROUGE-2 recall with stemming (rouge-score's ``RougeScorer``, through
+  ``digest.evaluate.Scorer``) of the summary against each reference, mean over the
+  references, then mean over the stories; shown as percentages. Loading the evaluation set
+  is ``digest.evaluate.load``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from digest.evaluate import DatasetError, EvalStory, Scorer, first_words, summarize_story
+from digest.evaluate import load as load_stories
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "multiling2011_en"
 RESULTS = Path(__file__).resolve().parent / "results" / "rouge.txt"
@@ -43,18 +48,6 @@ FLOOR_ALGORITHMS = ("lexrank", "textrank", "luhn", "lsa", "sumbasic")
 FLOOR_250 = {"lexrank": (46.15, 16.24), "textrank": (45.07, 17.04), "luhn": (44.39, 16.36),
              "lsa": (41.97, 12.39), "sumbasic": (39.90, 9.33)}
 """R-1 / R-2 at 250 words with plain sumy, as listed in ../shared/README.md."""
-
-
-@dataclass(frozen=True)
-class Story:
-    """One story of the evaluation set."""
-
-    name: str
-    """Folder name (M000 ...)."""
-    docs: tuple[Path, ...]
-    """Its articles, sorted by file name."""
-    refs: tuple[str, ...]
-    """Texts of its human summaries."""
 
 
 @dataclass
@@ -69,31 +62,12 @@ class Row:
     seconds: list[float] = field(default_factory=list)
 
 
-def load(data: Path) -> list[Story]:
-    """The stories of an evaluation set laid out as ``<story>/docs/*.txt`` and ``<story>/refs/*.txt``.
-
-    Where the references are named after single documents (``refs/<doc>.<anything>.txt``,
-    as in gum_wikinews), each of those documents is a story of its own.
-    """
-    stories = []
-    for folder in sorted(p for p in data.iterdir() if (p / "docs").is_dir() and (p / "refs").is_dir()):
-        docs = tuple(sorted((folder / "docs").glob("*.txt")))
-        ref_paths = sorted((folder / "refs").glob("*.txt"))
-        per_doc = {d: [r for r in ref_paths if r.name.startswith(d.stem + ".")] for d in docs}
-        if any(per_doc.values()):
-            for doc, refs in per_doc.items():
-                if refs:
-                    stories.append(Story(f"{folder.name}/{doc.stem}", (doc,),
-                                         tuple(p.read_text(encoding="utf-8") for p in refs)))
-        elif docs and ref_paths:
-            stories.append(Story(folder.name, docs, tuple(p.read_text(encoding="utf-8") for p in ref_paths)))
-    if not stories:
-        raise SystemExit(f"no story (<story>/docs/*.txt and <story>/refs/*.txt) under {data}")
-    return stories
-
-
-def first_words(text: str, n: int) -> str:
-    return " ".join(text.split()[:n])
+def load(data: Path) -> list[EvalStory]:
+    """The stories of an evaluation set (``digest.evaluate.load``); exits with its error."""
+    try:
+        return load_stories(data)
+    except DatasetError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 # --- digest --------------------------------------------------------------------------------
@@ -102,20 +76,15 @@ Summaries = tuple[dict[int, str], float]
 """A system's summary at each word budget, and the seconds it took."""
 
 
-def digest_summaries(story: Story, algorithm: str | None, budgets: Sequence[int]) -> Summaries:
-    """digest's summary of ``story`` at each word budget, and the seconds per build."""
-    from digest.config import Settings
-    from digest.pipeline import build
-
+def digest_summaries(story: EvalStory, algorithm: str | None, budgets: Sequence[int]) -> Summaries:
+    """digest's summary of ``story`` at each word budget (``digest.evaluate.summarize_story``),
+    and the seconds per build."""
     out = {}
     elapsed = 0.0
     for n in budgets:
-        options = {} if algorithm is None else {"algorithm": algorithm}
         start = time.perf_counter()
-        digest = build([str(p) for p in story.docs], Settings(clusters="1", words=n, **options))
+        out[n] = summarize_story(story, n, algorithm)
         elapsed += time.perf_counter() - start
-        text = " ".join(p.candidate.text for s in digest.stories for p in s.sentences)
-        out[n] = first_words(text, n)
     return out, elapsed / len(budgets)
 
 
@@ -168,7 +137,7 @@ def _plain_summarizer(name: str, titles: Sequence[str]):  # type: ignore[no-unty
     return summarizer
 
 
-def plain_summaries(story: Story, algorithm: str, budgets: Sequence[int]) -> Summaries:
+def plain_summaries(story: EvalStory, algorithm: str, budgets: Sequence[int]) -> Summaries:
     """Plain sumy's summary of ``story`` (its articles concatenated) at each word budget.
 
     sumy sorts the sentences by rating and hands them to its ``count``; a callable count
@@ -209,11 +178,9 @@ def plain_summaries(story: Story, algorithm: str, budgets: Sequence[int]) -> Sum
 
 # --- scoring and report ----------------------------------------------------------------------
 
-def evaluate(stories: Sequence[Story], systems: Sequence[tuple[str, Callable[..., Summaries]]],
+def evaluate(stories: Sequence[EvalStory], systems: Sequence[tuple[str, Callable[..., Summaries]]],
              budgets: Sequence[int], log: Callable[[str], None]) -> list[Row]:
-    from rouge_score import rouge_scorer
-
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    scorer = Scorer(("rouge1", "rouge2"))
     rows = []
     for label, summarize in systems:
         by_budget = {n: Row(label, n) for n in budgets}
@@ -221,9 +188,9 @@ def evaluate(stories: Sequence[Story], systems: Sequence[tuple[str, Callable[...
             summaries, seconds = summarize(story, budgets)
             for n, summary in summaries.items():
                 row = by_budget[n]
-                scores = [scorer.score(ref, summary) for ref in story.refs]
-                row.r1.append(100 * statistics.mean(s["rouge1"].recall for s in scores))
-                row.r2.append(100 * statistics.mean(s["rouge2"].recall for s in scores))
+                scores = scorer.score(summary, story.refs)
+                row.r1.append(100 * scores["rouge1"].recall)
+                row.r2.append(100 * scores["rouge2"].recall)
                 row.lengths.append(len(summary.split()))
                 row.seconds.append(seconds)
         rows.extend(by_budget.values())
