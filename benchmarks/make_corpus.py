@@ -7,17 +7,24 @@ Wikinews sentences into many synthetic stories, reproducibly (fixed seed):
   so its sentences share a real topic vocabulary;
 - capitalised words inside sentences (names, places, organisations) are replaced, story by
   story, with invented names, so that thousands of stories are told apart the way real
-  stories are: by who and where;
+  stories are: by who and where; so are, story by story, 60% of the longer lower-case words
+  (a consistent invented word each), or the few dozen real topics would make a few dozen
+  giant stories;
 - story sizes follow a heavy-tailed distribution (most stories have 1-3 articles, a few
-  have dozens), and articles have 12-30 sentences (about 400 words);
+  have dozens, at most 200), and articles have 12-30 sentences (about 400 words): about
+  two thirds from the story's shared pool, the rest details of their own (sentences of
+  another real story, renamed the same way), so that a big story has many distinct
+  sentences, as real ones do;
 - about 15% of articles are wire copies of another article of their story, with other
   line breaks and a licence footer, and sentences are shared across a story's articles.
 
-How it differs from real news: the sentences of a story are drawn from the same pool, so
-articles of one story are more alike than real ones; invented names make stories more
-separable than real stories about the same place or person; there are no HTML pages.
+How it differs from real news: the shared sentences of a story are drawn from one pool, so
+articles of one story are more alike than real ones; invented names and words make
+stories more separable than real stories about the same place or person, and the text
+less natural (invented words have no stems or synonyms); there are no HTML pages.
 
-Usage: python benchmarks/make_corpus.py N OUTDIR   (writes OUTDIR/sNNNNN/aNNNNNN.txt)
+Usage: python benchmarks/make_corpus.py N OUTDIR           (writes OUTDIR/sNNNNN/aNNNNNN.txt)
+       python benchmarks/make_corpus.py --story N OUTDIR   (one story of N articles)
 """
 
 from __future__ import annotations
@@ -49,14 +56,15 @@ def invented_name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
-def make(n: int, out: Path, seed: int = 7) -> None:
+def make(n: int, out: Path, seed: int = 7, one_story: bool = False) -> None:
+    """Write ``n`` articles under ``out``; ``one_story``: all of them about one story."""
     rng = random.Random(seed)
     pools = [p for p in real_stories() if len(p) >= 15]
     out.mkdir(parents=True, exist_ok=True)
     made = 0
     story_no = 0
     while made < n:
-        size = min(n - made, max(1, int(rng.paretovariate(1.3))), 200)
+        size = n if one_story else min(n - made, max(1, int(rng.paretovariate(1.3))), 200)
         pool = rng.choice(pools)
         names: dict[str, str] = {}
 
@@ -66,8 +74,18 @@ def make(n: int, out: Path, seed: int = 7) -> None:
                 names[word] = invented_name(rng)
             return names[word]
 
+        def reword(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word not in names:
+                names[word] = invented_name(rng).lower() if rng.random() < 0.6 else word
+            return names[word]
+
+        def disguise(sentence: str) -> str:
+            sentence = re.sub(r"(?<=[a-z,] )[A-Z][a-z]{2,}", rename, sentence)
+            return re.sub(r"\b[a-z]{5,}\b", reword, sentence)
+
         # The story's own sentences: a sample of the real story's, with names replaced.
-        own = [re.sub(r"(?<=[a-z,] )[A-Z][a-z]{2,}", rename, s) for s in rng.sample(pool, min(len(pool), 60))]
+        own = [disguise(s) for s in rng.sample(pool, min(len(pool), 60))]
         folder = out / f"s{story_no:05d}"
         folder.mkdir(exist_ok=True)
         articles: list[list[str]] = []
@@ -77,7 +95,11 @@ def make(n: int, out: Path, seed: int = 7) -> None:
                 body = " ".join(original) + "\nAll content by Example Wire is licensed under CC BY 4.0."
                 articles.append(original)
             else:
-                sentences = rng.sample(own, min(len(own), rng.randint(12, 30)))
+                length = rng.randint(12, 30)
+                shared = rng.sample(own, min(len(own), length * 2 // 3))
+                other = rng.choice([p for p in pools if p is not pool])
+                details = [disguise(s) for s in rng.sample(other, length - len(shared))]
+                sentences = shared[:1] + rng.sample(shared[1:] + details, len(shared) - 1 + len(details))
                 title = " ".join(sentences[0].split()[:8]).rstrip(".,;:")
                 articles.append(sentences)
                 body = title + "\n\n" + "\n\n".join(sentences)
@@ -87,6 +109,9 @@ def make(n: int, out: Path, seed: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit(__doc__.strip().splitlines()[-1])
-    make(int(sys.argv[1]), Path(sys.argv[2]))
+    args = sys.argv[1:]
+    single = args[:1] == ["--story"]
+    args = args[1:] if single else args
+    if len(args) != 2:
+        sys.exit("\n".join(__doc__.strip().splitlines()[-2:]))
+    make(int(args[0]), Path(args[1]), one_story=single)

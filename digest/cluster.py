@@ -52,15 +52,14 @@ def cluster(documents: Sequence[Document], count: int | None = None,
         return [list(range(n))]
     if count is not None and count >= n:
         return [[i] for i in range(n)]
+    matrix = vectorize([f"{doc.title}\n{doc.text}" for doc in documents])
+    if count is None:
+        return _by_threshold(matrix, threshold)
     from sklearn.cluster import AgglomerativeClustering
 
-    matrix = vectorize([f"{doc.title}\n{doc.text}" for doc in documents])
+    # A forced count needs the whole tree: the dense path (quadratic memory) is kept for it.
     dense = matrix.toarray()
-    if count is None:
-        model = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold,
-                                        metric="cosine", linkage="average")
-    else:
-        model = AgglomerativeClustering(n_clusters=count, metric="cosine", linkage="average")
+    model = AgglomerativeClustering(n_clusters=count, metric="cosine", linkage="average")
     labels = model.fit_predict(dense) if dense.any(axis=1).all() else _fit_with_empty(model, dense)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
@@ -68,12 +67,132 @@ def cluster(documents: Sequence[Document], count: int | None = None,
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _fit_with_empty(model, dense):  # type: ignore[no-untyped-def]
-    # A document with no content words has a zero vector, for which cosine distance is
-    # undefined; give it a private dimension so that it stands alone.
+CHUNK = 500
+"""Rows of the similarity matrix computed at a time, to bound memory."""
+EXACT_LIMIT = 3000
+"""Up to this many documents, average linkage is exact (a dense matrix per component)."""
+FLOOR = 0.05
+"""Above EXACT_LIMIT, cosine similarities at or under this count as 0 (see _sparse_average)."""
+
+
+def _by_threshold(matrix, threshold: float) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """Average-linkage clusters cut at ``threshold``, without a dense n×n matrix of all documents.
+
+    Two clusters merge only when their average cosine distance is under the threshold, so
+    only when some pair across them is closer than the threshold: every cluster lies within
+    one connected component of the graph of such pairs. Up to EXACT_LIMIT documents, average
+    linkage on each component alone (scipy, from the component's dense distances) gives
+    exactly the clusters of average linkage on all documents, which scikit-learn's
+    AgglomerativeClustering computes. Beyond, news makes one giant component, and
+    ``_sparse_average`` runs average linkage on the sparse graph of similarities over FLOOR.
+    The similarities come from the sparse product of the L2-normalised TF-IDF rows, a chunk
+    of rows at a time, keeping only the pairs needed.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix, vstack
+    from scipy.sparse.csgraph import connected_components
+
+    n = matrix.shape[0]
+    matrix = csr_matrix(matrix, dtype=np.float64)
+    close = 1.0 - threshold
+    floor = close if n <= EXACT_LIMIT else FLOOR
+    transposed = matrix.T.tocsc()
+    parts = []
+    for start in range(0, n, CHUNK):
+        block = (matrix[start:start + CHUNK] @ transposed).tocsr()
+        block.data[block.data <= floor] = 0.0
+        block.eliminate_zeros()
+        parts.append(block)
+    graph = vstack(parts).tocsr() if parts else csr_matrix((n, n))
+    if n > EXACT_LIMIT:
+        return _sparse_average(graph, close)
+    count, component = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for index, label in enumerate(component):
+        members.setdefault(int(label), []).append(index)
+    groups: list[list[int]] = []
+    for indexes in members.values():
+        groups.extend(_dense_average(matrix[indexes], indexes, threshold) if len(indexes) > 1 else [indexes])
+    return sorted(groups, key=lambda g: g[0])
+
+
+def _dense_average(rows, indexes: list[int],  # type: ignore[no-untyped-def]
+                   threshold: float) -> list[list[int]]:
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    similarity = (rows @ rows.T).toarray()
+    distance = np.clip(1.0 - similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(distance[np.triu_indices(len(indexes), k=1)], method="average")
+    # scikit-learn keeps the merges strictly under the threshold.
+    labels = fcluster(tree, t=np.nextafter(threshold, 0.0), criterion="distance")
+    found: dict[int, list[int]] = {}
+    for index, label in zip(indexes, labels):
+        found.setdefault(int(label), []).append(index)
+    return list(found.values())
+
+
+def _sparse_average(graph, close: float) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    """Average linkage on a sparse similarity graph: merge while some pair of clusters has
+    an average similarity over ``close``, the closest pair first.
+
+    A pair missing from the graph counts as similarity 0, so this is average linkage exactly
+    when the graph holds every positive similarity; with the similarities under FLOOR left
+    out, averages come out at most FLOOR lower, which only holds back merges. The sum of
+    similarities between two clusters is kept per pair of neighbouring clusters and added
+    up on a merge, so the cost follows the edges, not n².
+    """
+    import heapq
+
     import numpy as np
 
-    empty = ~dense.any(axis=1)
-    extra = np.zeros((dense.shape[0], int(empty.sum())))
-    extra[np.flatnonzero(empty), np.arange(int(empty.sum()))] = 1.0
-    return model.fit_predict(np.hstack([dense, extra]))
+    n = graph.shape[0]
+    coo = graph.tocoo()
+    upper = coo.row < coo.col
+    links: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, j, value in zip(coo.row[upper].tolist(), coo.col[upper].tolist(), coo.data[upper].tolist()):
+        links[i][j] = value
+        links[j][i] = value
+    size = [1] * n
+    sizes = np.ones(n, dtype=np.int64)
+    version = [0] * n
+    alive = [True] * n
+    heap = [(-value, i, j, 0, 0)
+            for i in range(n) for j, value in links[i].items() if i < j and value > close]
+    heapq.heapify(heap)
+    members: list[list[int]] = [[i] for i in range(n)]
+    while heap:
+        negative, a, b, va, vb = heapq.heappop(heap)
+        if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
+            continue
+        if len(links[a]) < len(links[b]):
+            a, b = b, a
+        # b joins a.
+        alive[b] = False
+        del links[a][b]
+        for k, value in links[b].items():
+            if k == a:
+                continue
+            links[a][k] = links[a].get(k, 0.0) + value
+            del links[k][b]
+            links[k][a] = links[a][k]
+        links[b] = {}
+        size[a] += size[b]
+        sizes[a] = size[a]
+        members[a].extend(members[b])
+        members[b] = []
+        version[a] += 1
+        neighbours = links[a]
+        if len(neighbours) > 64:  # a big cluster: find the close neighbours with array operations
+            keys = np.fromiter(neighbours.keys(), dtype=np.int64, count=len(neighbours))
+            sums = np.fromiter(neighbours.values(), dtype=np.float64, count=len(neighbours))
+            averages = sums / (size[a] * sizes[keys])
+            close_ones = np.flatnonzero(averages > close)
+            pairs = zip(keys[close_ones].tolist(), averages[close_ones].tolist())
+        else:
+            pairs = ((k, value / (size[a] * size[k])) for k, value in neighbours.items())
+        for k, average in pairs:
+            if average > close:
+                heapq.heappush(heap, (-average, min(a, k), max(a, k), version[min(a, k)], version[max(a, k)]))
+    return sorted((sorted(m) for m in members if m), key=lambda g: g[0])

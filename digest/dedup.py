@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from digest.clean import normalize
 from digest.models import Candidate, Citation, Document, Sentence
@@ -13,24 +14,46 @@ COPY_THRESHOLD = 0.5
 """Jaccard similarity of shingle sets from which two documents are copies of one article."""
 
 
-def _shingles(text: str) -> set[str]:
+def shingles(text: str):  # type: ignore[no-untyped-def]
+    """The document's distinct shingles (SHINGLE words in a row), as sorted 64-bit hashes.
+
+    Hashing words with CRC-32 and combining them in numpy replaces a SHA-1 of every shingle
+    string (datasketch's default), which dominated copy detection. Two different shingles
+    share a 64-bit hash with negligible probability.
+    """
+    import zlib
+
+    import numpy as np
+
     words = normalize(text).split()
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
     if len(words) < SHINGLE:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+        windows = [hashes]
+    else:
+        windows = [hashes[i : len(words) - SHINGLE + 1 + i] for i in range(SHINGLE)]
+    combined = np.zeros(len(windows[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for window in windows:
+            combined = combined * np.uint64(0x100000001B3) + window  # FNV prime; wraps mod 2**64
+    return np.unique(combined)
 
 
-def find_copies(documents: Sequence[Document]) -> dict[str, str]:
+def find_copies(documents: Sequence[Document], hashed: Sequence[Any] | None = None) -> dict[str, str]:
     """Map each near-copy's id to the id of its original (the first of its group in input order).
 
     Candidates come from MinHash LSH (datasketch), so the cost grows with the number of
     documents, not its square; each candidate pair is then confirmed with the exact Jaccard
-    similarity of the two shingle sets.
+    similarity of the two shingle sets. ``hashed``: each document's ``shingles``, when
+    computed already (by the worker processes that read the documents).
     """
+    import numpy as np
     from datasketch import MinHash, MinHashLSH  # deferred: numpy-heavy
 
-    shingles = [_shingles(doc.text) for doc in documents]
+    all_shingles = list(hashed) if hashed is not None else [shingles(doc.text) for doc in documents]
     lsh = MinHashLSH(threshold=COPY_THRESHOLD * 0.8, num_perm=64)
+    first = MinHash(num_perm=64, seed=1, hashfunc=int)
     parent = list(range(len(documents)))
 
     def root(i: int) -> int:
@@ -39,15 +62,18 @@ def find_copies(documents: Sequence[Document]) -> dict[str, str]:
             i = parent[i]
         return i
 
-    for i, grams in enumerate(shingles):
-        if not grams:
+    for i, grams in enumerate(all_shingles):
+        if not len(grams):
             continue
-        signature = MinHash(num_perm=64, seed=1)
-        signature.update_batch([g.encode("utf-8") for g in grams])
+        # The shingles are hashed already: the MinHash takes their low 32 bits as they are.
+        signature = MinHash(num_perm=64, seed=1, hashfunc=int, permutations=first.permutations,
+                            scheme=first.scheme)
+        signature.update_batch((grams & np.uint64(0xFFFFFFFF)).tolist())
         for key in lsh.query(signature):
             j = int(key)
-            other = shingles[j]
-            if len(grams & other) >= COPY_THRESHOLD * len(grams | other):
+            other = all_shingles[j]
+            common = len(np.intersect1d(grams, other, assume_unique=True))
+            if common >= COPY_THRESHOLD * (len(grams) + len(other) - common):
                 a, b = root(i), root(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
@@ -112,29 +138,81 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
 def _merge_near(groups: list[list[tuple[int, Sentence]]]) -> list[list[tuple[int, Sentence]]]:
     if len(groups) < 2:
         return groups
-    from sklearn.feature_extraction.text import CountVectorizer  # deferred: heavy import
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    keys = [sentence_key(g[0][1].text) for g in groups]
-    try:
-        matrix = CountVectorizer(binary=True, token_pattern=r"\S+").fit_transform(keys)
-    except ValueError:
+    # Binary word rows of the sentence keys, built directly: scikit-learn's CountVectorizer
+    # costs milliseconds per call, and there is a call per story.
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for group in groups:
+        words = sentence_key(group[0][1].text).split()
+        indices.extend({vocabulary.setdefault(w, len(vocabulary)) for w in words})
+        indptr.append(len(indices))
+    if not vocabulary:
         return groups
-    sizes = matrix.sum(axis=1).A1
-    overlap = (matrix @ matrix.T).tocoo()
-    parent = list(range(len(groups)))
+    matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(groups), len(vocabulary)))
+    matrix.sort_indices()
+    sizes = np.diff(np.asarray(indptr))
+    # Only sentences of 8 words or more can be near-copies: the product is taken among them.
+    long = np.flatnonzero(sizes >= 8)
+    if len(long) < 2:
+        return groups
+    rows = matrix[long].tocsr()
+    i, j = _candidate_pairs(rows)
+    inter = np.asarray(rows[i].multiply(rows[j]).sum(axis=1)).ravel()
+    union = sizes[long[i]] + sizes[long[j]] - inter
+    keep = inter >= NEAR_SENTENCE * union
+    if not keep.any():
+        return groups
+    from scipy.sparse import coo_matrix
+
+    pairs = coo_matrix((np.ones(int(keep.sum())), (long[i[keep]], long[j[keep]])), shape=(len(groups),) * 2)
+    _, component = connected_components(pairs, directed=False)
+    # Each merged group is named after its first member, as the union-find it replaces did.
+    first: dict[int, int] = {}
+    for index, label in enumerate(component):
+        first.setdefault(int(label), index)
+    parent = [first[int(label)] for label in component]
 
     def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        return parent[i]
 
-    for i, j, inter in zip(overlap.row, overlap.col, overlap.data):
-        if i < j and min(sizes[i], sizes[j]) >= 8 and inter >= NEAR_SENTENCE * (sizes[i] + sizes[j] - inter):
-            a, b = root(int(i)), root(int(j))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
     merged: dict[int, list[tuple[int, Sentence]]] = {}
     for i, group in enumerate(groups):
         merged.setdefault(root(i), []).extend(group)
     return list(merged.values())
+
+
+def _candidate_pairs(rows):  # type: ignore[no-untyped-def]
+    """Pairs (i < j) of binary word rows that may have Jaccard >= NEAR_SENTENCE: all of them.
+
+    Prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): with words ordered rarest
+    first, two sets with Jaccard >= t share a word among the first ``size - ceil(t * size) + 1``
+    of each. Joining on those prefixes (rare words) instead of on every word keeps the product
+    sparse where common words would make it dense (every pair of a story's sentences).
+    """
+    import math
+
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    frequency = np.asarray(rows.sum(axis=0)).ravel()
+    rank = np.empty(rows.shape[1], dtype=np.int64)
+    rank[np.lexsort((np.arange(rows.shape[1]), frequency))] = np.arange(rows.shape[1])
+    indptr, indices = rows.indptr, rows.indices
+    keep_rows, keep_cols = [], []
+    for r in range(rows.shape[0]):
+        words = indices[indptr[r]:indptr[r + 1]]
+        size = len(words)
+        prefix = size - math.ceil(NEAR_SENTENCE * size - 1e-9) + 1
+        chosen = words[np.argsort(rank[words], kind="stable")[:prefix]]
+        keep_rows.append(np.full(len(chosen), r))
+        keep_cols.append(chosen)
+    prefixes = csr_matrix((np.ones(sum(map(len, keep_cols))), (np.concatenate(keep_rows),
+                           np.concatenate(keep_cols))), shape=rows.shape)
+    pairs = (prefixes @ prefixes.T).tocoo()
+    upper = pairs.row < pairs.col
+    return pairs.row[upper], pairs.col[upper]

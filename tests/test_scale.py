@@ -1,0 +1,117 @@
+"""The faster implementations behind issue 6 (speed and scale) give what the slow ones gave."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digest import summarize
+from digest.cluster import DISTANCE_THRESHOLD, _by_threshold, vectorize
+from digest.dedup import NEAR_SENTENCE, _candidate_pairs, find_copies, merge_sentences
+from digest.ingest import ingest
+from digest.segment import segment
+from tests.conftest import CORPUS
+
+# Three real 10-article stories: enough for the rankings to differ, fast enough for sumy's KL.
+STORIES = ["M000", "M003", "M007"]
+
+
+def _candidates(story: str) -> list[str]:
+    documents, _ = ingest([str(CORPUS / "multiling2011" / story)], 10**7)
+    sentences = {d.id: segment(d) for d in documents}
+    return [c.text for c in merge_sentences(documents, sentences)]
+
+
+@pytest.mark.parametrize("story", STORIES)
+@pytest.mark.parametrize("algorithm", sorted(summarize.NATIVE))
+def test_native_ranker_ranks_as_sumy(algorithm: str, story: str) -> None:
+    texts = _candidates(story)
+    ours = summarize.rate(texts, algorithm)
+    sumy = summarize.rate(texts, algorithm, native=False)
+    assert summarize._rank_normalize(ours) == summarize._rank_normalize(sumy)
+    assert ours == sumy
+
+
+def test_sparse_lexrank_ranks_as_sumy(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _candidates("M000")
+    monkeypatch.setattr(summarize, "DENSE_LIMIT", 0)  # the path of big stories
+    assert summarize.rate(texts, "lexrank") == summarize.rate(texts, "lexrank", native=False)
+
+
+@pytest.mark.parametrize("algorithm", sorted(summarize.NATIVE))
+def test_native_ranker_on_degenerate_input_as_sumy(algorithm: str) -> None:
+    for texts in (["the of and", "a the"], ["Rain falls in Spain."],
+                  ["Rain falls in Spain.", "Rain falls in Spain.", "Snow in Oslo today."]):
+        assert summarize.rate(texts, algorithm) == summarize.rate(texts, algorithm, native=False)
+
+
+def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sklearn.cluster import AgglomerativeClustering
+
+    from digest import cluster as cluster_module
+
+    documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
+    copies = find_copies(documents)
+    originals = [d for d in documents if d.id not in copies]
+    matrix = vectorize([f"{d.title}\n{d.text}" for d in originals])
+    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=DISTANCE_THRESHOLD, metric="cosine",
+                                     linkage="average").fit_predict(matrix.toarray())
+    dense: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        dense.setdefault(int(label), []).append(index)
+    expected = sorted(dense.values(), key=lambda g: g[0])
+    assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+    # The sparse-graph average linkage of big inputs is exact when it keeps every positive pair.
+    monkeypatch.setattr(cluster_module, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(cluster_module, "FLOOR", 0.0)
+    assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+
+
+def test_prefix_filter_finds_every_near_pair() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from digest.dedup import sentence_key
+
+    texts = [t for story in STORIES for t in _candidates(story)]
+    # Near-copies made on purpose: one word changed, one dropped.
+    texts += [t.replace(" the ", " a ", 1) for t in texts[::7]]
+    texts += [" ".join(t.split()[1:]) for t in texts[::5]]
+    keys = [sentence_key(t) for t in texts]
+    rows = CountVectorizer(binary=True, token_pattern=r"\S+").fit_transform(keys).tocsr()
+    sizes = np.asarray(rows.sum(axis=1)).ravel()
+    full = (rows @ rows.T).tocoo()
+    brute = {(int(i), int(j)) for i, j, inter in zip(full.row, full.col, full.data)
+             if i < j and inter >= NEAR_SENTENCE * (sizes[i] + sizes[j] - inter)}
+    assert brute  # the test means something
+    found = set(zip(*(a.tolist() for a in _candidate_pairs(rows))))
+    assert brute <= found
+
+
+def test_worker_processes_give_the_same_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import pipeline, serialization
+    from digest.config import Settings
+
+    def built(workers: str) -> dict[str, object]:
+        monkeypatch.setenv("DIGEST_WORKERS", workers)
+        monkeypatch.setattr(pipeline, "WORKERS_FROM", 1)
+        result = serialization.to_dict(pipeline.build([str(CORPUS)], Settings()), include_text=True)
+        result.pop("generated_at", None)
+        return result
+
+    assert built("2") == built("1")
+
+
+def test_progress_shows_stage_count_and_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import time
+
+    from digest.cli import _Progress
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    clock = iter([100.0, 102.0])
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
+    progress = _Progress(enabled=True)
+    progress("reading", 0, 400)
+    progress("reading", 200, 400)
+    assert err.getvalue().endswith("reading 200/400 (100/s)")
