@@ -41,7 +41,8 @@ from digest.feeds import (
 )
 from digest.models import Digest, Document, Pick, Story
 from digest.pipeline import NothingToSummarize, Progress, build_from_documents
-from digest.sanitize import one_line
+from digest.ingest import LONG_LINE, has_long_line
+from digest.sanitize import one_line, visible
 from digest.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
 from digest.userconfig import FetchSettings, UserConfig
 
@@ -284,6 +285,9 @@ def _articles(
     if fetch.full_text and client is not None:
         _full_text(found, client, fetch, warnings, report)
     found = [a for a in found if a.doc.text.strip()]
+    for article in [a for a in found if has_long_line(a.doc.text)]:
+        warnings.append(f"{visible(article.doc.origin)}: {LONG_LINE}")
+        found.remove(article)
     # Content keys of the new ones, now that their text is final; the same text twice is one article.
     unique: list[_Article] = []
     texts: set[str] = set()
@@ -454,7 +458,9 @@ def _update(
     """An update of a story shown before: what its new articles say that was not shown yet.
 
     The new articles are summarized on their own (the story's summary would favour what
-    was known already); their sentences shown before are left out. None if nothing is left.
+    was known already); their sentences shown before are left out before the budget is
+    filled, so that a new sentence is not crowded out by old ones (the articles are recorded
+    as seen, and it would never be shown). None if nothing is left.
     """
     new_ids = {a.doc.id for a in members if a.new}
     new_docs = [d for d in built.documents if d.id in new_ids]
@@ -462,13 +468,13 @@ def _update(
     try:
         alone = build_from_documents(
             [dataclasses.replace(d, copy_of=None) for d in originals],
-            dataclasses.replace(settings, clusters="1"),
+            dataclasses.replace(settings, clusters="1", sentences=10_000, words=None),  # all, ranked
             [],
             lambda stage, done, total: None,
         )
     except NothingToSummarize:
         alone = None
-    new_picks = (
+    unshown = (
         []
         if alone is None
         else [
@@ -478,6 +484,7 @@ def _update(
             if not state.shown(sentence_key(p.candidate.text), since)
         ]
     )
+    new_picks = _within_budget(unshown, settings)
     if not new_picks and not show_all:
         return None
     texts = {p.candidate.text for p in new_picks}
@@ -491,6 +498,23 @@ def _update(
     docs = {d.id: d for d in built.documents}
     sources = len({(docs[d].source or "").casefold() or d for d in documents if docs[d].copy_of is None}) or 1
     return dataclasses.replace(story, sentences=tuple(shown), documents=documents, sources=sources)
+
+
+def _within_budget(picks: list[Pick], settings: Settings) -> list[Pick]:
+    """The best ``picks`` that fit the sentence or word budget, in their reading order."""
+    chosen: list[Pick] = []
+    words = 0
+    for pick in sorted(picks, key=lambda p: -p.score):
+        length = len(pick.candidate.text.split())
+        if settings.words is not None:
+            if chosen and words + length > settings.words:
+                continue
+        elif len(chosen) >= settings.sentence_budget:
+            break
+        chosen.append(pick)
+        words += length
+    order = {id(p): i for i, p in enumerate(picks)}
+    return sorted(chosen, key=lambda p: order[id(p)])
 
 
 def _remember(articles: list[_Article], state: State, when: str) -> dict[str, int]:

@@ -127,16 +127,25 @@ def _warn(message: str, quiet: bool) -> None:
 
 
 class _Progress:
-    """Stage and count on one stderr line, only when stderr is a terminal."""
+    """Stage, count and rate on one stderr line, only when stderr is a terminal."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.shown = False
+        self.stage = ""
+        self.started = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
+        import time
+
+        now = time.monotonic()
+        if stage != self.stage:
+            self.stage, self.started = stage, now
         text = f"{stage} {done}/{total}" if total else f"{stage}…"
+        if total and done and now - self.started >= 0.5:
+            text += f" ({done / (now - self.started):.0f}/s)"
         sys.stderr.write(f"\r\x1b[2K{text}")
         sys.stderr.flush()
         self.shown = True
@@ -183,6 +192,7 @@ def build(
     if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 1):
         raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
     name = format.value if format is not None else _default_format(output)
+    _one_blas_thread()  # before numpy is imported
     from digest.config import Settings
     from digest.pipeline import NothingToSummarize, build as build_digest
     from digest.render import RenderOptions, get_renderer
@@ -225,6 +235,14 @@ def build(
         _interrupted()
 
 
+def _one_blas_thread() -> None:
+    """One BLAS thread, unless the user chose otherwise: digest's matrices are small, and
+    OpenBLAS threads spinning against each other (or against the process pool's workers)
+    made an SVD of a few hundred sentences take seconds instead of milliseconds."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def _interrupted() -> None:
     """Ctrl-C: say so on one line and exit 130 (typer would exit silently)."""
     sys.stderr.write("\ndigest: interrupted\n")
@@ -258,6 +276,9 @@ def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def
     except OSError as exc:
         _error(f"cannot write {path}: {exc.strerror or exc}")
         raise typer.Exit(ExitCode.ERROR) from None
+    from digest.interrupt import pending
+
+    pending.add(temp)  # removed if Ctrl-C comes first
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             write(handle)
@@ -268,6 +289,8 @@ def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def
             _error(f"cannot write {path}: {exc.strerror or exc}")
             raise typer.Exit(ExitCode.ERROR) from None
         raise
+    finally:
+        pending.discard(temp)
 
 
 def command_names() -> set[str]:
@@ -282,8 +305,19 @@ def main() -> None:
     options = ("-h", "--help", "--version", "--install-completion", "--show-completion")
     if args and args[0] not in command_names() and args[0] not in options:
         args = [DEFAULT_COMMAND, *args]
+    from digest.render import fit_stream
+
+    fit_stream(sys.stdout)  # LANG=C: non-ASCII text as \uXXXX, not a UnicodeEncodeError
+    import signal
+
+    from digest import interrupt
+
+    if args[:1] == ["tui"]:  # the TUI takes Ctrl-C itself, and must get to restore the terminal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    else:
+        interrupt.install()  # exit 130 at once, wherever Ctrl-C lands
     try:
-        app(args=args, prog_name="digest")
+        _run(args)
     except KeyboardInterrupt:
         sys.stderr.write("\ndigest: interrupted\n")
         sys.exit(ExitCode.INTERRUPTED)
@@ -292,6 +326,16 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitCode.OK)
+
+
+def _run(args: list[str]) -> None:
+    from digest import interrupt
+
+    try:
+        app(args=args, prog_name="digest")
+    finally:
+        if args[:1] != ["tui"]:
+            interrupt.finished()
 
 
 @app.command()
@@ -350,3 +394,8 @@ def tui(
 from digest.cli_brief import register as _register_brief  # noqa: E402 - after the commands above
 
 _register_brief(app)
+
+# Scoring against human summaries (eval) lives in its own module too.
+from digest.cli_eval import register as _register_eval  # noqa: E402 - after the commands above
+
+_register_eval(app)

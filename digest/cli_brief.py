@@ -342,12 +342,16 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
     folder = output.parent if str(output.parent) else Path(".")
     try:
         fd, temp = tempfile.mkstemp(prefix=".digest-", suffix=".tmp", dir=folder)
+        from digest.interrupt import pending
+
+        pending.add(temp)  # removed if Ctrl-C comes first
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
             os.replace(temp, output)
         finally:
             Path(temp).unlink(missing_ok=True)
+            pending.discard(temp)
     except OSError as exc:
         raise _NotWritten(f"cannot write {output}: {exc.strerror or exc}") from None
 

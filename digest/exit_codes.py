@@ -7,10 +7,10 @@ class ExitCode(IntEnum):
     """What the process returns."""
 
     OK = 0
-    """The digest was written."""
+    """The digest was written, or its reader went away first (digest ... | head)."""
     ERROR = 1
     """An unexpected internal error or an output that could not be written."""
     USAGE = 2
     """A usage error, or no usable input (nothing to summarize)."""
     INTERRUPTED = 130
-    """Stopped by Ctrl-C."""
+    """Stopped by Ctrl-C (SIGINT); no partial output file is left behind."""

@@ -359,12 +359,14 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
             self.skipping += 1
         elif tag in self.BLOCK:
             self.parts.append("\n\n" if tag != "br" else "\n")
+            self.pre += tag == "pre"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.BLOCK:
@@ -375,10 +377,14 @@ class _TextExtractor(HTMLParser):
             self.skipping = max(0, self.skipping - 1)
         elif tag in self.BLOCK:
             self.parts.append("\n\n")
+            if tag == "pre":
+                self.pre = max(0, self.pre - 1)
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
-            self.parts.append(data)
+            # A line break in the markup is a space, as a browser shows it (HTML in feeds is
+            # often wrapped at 80 columns); only <br>, blocks and <pre> break lines.
+            self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
 
 
 def html_to_text(fragment: str) -> str:

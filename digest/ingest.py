@@ -28,6 +28,18 @@ NOT_ARTICLES = re.compile(
     r"^(readme|licen[cs]e|copying|notice|source|attribution|changelog|authors)s?(?![a-z])", re.I)
 
 
+MAX_LINE_CHARS = 100_000
+"""An article with a longer line (after HTML extraction) is skipped: no news paragraph is that
+long; such a line is data, a dump or minified code, and would only slow every stage down."""
+LONG_LINE = f"a line longer than the {MAX_LINE_CHARS:,} character limit, skipped"
+"""The warning for such an article (ingest, and feed entries in brief), after its name."""
+
+
+def has_long_line(text: str) -> bool:
+    """True when a line of ``text`` is longer than MAX_LINE_CHARS."""
+    return len(text) > MAX_LINE_CHARS and max(map(len, text.splitlines())) > MAX_LINE_CHARS
+
+
 class InputError(Exception):
     """An input that cannot be read as an article; the message is one line."""
 
@@ -284,13 +296,17 @@ def _implausible(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    odd = 0
-    for ch in sample:
-        if ch in "\t\n\r\x0c\x1b":
-            continue
+    # ASCII by a regular expression; a category lookup only for the other characters.
+    odd = len(_ASCII_ODD.findall(sample))
+    for ch in _NOT_ASCII.findall(sample):
         if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"):
             odd += 1
     return odd > max(2, len(sample) // 20)
+
+
+# The ASCII characters of category Cc that _implausible counts (not tab, newlines, form feed, ESC).
+_ASCII_ODD = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _legacy_encoding(data: bytes) -> str:
@@ -551,8 +567,12 @@ def read(raw: RawInput, doc_id: str, max_bytes: int) -> Document:
     except InputError as exc:
         raise InputError(f"{_name(raw)}: {exc}") from None
     if _is_html(raw, text):
-        return parse_html(text, raw.origin, doc_id)
-    return parse_text(text, raw.origin, doc_id)
+        doc = parse_html(text, raw.origin, doc_id)
+    else:
+        doc = parse_text(text, raw.origin, doc_id)
+    if has_long_line(doc.text):
+        raise InputError(f"{_name(raw)}: {LONG_LINE}")
+    return doc
 
 
 def ingest(inputs: Iterable[str], max_bytes: int) -> tuple[list[Document], list[str]]:
@@ -562,7 +582,14 @@ def ingest(inputs: Iterable[str], max_bytes: int) -> tuple[list[Document], list[
         The documents in input order (ids d1, d2 ...) and the warnings.
     """
     raws, warnings = discover(inputs)
+    documents, more = read_all(raws, max_bytes)
+    return documents, warnings + more
+
+
+def read_all(raws: Iterable[RawInput], max_bytes: int) -> tuple[list[Document], list[str]]:
+    """Read discovered inputs in order (ids d1, d2 ...); unusable ones become one-line warnings."""
     documents: list[Document] = []
+    warnings: list[str] = []
     for raw in raws:
         try:
             documents.append(read(raw, f"d{len(documents) + 1}", max_bytes))

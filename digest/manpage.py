@@ -315,6 +315,46 @@ def _example(command: str, explanation: str) -> list[str]:
     return [".PP", escape(explanation), ".PP", ".RS 4", ".nf", escape(command), ".fi", ".RE"]
 
 
+def _limits() -> list[str]:
+    """The LIMITS and UNTRUSTED INPUT sections, with the values the code uses."""
+    from digest.config import Settings
+    from digest.ingest import MAX_LINE_CHARS
+    from digest.userconfig import FetchSettings
+
+    fetch = FetchSettings()
+    mb = 1024 * 1024
+    lines = [".SH LIMITS"]
+    lines += _items(bold("Article files"), [
+        f"At most {Settings().max_bytes // mb} MB each, and no line (after HTML extraction) longer than "
+        f"{MAX_LINE_CHARS:,} characters; a larger file, or one with a longer line, is skipped with "
+        "a warning. FIFOs, devices and other files that are not regular files are skipped "
+        "without being opened for a blocking read, and so are symbolic link loops."])
+    lines += _items(bold("Feeds and pages"), [
+        f"At most {fetch.max_bytes // mb} MB per response (a larger one fails that feed), and "
+        f"{fetch.max_entries} entries per feed; an entry with a line over {MAX_LINE_CHARS:,} characters "
+        "is skipped with a warning. Each connection and each read has a timeout "
+        f"({fetch.timeout:g} s, [fetch] timeout in the config file); a response that is still "
+        "arriving after three times the timeout fails too, however slowly it trickles. Failed "
+        f"attempts are retried up to {fetch.retries} times, with backoff. XML entities are never "
+        "fetched or expanded without bound (no external entities, no entity bombs). A feed "
+        "that fails is reported on standard error and the others go on."])
+    lines += _items(bold("State file"), [
+        "Updated in one SQLite transaction after the briefing was delivered: a run that "
+        "fails, is interrupted or is killed records nothing. A second digest brief on the "
+        "same file waits --wait seconds, then exits with status 1."])
+    lines += [".SH \"UNTRUSTED INPUT\""]
+    lines += [escape(
+        "Article text, titles, feed fields, file names and URLs are treated as untrusted. "
+        "Terminal escape sequences (CSI, OSC, DCS and the others, 7-bit and 8-bit) and control "
+        "characters are removed when text is read and again when it is written; file names "
+        "and URLs are shown with control characters escaped (\\n, \\x1b). Text is never read "
+        "as Rich markup. Markdown output escapes whatever could become a link, image, HTML, "
+        "heading, list or emphasis; HTML and email output escape every string, and only "
+        "http(s) source URLs become links. On a terminal or locale that cannot show a "
+        "character, it is written as \\uXXXX.")]
+    return lines
+
+
 def generate() -> str:
     """The whole man page, as roff text ending in a newline."""
     from digest.cli import DEFAULT_COMMAND
@@ -408,6 +448,8 @@ def generate() -> str:
             "standard error; when no usable article is left, digest exits with status 2."
         ),
     ]
+
+    lines += _limits()
 
     lines += [
         ".SH \"JSON OUTPUT\"",

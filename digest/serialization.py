@@ -6,7 +6,7 @@ import math
 from typing import Any, TypedDict
 
 from digest.models import Digest, Document
-from digest.sanitize import visible
+from digest.sanitize import clean_text, visible
 
 SCHEMA = "digest/1"
 
@@ -40,17 +40,22 @@ def document_dict(doc: Document, include_text: bool) -> dict[str, Any]:
     remote = doc.origin.startswith(("http://", "https://"))
     entry: dict[str, Any] = {
         "id": doc.id,
-        "title": doc.title,
+        "title": _clean(doc.title),
         "path": None if remote else visible(doc.origin),
         "url": visible(doc.url) if doc.url else (visible(doc.origin) if remote else None),
-        "source": doc.source,
-        "published": doc.published,
+        "source": _clean(doc.source),
+        "published": _clean(doc.published),
         "copy_of": doc.copy_of,
         "text_kind": doc.kind,
     }
     if include_text:
-        entry["text"] = doc.text
+        entry["text"] = _clean(doc.text)  # clean already, so the offsets still hold
     return entry
+
+
+def _clean(value: Any) -> Any:
+    """Untrusted text sanitized again on the way out (a no-op on text that came in through ingest)."""
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
@@ -63,14 +68,14 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
         "clusters": [
             {
                 "id": story.id,
-                "title": story.title,
+                "title": _clean(story.title),
                 "sources": story.sources,
                 "documents": list(story.documents),
                 "new": story.new,
                 "update": story.update,
                 "sentences": [
                     {
-                        "text": pick.candidate.text,
+                        "text": _clean(pick.candidate.text),
                         "score": _number(pick.score),
                         "components": {k: _number(v) for k, v in pick.components.items()},
                         "citations": [
@@ -84,7 +89,7 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
             }
             for story in digest.stories
         ],
-        "warnings": list(digest.warnings),
+        "warnings": [_clean(w) for w in digest.warnings],
     }
 
 

@@ -23,15 +23,25 @@ from digest.sanitize import one_line, visible
 # www./scheme:// text into links, so '@', and the ':' and '.' that make them, are escaped).
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=www)(\.)|(@)")
+# What starts a block at the start of a line, and so also right after our "- " or "1. ":
+# a heading, a list item or a thematic break ("# x", "+ x", "- x", "- - -", and "--" after our
+# "- "; "2. x", "2) x"; '>' is escaped everywhere already).
+_BLOCK_START = re.compile(r"^([#+-])(?=[\s#-]|$)|^(\d{1,9})([.)])(?=\s|$)")
+# A closing sequence of '#' that our "## " heading would drop.
+_HEADING_END = re.compile(r"(?<=\s)(#+)$")
 
 
 def escape(text: str) -> str:
     """Make untrusted text inert in Markdown: it renders as itself, never as markup.
 
     The text is folded onto one line first, so it cannot start a heading, list, quote,
-    table or code block; our own markup always stands at the start of the line.
+    table or code block on a line of its own; our own markup always stands at the start of
+    the line, and what would start a block right after it (our "- " list marker) is escaped.
     """
     text = _INLINE.sub(r"\\\1", one_line(text))
+    text = _BLOCK_START.sub(
+        lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+    text = _HEADING_END.sub(r"\\\1", text)
     return _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
 
 

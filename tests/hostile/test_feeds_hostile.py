@@ -1,0 +1,205 @@
+"""Hostile feeds through the real `digest brief`: bounded time and memory, reported and skipped.
+
+A loopback HTTP server started here serves a feed that never finishes sending, an endless
+(100 MB) one, an HTML page, a truncated feed, an entity bomb, an external entity naming a
+local file, titles with newlines and escapes, and an entry whose text is one 150,000
+character line, next to one good feed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.brief.conftest import STORM, Item, rss
+from tests.conftest import ROOT
+from tests.hostile.checks import check_output, no_controls
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="resource limits")
+SECRET = "TOPSECRET-d1g3st"
+
+
+def _bomb() -> bytes:
+    entities = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    return (f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel><title>&a9;</title>'
+            "<item><title>Bomb &a9;</title><description>&a9;</description></item></channel></rss>").encode()
+
+
+def _xxe(secret: Path) -> bytes:
+    return (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
+            '<rss version="2.0"><channel><title>X &xxe;</title><item><title>Entry &xxe;</title>'
+            "<link>https://x.example/a</link><description>The storm hit the coast on Monday and thousands "
+            "of homes lost power, officials said. &xxe; Repairs will take a week, the utility said."
+            "</description></item></channel></rss>").encode()
+
+
+NEWLINES = Item("Storm\nElena\r\nfloods \x1b]0;pwned\x07Marlow\x1b[2J", "https://n.example/storm",
+                "Wind and rain\nbattered the town of Marlow on Monday, officials said. " * 3)
+
+
+class Server:
+    """Loopback HTTP server with hostile routes."""
+
+    def __init__(self, secret: Path) -> None:
+        good = rss("Good", [STORM])
+        self.stop = threading.Event()
+        routes = {
+            "/good.xml": good,
+            "/truncated.xml": good[: len(good) // 2],
+            "/page.xml": b"<!DOCTYPE html><html><head><title>Not a feed</title></head>"
+                         b"<body><p>Hello</p></body></html>",
+            "/bomb.xml": _bomb(),
+            "/xxe.xml": _xxe(secret),
+            "/longline.xml": rss("Long", [Item("One long paragraph", "https://l.example/a",
+                                               "The storm hit the coast on Monday, officials said. " * 3000)]),
+            "/newlines.xml": rss("Line\nbreaks\x1b[31m", [NEWLINES]).replace(
+                b"\x1b", b"&#27;").replace(b"\x07", b"&#7;"),
+        }
+        stop = self.stop
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, fmt: str, *args: object) -> None:  # noqa: ARG002 - quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                try:
+                    if self.path == "/trickle.xml":  # sends a byte now and then, forever
+                        self.send_response(200)
+                        self.send_header("Content-Type", "application/rss+xml")
+                        self.end_headers()
+                        self.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel><title>')
+                        while not stop.wait(0.1):
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                    elif self.path == "/huge.xml":  # 100 MB without a Content-Length
+                        self.send_response(200)
+                        self.send_header("Content-Type", "application/rss+xml")
+                        self.end_headers()
+                        self.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>'
+                                         b"<title>Huge</title>")
+                        chunk = b"<!--" + b"x" * 65_000 + b"-->"
+                        for _ in range(100 * 1024 * 1024 // len(chunk)):
+                            if stop.is_set():
+                                break
+                            self.wfile.write(chunk)
+                    elif self.path in routes:
+                        body = routes[self.path]
+                        self.send_response(200)
+                        kind = "text/html" if "page" in self.path else "application/xml"
+                        self.send_header("Content-Type", kind)
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                    else:
+                        self.send_error(404)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    running = Server(secret)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def _brief(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\n", encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "DIGEST_CONFIG": str(config),
+           "DIGEST_STATE": str(tmp_path / "state.db")}
+    return subprocess.run([sys.executable, "-m", "digest", "brief", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@posix_only
+def test_hostile_feeds_are_reported_and_skipped(server: Server, tmp_path: Path) -> None:
+    names = ["good", "trickle", "huge", "page", "truncated", "bomb", "xxe", "newlines", "longline"]
+    feeds = [arg for name in names for arg in ("--feed", server.url(f"/{name}.xml"))]
+    start = time.monotonic()
+    result = _brief(tmp_path, *feeds, "-f", "json", "--all")
+    elapsed = time.monotonic() - start
+    assert result.returncode == 0, result.stderr
+    assert elapsed < 30, elapsed  # the trickle is cut at 3 x the timeout, the huge feed at 5 MB
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 800, f"{peak_mb:.0f} MB"
+    assert "Traceback" not in result.stderr
+    no_controls(result.stderr, "stderr")
+    errors = {line for line in result.stderr.splitlines()}
+    assert any(server.url("/trickle.xml") in line and "too slow" in line for line in errors), errors
+    assert any(server.url("/huge.xml") in line and "larger than the" in line for line in errors), errors
+    assert any(server.url("/page.xml") in line and "not an RSS, Atom or JSON feed" in line for line in errors)
+    assert any(server.url("/truncated.xml") in line and "malformed feed" in line for line in errors)
+    assert "digest: warning: https://l.example/a: a line longer than the 100,000 character limit, skipped" in errors
+    assert SECRET not in result.stdout and SECRET not in result.stderr  # the entity is not resolved
+    assert "lollollol" not in result.stdout  # nor the bomb expanded
+    data = json.loads(result.stdout)
+    titles = [d["title"] for d in data["documents"]]
+    assert "Storm Elena floods Marlow" in titles
+    for title in titles:
+        assert "\n" not in title and "\x1b" not in title and "pwned" not in title
+    assert len(result.stderr.splitlines()) <= len(names) + 2
+
+
+def test_hostile_feed_in_every_format(server: Server, tmp_path: Path) -> None:
+    """The feed with newlines and escapes in its titles, through every output format of brief."""
+    import io
+
+    from digest.brief import _from_entry
+    from digest.config import Settings
+    from digest.feeds import Fetcher, fetch_feed
+    from digest.pipeline import build_from_documents
+    from digest.render import RENDERERS, RenderOptions
+    from digest.userconfig import FetchSettings
+
+    settings = FetchSettings(timeout=0.5, retries=0)
+    with Fetcher(settings) as fetcher:
+        result = fetch_feed(server.url("/newlines.xml"), fetcher, settings)
+    assert result.error is None
+    import dataclasses
+
+    docs = [dataclasses.replace(_from_entry(e), id=f"d{n}") for n, e in enumerate(result.entries, 1)]
+    digest = build_from_documents(docs, Settings(), [], lambda *a: None)
+    assert digest.stories[0].title == "Storm Elena floods Marlow"
+    for name in ("terminal", "markdown", "text", "json", "html", "email"):
+        out = io.StringIO()
+        RENDERERS[name](digest, out, RenderOptions(width=100, headers=(("Subject", "Digest"),)))
+        check_output(name, out.getvalue(), digest)
+        assert "pwned" not in out.getvalue()
+
+
+def test_line_breaks_in_feed_html_are_spaces() -> None:
+    """HTML wrapped at 80 columns (as many feeds send it) keeps its sentences whole."""
+    from digest.feeds import html_to_text
+
+    text = html_to_text("<p>The storm hit the coast\non Monday, officials\r\n  said.</p><p>Next<br>line</p>"
+                        "<pre>kept\n  as is</pre>")
+    assert text == "The storm hit the coast on Monday, officials said.\n\nNext\nline\n\nkept\nas is"
