@@ -67,6 +67,17 @@ def cluster(documents: Sequence[Document], count: int | None = None,
     return sorted(groups.values(), key=lambda g: g[0])
 
 
+def _fit_with_empty(model, dense):  # type: ignore[no-untyped-def]
+    # A document with no content words has a zero vector, for which cosine distance is
+    # undefined; give it a private dimension so that it stands alone.
+    import numpy as np
+
+    empty = ~dense.any(axis=1)
+    extra = np.zeros((dense.shape[0], int(empty.sum())))
+    extra[np.flatnonzero(empty), np.arange(int(empty.sum()))] = 1.0
+    return model.fit_predict(np.hstack([dense, extra]))
+
+
 CHUNK = 500
 """Rows of the similarity matrix computed at a time, to bound memory."""
 EXACT_LIMIT = 3000

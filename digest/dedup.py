@@ -94,9 +94,12 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
     """Merge the candidate sentences of a story's documents into Candidates.
 
     Identical sentences (up to case, quotes and spacing) and near-identical ones (word sets
-    with Jaccard >= NEAR_SENTENCE, at least 8 words) become one Candidate that cites every
-    document carrying them, each citation with that document's own offsets. The shown text
-    comes from the first document in ``documents`` (originals come first).
+    with Jaccard >= NEAR_SENTENCE, at least 8 words) become one Candidate. The shown text
+    comes from the first document in ``documents`` (originals come first); it cites every
+    document that carries that text word for word (up to spacing), with that document's
+    own offsets, so every citation checks out against its document. Documents that carry
+    only a variant are its ``related`` places: they count as support, but a quote is never
+    attributed to a text that differs from it.
     """
     groups: list[list[tuple[int, Sentence]]] = []
     by_key: dict[str, int] = {}
@@ -117,19 +120,24 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
     for members in groups:
         members.sort(key=lambda m: (m[0], m[1].index))
         rank, first = members[0]
-        citations = []
+        shown = " ".join(first.text.split())
+        exact = [s for _, s in members if " ".join(s.text.split()) == shown]
+        citations: list[Citation] = []
+        related: list[Citation] = []
         cited: set[str] = set()
-        for _, sentence in members:
+        for sentence in exact + [s for _, s in members]:
             if sentence.doc_id in cited:
                 continue  # a document repeating a sentence is cited once, at its first place
             cited.add(sentence.doc_id)
-            citations.append(Citation(sentence.doc_id, sentence.start, sentence.end))
+            place = Citation(sentence.doc_id, sentence.start, sentence.end)
+            (citations if sentence in exact else related).append(place)
         candidates.append(Candidate(
             text=first.text,
             citations=tuple(citations),
             position=first.index / counts[first.doc_id],
             order=(rank, first.index),
-            support=len({originals[c.document] for c in citations}),
+            support=len({originals[c.document] for c in citations + related}),
+            related=tuple(related),
         ))
     candidates.sort(key=lambda c: c.order)
     return candidates

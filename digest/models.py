@@ -66,13 +66,22 @@ class Candidate:
     text: str
     """The verbatim text shown (from the first document that carries it)."""
     citations: tuple[Citation, ...]
-    """One per document carrying it, first the one ``text`` comes from."""
+    """One per document carrying it word for word (up to spacing), first the one ``text``
+    comes from: each is checkable against its document's text."""
     position: float
     """Relative position (0 = lead) of the sentence in its first document."""
     order: tuple[int, int]
     """(document order, sentence index) of the first citation: the reading order key."""
     support: int = 1
-    """How many distinct original documents (copies not counted) carry it."""
+    """How many distinct original documents (copies not counted) carry it or a variant."""
+    related: tuple[Citation, ...] = ()
+    """Near-identical variants (wire copy with other words, quotes or case) in documents that
+    are not cited: they count as carrying the sentence, but it is not quoted from them."""
+
+    @property
+    def carriers(self) -> tuple[Citation, ...]:
+        """Every place the sentence or a variant stands: citations, then related."""
+        return self.citations + self.related
 
 
 @dataclass(frozen=True)

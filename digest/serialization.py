@@ -26,6 +26,7 @@ class SentenceDict(TypedDict):
     score: float
     components: dict[str, float]
     citations: list[CitationDict]
+    related: list[CitationDict]
     new: bool
 
 
@@ -81,6 +82,11 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
                         "citations": [
                             {"document": c.document, "start": c.start, "end": c.end}
                             for c in pick.candidate.citations
+                        ],
+                        # Near-identical variants in documents not cited (not the same text).
+                        "related": [
+                            {"document": c.document, "start": c.start, "end": c.end}
+                            for c in pick.candidate.related
                         ],
                         "new": pick.new,
                     }
@@ -151,13 +157,15 @@ def from_dict(data: Any) -> Digest:
         picks = []
         for k, sentence in enumerate(need(entry, "sentences", list, where), 1):
             place = f"{where}.sentences[{k}]"
-            citations = []
-            for c in need(sentence, "citations", list, place):
+            citations, related = [], []
+            places = [(c, citations) for c in need(sentence, "citations", list, place)]
+            places += [(c, related) for c in sentence.get("related", ()) if isinstance(sentence.get("related"), list)]
+            for c, into in places:
                 doc_id = need(c, "document", str, place)
                 start, end = need(c, "start", int, place), need(c, "end", int, place)
                 if doc_id not in known or not 0 <= start <= end:
                     raise SchemaError(f"{place}: a citation does not point into a listed document")
-                citations.append(Citation(doc_id, start, end))
+                into.append(Citation(doc_id, start, end))
             if not citations:
                 raise SchemaError(f"{place}: no citation")
             score = need(sentence, "score", (int, float), place)
@@ -167,7 +175,8 @@ def from_dict(data: Any) -> Digest:
                 citations=tuple(citations),
                 position=0.0,
                 order=(order[citations[0].document], citations[0].start),
-                support=len({c.document for c in citations}),
+                support=len({c.document for c in citations + related}),
+                related=tuple(related),
             )
             picks.append(Pick(candidate, float(score),
                               {str(k): float(v) for k, v in components.items() if isinstance(v, (int, float))},

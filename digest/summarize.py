@@ -246,7 +246,11 @@ def _lexrank(texts: Sequence[str], language: str) -> list[float]:
     change = 1.0
     while change > 0.1:
         following = transition @ p
-        following /= np.linalg.norm(following)
+        norm = np.linalg.norm(following)
+        if norm == 0:  # no sentence links to any (e.g. every idf is 0): all rate 0, as in sumy
+            p = following
+            break
+        following /= norm
         change = float(np.linalg.norm(following - p))
         p = following
     # sumy rates through a dict keyed by sentence text: identical texts share the last rating.
@@ -393,7 +397,7 @@ def _lead(candidates: Sequence[Candidate]) -> list[float]:
     """
     by_document: dict[str, list[tuple[int, int]]] = {}
     for i, candidate in enumerate(candidates):
-        for citation in candidate.citations:
+        for citation in candidate.carriers:
             by_document.setdefault(citation.document, []).append((citation.start, i))
     best = [len(candidates)] * len(candidates)
     for places in by_document.values():
@@ -420,14 +424,14 @@ def _by_source(candidates: Sequence[Candidate], items: Sequence[frozenset[Any]])
         return doc
 
     for candidate in candidates:
-        docs = [root(c.document) for c in candidate.citations]
+        docs = [root(c.document) for c in candidate.carriers]
         if candidate.support == 1:
             for other in docs[1:]:
                 if other != docs[0]:
                     parent[other] = docs[0]
     union: dict[str, set[Any]] = {}
     for candidate, these in zip(candidates, items):
-        for c in candidate.citations:
+        for c in candidate.carriers:
             union.setdefault(root(c.document), set()).update(these)
     return list(union.values())
 

@@ -46,12 +46,16 @@ def test_same_sentence_in_two_documents_is_one_candidate_with_two_citations() ->
     first = next(c for c in candidates if c.text == BODY[0])
     assert [x.document for x in first.citations] == ["d1", "d2"]
     assert first.support == 2
+    # The edited sentence is one candidate (never shown twice), carried by both documents,
+    # but quoted only from the one whose text it is: d2's variant is a related place.
     edited = next(c for c in candidates if c.text.startswith("Opposition members"))
-    assert {x.document for x in edited.citations} == {"d1", "d2"}
-    for c in candidates:
+    assert [x.document for x in edited.citations] == ["d1"]
+    assert [x.document for x in edited.related] == ["d2"] and edited.support == 2
+    assert "“not enough”" in b.text[edited.related[0].start:edited.related[0].end]
+    for c in candidates:  # every citation checks out, as the JSON contract says
         for citation in c.citations:
             doc = a if citation.document == "d1" else b
-            assert " ".join(doc.text[citation.start:citation.end].split())
+            assert " ".join(doc.text[citation.start:citation.end].split()) == " ".join(c.text.split())
 
 
 def test_multiling_stories_come_back() -> None:
@@ -92,3 +96,13 @@ def test_a_file_named_twice_is_read_once() -> None:
     seed = str(CORPUS / "seeds" / "003_9268d6ca20cf8fd5.txt")
     digest = build([str(CORPUS / "seeds"), seed, seed], Settings())
     assert len(digest.documents) == 3
+
+
+def test_a_forced_count_with_an_article_of_no_content_words() -> None:
+    from digest.cluster import cluster
+
+    stop = make("d9", "The And\n\nIt was what it is. They were there and then they were not there.",
+                title="The And")
+    others = [make(f"d{i}", f"Story {i}\n\n" + " ".join(BODY)) for i in range(3)]
+    groups = cluster([*others, stop], 2)
+    assert len(groups) == 2 and [3] in groups  # the empty one stands alone, without a crash
