@@ -4,7 +4,7 @@ Usage (from the repository root):
 
     python benchmarks/scale.py                       # everything, into benchmarks/results/scale.txt
     python benchmarks/scale.py --sizes 1000,2000 --output -
-    python benchmarks/scale.py --only algorithms     # or: sizes, story, help
+    python benchmarks/scale.py --only algorithms     # or: sizes, story, help, cache
 
 Corpora come from ``benchmarks/make_corpus.py`` (fixed seed) and are written once under
 ``--corpora`` (default /tmp/digest-bench), never into the repository. Measured:
@@ -16,7 +16,11 @@ Corpora come from ``benchmarks/make_corpus.py`` (fixed seed) and are written onc
 - algorithms: each ``--algorithm`` on each 10-article story of
   ../shared/data/multiling2011_en, in process (imports excluded), the slowest story and the
   mean; for the rankers digest reimplements, sumy's own summarizer on the same sentences;
-- help: ``digest --help`` in a child process (the best of 5 and the median).
+- help: ``digest --help`` in a child process (the best of 5 and the median);
+- cache: the same build of ``--cache-size`` articles three times with a new, empty cache:
+  ``--no-cache``, a first run that fills the cache, and a second run that reuses it.
+
+Every other build runs with ``--no-cache``, so that one run of this script cannot speed up the next.
 
 Build times and peaks include worker processes (``$DIGEST_WORKERS``, default one per core).
 
@@ -44,6 +48,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "scale.txt"
 SIZES = (1000, 2000, 5000, 10000)
 TARGETS = {10000: 60.0}
 """Seconds a complete build may take (issue 6)."""
+CACHE_SPEEDUP = 3.0
+"""How many times faster a second build over the same inputs must be (issue 6)."""
 MEMORY_TARGET_MB = 2048
 
 
@@ -130,8 +136,8 @@ def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], time
     for n in sizes:
         path = corpus(folder, n)
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in path.rglob("*.txt"))
-        wall, peak, status = run(["build", str(path), "--format", "json", "-o", os.devnull, "-q", *extra],
-                                 timeout)
+        wall, peak, status = run(["build", str(path), "--format", "json", "-o", os.devnull, "-q",
+                                  "--no-cache", *extra], timeout)
         growth = f"x{wall / previous[1]:.2f} for x{n / previous[0]:.1f}" if previous and wall < 1e9 else ""
         verdict = ""
         if n in TARGETS:
@@ -148,7 +154,8 @@ def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], time
 
 def measure_story(folder: Path, n: int, extra: Sequence[str], timeout: float) -> list[str]:
     path = corpus(folder, n, one_story=True)
-    wall, peak, status = run(["build", str(path), "--format", "json", "-o", os.devnull, "-q", *extra], timeout)
+    wall, peak, status = run(["build", str(path), "--format", "json", "-o", os.devnull, "-q", "--no-cache",
+                              *extra], timeout)
     line = (f"one story of {n} articles: complete build {wall:.1f} s, peak {peak:.0f} MB "
             f"(target: summarized in 10 s: {'met' if wall <= 10 else 'NOT met'})"
             + (f" (exit {status})" if status else ""))
@@ -206,6 +213,36 @@ def _sumy_comparison(stories) -> list[str]:  # type: ignore[no-untyped-def]
     return lines or ["(none replaced)"]
 
 
+def measure_cache(folder: Path, n: int, extra: Sequence[str], timeout: float) -> list[str]:
+    """Uncached, first (empty cache) and second build of the n-article corpus, in child processes."""
+    path = corpus(folder, n)
+    args = ["build", str(path), "--format", "json", "-o", os.devnull, "-q", *extra]
+    lines = [f"## second run over the same inputs (the cache; {n} articles, child processes)", ""]
+    saved = os.environ.get("DIGEST_CACHE")
+    with tempfile.TemporaryDirectory(prefix="digest-cache-bench-") as cache:
+        os.environ["DIGEST_CACHE"] = cache
+        try:
+            uncached = run([*args, "--no-cache"], timeout)
+            first = run(args, timeout)
+            second = run(args, timeout)
+            size = sum(p.stat().st_size for p in Path(cache).iterdir()) / 2**20
+        finally:
+            if saved is None:
+                os.environ.pop("DIGEST_CACHE", None)
+            else:
+                os.environ["DIGEST_CACHE"] = saved
+    for name, (wall, peak, status) in (("--no-cache", uncached), ("first run", first),
+                                       ("second run", second)):
+        lines.append(f"{name:<11} {wall:6.1f} s  peak {peak:5.0f} MB"
+                     + (f"  (exit {status})" if status else ""))
+    ratio = first[0] / second[0]
+    lines.append(f"second run x{ratio:.1f} faster than the first ({size:.0f} MB of cache; target "
+                 f"x{CACHE_SPEEDUP:.0f}: {'met' if ratio >= CACHE_SPEEDUP else 'NOT met'}); load "
+                 f"{load().split('load average:')[-1].strip()}")
+    print("\n".join(lines[2:]), flush=True)
+    return lines + [""]
+
+
 def measure_help() -> list[str]:
     times = [run(["--help"], 30)[0] for _ in range(5)]
     line = (f"digest --help: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
@@ -221,14 +258,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "digest-bench",
                         help="where corpora are made and kept (default: %(default)s)")
     parser.add_argument("--data", type=Path, default=DATA, help="10-article stories (default: %(default)s)")
-    parser.add_argument("--only", action="append", choices=["sizes", "story", "algorithms", "help"],
+    parser.add_argument("--cache-size", type=int, default=2000,
+                        help="articles of the cache measurement (default: 2000)")
+    parser.add_argument("--only", action="append", choices=["sizes", "story", "algorithms", "help", "cache"],
                         help="measure only this (repeatable)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per build (default: 600)")
     parser.add_argument("--build-args", default="", help="more options for every build, e.g. '-a kl'")
     parser.add_argument("--output", default=str(RESULTS),
                         help="where to write the report; '-' for nowhere (default: %(default)s)")
     args = parser.parse_args(argv)
-    only = set(args.only or ["sizes", "story", "algorithms", "help"])
+    only = set(args.only or ["sizes", "story", "algorithms", "help", "cache"])
     extra = shlex.split(args.build_args)
     lines = [f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
              f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
@@ -241,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines += measure_story(args.corpora, args.story, extra, args.timeout)
     if "sizes" in only:
         lines += measure_sizes(args.corpora, [int(s) for s in args.sizes.split(",")], extra, args.timeout)
+    if "cache" in only:
+        lines += measure_cache(args.corpora, args.cache_size, extra, args.timeout)
     lines.append(f"load at end: {load()}")
     report = "\n".join(lines) + "\n"
     if args.output != "-":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -93,6 +95,7 @@ Algorithm = Enum("Algorithm", {name: name for name in ALGORITHMS}, type=str)  # 
 Format = Enum(  # type: ignore[misc]
     "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json")}, type=str)
 SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+EngineName = Enum("EngineName", {name: name for name in ("local", "dask")}, type=str)  # type: ignore[misc]
 
 
 def _version(value: bool) -> None:
@@ -185,12 +188,26 @@ def build(
         help="Language of the articles (sentence splitter, stemmer, stop words).")] = "english",
     include_text: Annotated[bool, typer.Option(
         "--include-text", help="JSON: include each document's text, which citation offsets index.")] = False,
+    engine: Annotated[EngineName, typer.Option(
+        "--engine", metavar="NAME",
+        help="Where reading, sentence splitting and summaries run: local (worker processes from 200 "
+        "inputs) or dask (a Dask cluster; needs the dask extra). The digest is the same.")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="With --engine dask: the Dask scheduler to use, such as tcp://host:8786. "
+        "Default: a local cluster of one worker process per core, for the build.",
+        show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither reuse nor keep what this build parses and computes "
+        "(the cache in the user cache folder, or in $DIGEST_CACHE).")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No warnings or progress on standard error.")] = False,
 ) -> None:
     """Build a cited digest of articles: copies recognised, grouped by story, summarized."""
     if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 1):
         raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
+    if scheduler is not None and engine.value != "dask":
+        raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
     name = format.value if format is not None else _default_format(output)
     _one_blas_thread()  # before numpy is imported
     from digest.config import Settings
@@ -208,7 +225,8 @@ def build(
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         try:
-            result = build_digest(paths, settings, progress)
+            with _engine(engine.value, scheduler, progress) as where:
+                result = build_digest(paths, settings, progress, where, _cache(no_cache, quiet))
         finally:
             progress.clear()
     except NothingToSummarize as exc:
@@ -233,6 +251,35 @@ def build(
         _write_atomically(output, lambda handle: render(result, handle, options))
     except KeyboardInterrupt:
         _interrupted()
+
+
+def _cache(no_cache: bool, quiet: bool) -> object:
+    """The build cache (digest.cache), or None with --no-cache."""
+    if no_cache:
+        return None
+    from digest.cache import Cache
+
+    return Cache(warn=lambda message: _warn(message, quiet))
+
+
+@contextmanager
+def _engine(name: str, scheduler: Optional[str], progress: _Progress) -> Iterator[object]:
+    """The pipeline Engine of ``--engine`` (None: local worker processes), closed after the build.
+
+    Dask missing: exit 2; a scheduler that cannot be reached, or a cluster lost: exit 1.
+    """
+    if name == "local":
+        yield None
+        return
+    from digest.engine_dask import EngineError, dask_engine
+
+    progress("starting dask" if scheduler is None else "connecting to dask", 0, 0)
+    try:
+        with dask_engine(scheduler) as engine:
+            yield engine
+    except EngineError as exc:
+        _error(str(exc))
+        raise typer.Exit(exc.code) from None
 
 
 def _one_blas_thread() -> None:
@@ -361,6 +408,8 @@ def tui(
     export_dir: Annotated[Optional[Path], typer.Option(
         "--export-dir", metavar="DIR",
         help="Where the e key writes Markdown exports. Default: the current directory.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither reuse nor keep what builds parse and compute.")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No messages about skipped inputs.")] = False,
 ) -> None:
@@ -384,7 +433,7 @@ def tui(
     # Deferred: textual takes about 0.3 s to import, and no other command needs it.
     from digest.tui.app import make_app
 
-    tui_app = make_app(paths if saved is None else [], settings, saved, export_dir, quiet)
+    tui_app = make_app(paths if saved is None else [], settings, saved, export_dir, quiet, not no_cache)
     tui_app.run()
     if tui_app.failure is not None:
         raise typer.Exit(ExitCode.USAGE)

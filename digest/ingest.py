@@ -557,7 +557,14 @@ def _is_html(raw: RawInput, head: str) -> bool:
 
 def read(raw: RawInput, doc_id: str, max_bytes: int) -> Document:
     """Read one input into a Document; raises InputError with a one-line message."""
-    data = read_bytes(raw, max_bytes)
+    return parse(raw, read_bytes(raw, max_bytes), doc_id)
+
+
+def parse(raw: RawInput, data: bytes, doc_id: str) -> Document:
+    """An input's bytes (as ``read_bytes`` returned them) into a Document; raises InputError.
+
+    Touches no file: a Dask worker parses bytes that the client read (digest.engine_dask).
+    """
     if not data:
         raise InputError(f"{_name(raw)}: empty file, nothing to read")
     if not data.strip():

@@ -486,6 +486,10 @@ def generate() -> str:
             "When set to a non-empty value, the terminal format and the help are written "
             "without colour. Output that does not go to a terminal never has colour or other "
             "escape sequences."]),
+        *_items(bold("DIGEST_CACHE"), [
+            "The folder of the build cache (cache.sqlite3), instead of the user cache folder "
+            "(~/.cache/digest on Linux). build and tui reuse what an earlier build over the same "
+            "inputs parsed and computed; --no-cache neither reads nor writes it."]),
     ]
 
     lines += [".SH EXAMPLES"]

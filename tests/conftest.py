@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Before any test module copies os.environ for its subprocesses: no test run writes into the
+# user's cache (digest.cache); _own_cache below gives each test a cache of its own.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="digest-test-cache-")
+os.environ["DIGEST_CACHE"] = _SESSION_CACHE
+atexit.register(shutil.rmtree, _SESSION_CACHE, True)
 CORPUS = ROOT / "corpus"
 SEEDS = CORPUS / "seeds"
 
@@ -29,6 +39,12 @@ def articles(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test builds with a cache of its own, never the user's (digest.cache)."""
+    monkeypatch.setenv("DIGEST_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ class DigestApp(App[None]):
     ]
 
     def __init__(self, inputs: Sequence[str], settings: Settings, saved_json_path: Path | str | None = None,
-                 export_dir: Path | None = None, quiet: bool = False) -> None:
+                 export_dir: Path | None = None, quiet: bool = False, cache: bool = False) -> None:
         super().__init__()
         self.inputs = list(inputs)
         """What to build the digest from (paths, folders, '-')."""
@@ -56,6 +56,8 @@ class DigestApp(App[None]):
         """Where ``e`` writes Markdown; None for the current directory at the time."""
         self.quiet = quiet
         """Say nothing about skipped inputs."""
+        self.cache = cache
+        """Reuse and keep what builds parse and compute (digest.cache)."""
         self.digest: Digest | None = None
         """The digest shown, once there is one."""
         self.failure: str | None = None
@@ -96,8 +98,13 @@ class DigestApp(App[None]):
             if self.saved_json_path is not None and not rebuild:
                 digest, notes = load_saved(self.saved_json_path, settings.max_bytes)
             else:
-                digest = build(self.inputs, settings, progress)
-                notes = _skipped(digest.warnings)
+                if self.cache:
+                    from digest.cache import Cache
+
+                    digest = build(self.inputs, settings, progress, cache=Cache(warn=notes.append))
+                else:
+                    digest = build(self.inputs, settings, progress)
+                notes = notes + _skipped(digest.warnings)
         except _Cancelled:
             return
         except NothingToSummarize as exc:
@@ -211,7 +218,7 @@ def _skipped(warnings: Sequence[str]) -> list[str]:
 
 
 def make_app(inputs: Sequence[str], settings: Settings, saved_json_path: Path | str | None = None,
-             export_dir: Path | None = None, quiet: bool = False) -> DigestApp:
+             export_dir: Path | None = None, quiet: bool = False, cache: bool = False) -> DigestApp:
     """The TUI for ``inputs`` built with ``settings``, or for a digest saved as JSON.
 
     Args:
@@ -220,8 +227,9 @@ def make_app(inputs: Sequence[str], settings: Settings, saved_json_path: Path | 
         saved_json_path: A digest saved with ``--format json`` to open instead.
         export_dir: Where ``e`` writes Markdown; the current directory when None.
         quiet: Say nothing about skipped inputs.
+        cache: Reuse and keep what builds parse and compute (``digest tui`` unless --no-cache).
 
     Returns:
         The app, not yet running.
     """
-    return DigestApp(inputs, settings, saved_json_path, export_dir, quiet)
+    return DigestApp(inputs, settings, saved_json_path, export_dir, quiet, cache)

@@ -16,7 +16,7 @@ class FakeApp:
     made: list[dict[str, Any]] = []
 
     def __init__(self, inputs: list[str], settings: Settings, saved: Path | None, export_dir: Path | None,
-                 quiet: bool) -> None:
+                 quiet: bool, cache: bool = False) -> None:
         FakeApp.made.append({"inputs": inputs, "settings": settings, "saved": saved, "export_dir": export_dir,
                              "quiet": quiet})
         self.failure: str | None = None
