@@ -132,6 +132,8 @@ class Digest:
     """When it was built (ISO 8601, UTC)."""
     warnings: tuple[str, ...] = ()
     """Inputs that were skipped, and why."""
+    base: str = ""
+    """The folder relative paths were read from (the working directory of the build)."""
 
     def document(self, doc_id: str) -> Document:
         """Return the document with id ``doc_id``."""

@@ -51,6 +51,12 @@ def build(inputs: Iterable[str], settings: Settings = Settings(), progress: Prog
     Raises:
         NothingToSummarize: when nothing usable is left; its ``warnings`` say why.
     """
+    # The folder relative paths are read from: a saved digest opened elsewhere finds its articles.
+    return dataclasses.replace(_build(inputs, settings, progress, engine, cache), base=os.getcwd())
+
+
+def _build(inputs: Iterable[str], settings: Settings, progress: Progress | None, engine: Engine | None,
+           cache: Cache | None) -> Digest:
     report = progress or (lambda stage, done, total: None)
     report("reading", 0, 0)
     raws, warnings = discover(inputs)

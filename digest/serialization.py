@@ -64,6 +64,7 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "generated_at": digest.generated_at,
+        "base": _clean(digest.base),
         "settings": digest.settings,
         "documents": [document_dict(d, include_text) for d in digest.documents],
         "clusters": [
@@ -193,4 +194,5 @@ def from_dict(data: Any) -> Digest:
     settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
     generated = data.get("generated_at") if isinstance(data.get("generated_at"), str) else ""
     warnings = [clean_text(w) for w in data.get("warnings", []) if isinstance(w, str)]
-    return Digest(tuple(stories), tuple(documents), settings, generated, tuple(warnings))
+    base = clean_text(data["base"]) if isinstance(data.get("base"), str) else ""
+    return Digest(tuple(stories), tuple(documents), settings, generated, tuple(warnings), base)

@@ -53,7 +53,7 @@ def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:
         raise SavedDigestError(f"{name}: not a saved digest: invalid JSON") from None
     documents, missing = [], 0
     for doc in digest.documents:
-        doc = _relocated(doc, path.parent)
+        doc = _relocated(doc, [Path(digest.base)] if digest.base else [], path.parent)
         if not doc.text:
             text = reread(doc, max_bytes)
             if text is None:
@@ -68,16 +68,19 @@ def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:
     return dataclasses.replace(digest, documents=tuple(documents)), notes
 
 
-def _relocated(doc: Document, folder: Path) -> Document:
+def _relocated(doc: Document, bases: list[Path], folder: Path) -> Document:
     """Paths in a saved digest are relative to where it was built; when that is not here,
-    try them relative to the folder of the saved file.
+    try them relative to the folder the build ran in (``Digest.base``), then to the folder
+    of the saved file.
     """
     origin = doc.origin
     if _is_local_file(origin) or os.path.isabs(origin) or origin == "-" or origin.startswith(
             ("http://", "https://")):
         return doc
-    beside = folder / origin
-    return dataclasses.replace(doc, origin=str(beside)) if beside.is_file() else doc
+    for where in [*bases, folder]:
+        if (where / origin).is_file():
+            return dataclasses.replace(doc, origin=str(where / origin))
+    return doc
 
 
 def reread(doc: Document, max_bytes: int) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -129,3 +131,20 @@ def test_the_core_loads_without_textual_in_a_fresh_process() -> None:
     code += "; import digest.tui.loading; import sys; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_a_saved_digest_opened_from_another_folder_finds_its_articles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest.tui.loading import load_saved
+    from tests.tui.helpers import save_digest
+
+    (tmp_path / "saved").mkdir()
+    saved = save_digest(["corpus/seeds"], tmp_path / "saved" / "seeds.json", include_text=False)
+    assert json.loads(saved.read_text(encoding="utf-8"))["base"] == str(ROOT)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # neither the build's folder nor the saved file's
+    digest, notes = load_saved(saved, 10**7)
+    assert notes == []
+    assert all(doc.text for doc in digest.documents)
+    assert all(Path(doc.origin).is_file() for doc in digest.documents)
