@@ -16,6 +16,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from digest import __version__
 from digest.config import ALGORITHMS, DEFAULT_ALGORITHM
 from digest.exit_codes import ExitCode
+from digest.progress import ProgressLine
 
 # The pipeline, sumy, scikit-learn and rich renderers are imported inside the command:
 # together they take over a second to import, and `digest --help` must answer at once.
@@ -129,34 +130,19 @@ def _warn(message: str, quiet: bool) -> None:
         print(f"digest: warning: {one_line(message)}", file=sys.stderr)
 
 
-class _Progress:
-    """Stage, count and rate on one stderr line, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.shown = False
-        self.stage = ""
-        self.started = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        import time
-
-        now = time.monotonic()
-        if stage != self.stage:
-            self.stage, self.started = stage, now
-        text = f"{stage} {done}/{total}" if total else f"{stage}…"
-        if total and done and now - self.started >= 0.5:
-            text += f" ({done / (now - self.started):.0f}/s)"
-        sys.stderr.write(f"\r\x1b[2K{text}")
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[2K")
-            sys.stderr.flush()
+# The options build and tui share.
+AlgorithmOption = Annotated[Algorithm, typer.Option(
+    "--algorithm", "-a", metavar="NAME",
+    help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.")]
+SentencesOption = Annotated[Optional[int], typer.Option(
+    "--sentences", "-n", min=1, metavar="N",
+    help="Sentences per story; 4 unless --words is given.", show_default=False)]
+WordsOption = Annotated[Optional[int], typer.Option(
+    "--words", "-w", min=1, metavar="N", help="Word budget per story, used instead of --sentences.")]
+ClustersOption = Annotated[str, typer.Option(
+    "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")]
+LanguageOption = Annotated[str, typer.Option(
+    "--language", metavar="LANG", help="Language of the articles (sentence splitter, stemmer, stop words).")]
 
 
 @app.command()
@@ -172,20 +158,11 @@ def build(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE instead of standard output (written whole or not at all).",
         metavar="FILE")] = None,
-    algorithm: Annotated[Algorithm, typer.Option(
-        "--algorithm", "-a", metavar="NAME",
-        help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.")] = DEFAULT_ALGORITHM,
-    sentences: Annotated[Optional[int], typer.Option(
-        "--sentences", "-n", min=1, metavar="N",
-        help="Sentences per story; 4 unless --words is given.", show_default=False)] = None,
-    words: Annotated[Optional[int], typer.Option(
-        "--words", "-w", min=1, metavar="N",
-        help="Word budget per story, used instead of --sentences.")] = None,
-    clusters: Annotated[str, typer.Option(
-        "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")] = "auto",
-    language: Annotated[str, typer.Option(
-        "--language", metavar="LANG",
-        help="Language of the articles (sentence splitter, stemmer, stop words).")] = "english",
+    algorithm: AlgorithmOption = DEFAULT_ALGORITHM,
+    sentences: SentencesOption = None,
+    words: WordsOption = None,
+    clusters: ClustersOption = "auto",
+    language: LanguageOption = "english",
     include_text: Annotated[bool, typer.Option(
         "--include-text", help="JSON: include each document's text, which citation offsets index.")] = False,
     engine: Annotated[EngineName, typer.Option(
@@ -222,7 +199,7 @@ def build(
         check_language(language)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--language") from None
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = ProgressLine(enabled=not quiet and sys.stderr.isatty())
     try:
         try:
             with _engine(engine.value, scheduler, progress) as where:
@@ -263,7 +240,7 @@ def _cache(no_cache: bool, quiet: bool) -> object:
 
 
 @contextmanager
-def _engine(name: str, scheduler: Optional[str], progress: _Progress) -> Iterator[object]:
+def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iterator[object]:
     """The pipeline Engine of ``--engine`` (None: local worker processes), closed after the build.
 
     Dask missing: exit 2; a scheduler that cannot be reached, or a cluster lost: exit 1.
@@ -391,20 +368,11 @@ def tui(
         metavar="PATH...",
         help="Article files (.txt, .md, .html) and folders, as for build; or one digest saved with "
         "--format json.", show_default=False)],
-    algorithm: Annotated[Algorithm, typer.Option(
-        "--algorithm", "-a", metavar="NAME",
-        help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.")] = DEFAULT_ALGORITHM,
-    sentences: Annotated[Optional[int], typer.Option(
-        "--sentences", "-n", min=1, metavar="N",
-        help="Sentences per story; 4 unless --words is given.", show_default=False)] = None,
-    words: Annotated[Optional[int], typer.Option(
-        "--words", "-w", min=1, metavar="N",
-        help="Word budget per story, used instead of --sentences.")] = None,
-    clusters: Annotated[str, typer.Option(
-        "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")] = "auto",
-    language: Annotated[str, typer.Option(
-        "--language", metavar="LANG",
-        help="Language of the articles (sentence splitter, stemmer, stop words).")] = "english",
+    algorithm: AlgorithmOption = DEFAULT_ALGORITHM,
+    sentences: SentencesOption = None,
+    words: WordsOption = None,
+    clusters: ClustersOption = "auto",
+    language: LanguageOption = "english",
     export_dir: Annotated[Optional[Path], typer.Option(
         "--export-dir", metavar="DIR",
         help="Where the e key writes Markdown exports. Default: the current directory.")] = None,

@@ -17,6 +17,7 @@ import typer
 
 from digest.config import ALGORITHMS
 from digest.exit_codes import ExitCode
+from digest.progress import ProgressLine
 from digest.userconfig import BRIEF_FORMATS, ConfigError, UserConfig
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ def brief(
         output_format=name,
         wait=wait,
     )
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = ProgressLine(enabled=not quiet and sys.stderr.isatty())
     try:
         outcome = run(
             loaded, options, state_path, lambda digest: _write(digest, name, output, headers), progress
@@ -354,26 +355,6 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
             pending.discard(temp)
     except OSError as exc:
         raise _NotWritten(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
-class _Progress:
-    """Stage and count on one stderr line, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.shown = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\r\x1b[2K{stage} {done}/{total}" if total else f"\r\x1b[2K{stage}…")
-            sys.stderr.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[2K")
-            sys.stderr.flush()
-            self.shown = False
 
 
 def register(app: typer.Typer) -> None:

@@ -84,9 +84,9 @@ def eval_command(
         import rouge_score  # noqa: F401
     except ImportError:
         raise _fail("digest eval needs rouge-score: pip install rouge-score", ExitCode.ERROR) from None
-    from digest.cli import _Progress
+    from digest.progress import ProgressLine
 
-    progress = _Progress(enabled=sys.stderr.isatty())
+    progress = ProgressLine(enabled=sys.stderr.isatty())
     try:
         results = evaluate_rouge(stories, algorithms, budgets, progress)
         if mixed:

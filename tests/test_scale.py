@@ -111,13 +111,13 @@ def test_progress_shows_stage_count_and_rate(monkeypatch: pytest.MonkeyPatch) ->
     import io
     import time
 
-    from digest.cli import _Progress
+    from digest.progress import ProgressLine
 
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)
     clock = iter([100.0, 102.0])
     monkeypatch.setattr(time, "monotonic", lambda: next(clock))
-    progress = _Progress(enabled=True)
+    progress = ProgressLine(enabled=True)
     progress("reading", 0, 400)
     progress("reading", 200, 400)
     assert err.getvalue().endswith("reading 200/400 (100/s)")
