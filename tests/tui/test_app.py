@@ -59,6 +59,16 @@ def sentence_with(story: Story, copies: int) -> int:
     return next(k for k, p in enumerate(story.sentences) if len(p.candidate.citations) == copies)
 
 
+def articles_gone(saved: Path, folder: Path) -> Path:
+    """A copy of a saved digest (without texts) whose articles are nowhere to be found: the
+    folder it was built in (``base``) is gone, and so are its files from here and beside it."""
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["base"] = str(folder / "gone")
+    copy = folder / "elsewhere.json"
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    return copy
+
+
 def cited_line_visible(view: SourceView) -> bool:
     line = view.cited_line
     return line is not None and view.scroll_y <= line < view.scroll_y + view.scrollable_content_region.height
@@ -487,9 +497,7 @@ async def test_a_on_a_saved_digest_rebuilds_from_its_files(seeds_json: Path) -> 
 async def test_a_on_a_saved_digest_whose_files_are_gone_says_it_cannot(
         seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    copy = tmp_path / "elsewhere.json"
-    shutil.copy(seeds_json, copy)
-    app = make_app([], Settings(), saved_json_path=copy)
+    app = make_app([], Settings(), saved_json_path=articles_gone(seeds_json, tmp_path))
     async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         before = app.digest
@@ -682,7 +690,7 @@ async def test_a_saved_digest_without_texts_reads_the_articles_again(seeds_json:
 async def test_a_saved_digest_whose_articles_are_gone_still_opens(
         seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    app = make_app([], Settings(), saved_json_path=seeds_json)
+    app = make_app([], Settings(), saved_json_path=articles_gone(seeds_json, tmp_path))
     async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         assert any("could not be read again" in n.message for n in app._notifications)
