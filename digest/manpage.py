@@ -455,13 +455,16 @@ def generate() -> str:
         ".SH \"JSON OUTPUT\"",
         escape(
             'With --format json, digest writes one JSON object with schema "digest/1": '
-            "schema, generated_at, settings, documents, clusters and warnings. Each entry of "
+            "schema, generated_at, base (the folder relative paths were read from), settings, "
+            "documents, clusters and warnings. Each entry of "
             "documents has id, title, path, url, source, published, copy_of (the id of the "
             "document it is a copy of, or null) and text_kind, and, with --include-text, text. "
             "Each entry of clusters is a story with id, title, sources (how many outlets), "
             "documents (document ids) and sentences; each sentence has text, score, components "
-            "(the parts of the score) and citations, and each citation has document, start and "
-            "end: character offsets into that document's text."
+            "(the parts of the score), citations, related and new; each citation has document, "
+            "start and end: character offsets into that document's text. Related places are "
+            "near-identical versions of the sentence in other documents (wire copy with a word "
+            "or the quotes changed): they count as carrying it but are not cited."
         ),
         ".PP",
         escape(
