@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from digest import __version__
-from digest.config import ALGORITHMS, DEFAULT_ALGORITHM
+from digest.config import ALGORITHMS, DEFAULT_ALGORITHM, Settings
 from digest.exit_codes import ExitCode
 from digest.progress import ProgressLine
 
@@ -130,6 +130,26 @@ def _warn(message: str, quiet: bool) -> None:
         print(f"digest: warning: {one_line(message)}", file=sys.stderr)
 
 
+def _check_clusters(clusters: str) -> None:
+    """--clusters is auto or a whole number of at least 1."""
+    if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 1):
+        raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
+
+
+def _settings(algorithm: Algorithm, sentences: Optional[int], words: Optional[int], clusters: str,
+              language: str) -> Settings:
+    """The Settings of build and tui; an unsupported --language is a usage error."""
+    from digest.segment import check_language
+
+    try:
+        settings = Settings(algorithm=algorithm.value, sentences=sentences, words=words,
+                            clusters=clusters, language=language)
+        check_language(language)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--language") from None
+    return settings
+
+
 # The options build and tui share.
 AlgorithmOption = Annotated[Algorithm, typer.Option(
     "--algorithm", "-a", metavar="NAME",
@@ -181,24 +201,15 @@ def build(
         "--quiet", "-q", help="No warnings or progress on standard error.")] = False,
 ) -> None:
     """Build a cited digest of articles: copies recognised, grouped by story, summarized."""
-    if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 1):
-        raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
+    _check_clusters(clusters)
     if scheduler is not None and engine.value != "dask":
         raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
     name = format.value if format is not None else _default_format(output)
     _one_blas_thread()  # before numpy is imported
-    from digest.config import Settings
     from digest.pipeline import NothingToSummarize, build as build_digest
     from digest.render import RenderOptions, get_renderer
 
-    try:
-        settings = Settings(algorithm=algorithm.value, sentences=sentences, words=words,
-                            clusters=clusters, language=language)
-        from digest.segment import check_language
-
-        check_language(language)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--language") from None
+    settings = _settings(algorithm, sentences, words, clusters, language)
     progress = ProgressLine(enabled=not quiet and sys.stderr.isatty())
     try:
         try:
@@ -382,21 +393,11 @@ def tui(
         "--quiet", "-q", help="No messages about skipped inputs.")] = False,
 ) -> None:
     """Browse the digest: stories, summaries, and each sentence highlighted in its source."""
-    if clusters != "auto" and not (clusters.isdigit() and int(clusters) >= 1):
-        raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
+    _check_clusters(clusters)
     if "-" in paths:
         raise typer.BadParameter("the TUI reads the keyboard: standard input cannot be an article",
                                  param_hint="PATH")
-    from digest.config import Settings
-
-    try:
-        settings = Settings(algorithm=algorithm.value, sentences=sentences, words=words,
-                            clusters=clusters, language=language)
-        from digest.segment import check_language
-
-        check_language(language)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--language") from None
+    settings = _settings(algorithm, sentences, words, clusters, language)
     saved = Path(paths[0]) if len(paths) == 1 and paths[0].lower().endswith(".json") else None
     # Deferred: textual takes about 0.3 s to import, and no other command needs it.
     from digest.tui.app import make_app
