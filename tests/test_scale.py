@@ -70,7 +70,33 @@ def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.M
     # The sparse-graph average linkage of big inputs is exact when it keeps every positive pair.
     monkeypatch.setattr(cluster_module, "EXACT_LIMIT", 0)
     monkeypatch.setattr(cluster_module, "FLOOR", 0.0)
+    monkeypatch.setattr(cluster_module, "BAND", len(originals))
     assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+    # With the defaults (pairs under FLOOR dropped, and each document's weak pairs cut to
+    # its BAND strongest), these stories come out the same.
+    monkeypatch.undo()
+    monkeypatch.setattr(cluster_module, "EXACT_LIMIT", 0)
+    assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+
+
+def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:
+    from scipy.sparse import csr_matrix
+
+    from digest.cluster import _strongest
+
+    rows = csr_matrix(np.array([
+        [1.0, 0.5, 0.06, 0.07, 0.08, 0.2],
+        [0.5, 1.0, 0.0, 0.09, 0.0, 0.06],
+        [0.06, 0.0, 1.0, 0.0, 0.0, 0.0],
+    ]))
+    kept = _strongest(rows, 0.1, 2).toarray()
+    assert kept.tolist() == [
+        [1.0, 0.5, 0.0, 0.07, 0.08, 0.2],  # over 0.1: all kept; of the rest, the 2 largest
+        [0.5, 1.0, 0.0, 0.09, 0.0, 0.06],
+        [0.06, 0.0, 1.0, 0.0, 0.0, 0.0],
+    ]
+    assert _strongest(rows, 0.1, 0).toarray().tolist() == [
+        [1.0, 0.5, 0.0, 0.0, 0.0, 0.2], [0.5, 1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]]
 
 
 def test_prefix_filter_finds_every_near_pair() -> None:
