@@ -34,13 +34,14 @@ def vectorize(texts: Sequence[str]):  # type: ignore[no-untyped-def]
 
 
 def cluster(documents: Sequence[Document], count: int | None = None,
-            threshold: float = DISTANCE_THRESHOLD) -> list[list[int]]:
+            threshold: float = DISTANCE_THRESHOLD, threads: int = 1) -> list[list[int]]:
     """Group documents by story.
 
     Args:
         documents: the originals to group (copies follow their original elsewhere).
         count: the number of stories wanted, or None to find it from ``threshold``.
         threshold: average-linkage cosine distance that separates stories.
+        threads: how many threads compute the similarities (the groups are the same).
 
     Returns:
         Groups of indexes into ``documents``, each sorted, groups in order of first member.
@@ -54,7 +55,7 @@ def cluster(documents: Sequence[Document], count: int | None = None,
         return [[i] for i in range(n)]
     matrix = vectorize([f"{doc.title}\n{doc.text}" for doc in documents])
     if count is None:
-        return _by_threshold(matrix, threshold)
+        return _by_threshold(matrix, threshold, threads)
     from sklearn.cluster import AgglomerativeClustering
 
     # A forced count needs the whole tree: the dense path (quadratic memory) is kept for it.
@@ -89,7 +90,8 @@ BAND = 20
 document keeps (its largest): the rest count as 0 (see _by_threshold)."""
 
 
-def _by_threshold(matrix, threshold: float) -> list[list[int]]:  # type: ignore[no-untyped-def]
+def _by_threshold(matrix, threshold: float,  # type: ignore[no-untyped-def]
+                  threads: int = 1) -> list[list[int]]:
     """Average-linkage clusters cut at ``threshold``, without a dense n×n matrix of all documents.
 
     Two clusters merge only when their average cosine distance is under the threshold, so
@@ -116,12 +118,23 @@ def _by_threshold(matrix, threshold: float) -> list[list[int]]:  # type: ignore[
     close = 1.0 - threshold
     floor = close if n <= EXACT_LIMIT else FLOOR
     transposed = matrix.T.tocsc()
-    parts = []
-    for start in range(0, n, CHUNK):
+
+    def rows(start: int):  # type: ignore[no-untyped-def]
         block = (matrix[start:start + CHUNK] @ transposed).tocsr()
         block.data[block.data <= floor] = 0.0
         block.eliminate_zeros()
-        parts.append(_strongest(block, close, BAND) if n > EXACT_LIMIT else block)
+        return _strongest(block, close, BAND) if n > EXACT_LIMIT else block
+
+    # scipy's sparse product and numpy release the GIL: threads use every core, and each
+    # block is computed alike wherever it runs.
+    starts = range(0, n, CHUNK)
+    if threads > 1 and len(starts) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(rows, starts))
+    else:
+        parts = [rows(start) for start in starts]
     graph = vstack(parts).tocsr() if parts else csr_matrix((n, n))
     if n > EXACT_LIMIT:
         return _sparse_average(graph.maximum(graph.T).tocsr(), close)
@@ -169,34 +182,64 @@ def _dense_average(rows, indexes: list[int],  # type: ignore[no-untyped-def]
 
 
 def _sparse_average(graph, close: float) -> list[list[int]]:  # type: ignore[no-untyped-def]
-    """Average linkage on a sparse similarity graph: merge while some pair of clusters has
-    an average similarity over ``close``, the closest pair first.
+    """Average linkage on a sparse, symmetric similarity graph: merge while some pair of
+    clusters has an average similarity over ``close``, the closest pair first (ties: the
+    lowest indexes).
 
     A pair missing from the graph counts as similarity 0, so this is average linkage exactly
     when the graph holds every positive similarity; with the similarities under FLOOR left
     out, averages come out at most FLOOR lower, which only holds back merges. The sum of
     similarities between two clusters is kept per pair of neighbouring clusters and added
     up on a merge, so the cost follows the edges, not n².
+
+    The heap holds each cluster's best neighbour, not every close pair: the closest pair of
+    all is the best of both its clusters. After a and b merge, a neighbour's average with
+    the new cluster is a weighted mean of its averages with a and b, so only a neighbour
+    whose best was a or b looks for its best again; for the others the new pair can at
+    most tie their best.
     """
     import heapq
 
     import numpy as np
 
     n = graph.shape[0]
-    coo = graph.tocoo()
-    upper = coo.row < coo.col
-    links: list[dict[int, float]] = [{} for _ in range(n)]
-    for i, j, value in zip(coo.row[upper].tolist(), coo.col[upper].tolist(), coo.data[upper].tolist()):
-        links[i][j] = value
-        links[j][i] = value
+    graph = graph.tocsr()
+    indptr, indices, data = graph.indptr.tolist(), graph.indices.tolist(), graph.data.tolist()
+    links: list[dict[int, float]] = [dict(zip(indices[indptr[i]:indptr[i + 1]], data[indptr[i]:indptr[i + 1]]))
+                                     for i in range(n)]
+    for i in range(n):
+        links[i].pop(i, None)
     size = [1] * n
     sizes = np.ones(n, dtype=np.int64)
     version = [0] * n
-    alive = [True] * n
-    heap = [(-value, i, j, 0, 0)
-            for i in range(n) for j, value in links[i].items() if i < j and value > close]
-    heapq.heapify(heap)
+    partner = np.full(n, -1, dtype=np.int64)  # each cluster's best neighbour over close, or -1
+    score = np.zeros(n)  # and their average similarity
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def find_best(i: int) -> None:
+        neighbours = links[i]
+        best, best_average = -1, close
+        if len(neighbours) > 64:  # a big cluster: array operations
+            keys = np.fromiter(neighbours.keys(), dtype=np.int64, count=len(neighbours))
+            sums = np.fromiter(neighbours.values(), dtype=np.float64, count=len(neighbours))
+            averages = sums / (size[i] * sizes[keys])
+            top = averages.max()
+            if top > close:
+                best, best_average = int(keys[averages == top].min()), float(top)
+        else:
+            for k, value in neighbours.items():
+                average = value / (size[i] * size[k])
+                if average > best_average or (average == best_average and best != -1 and k < best):
+                    best, best_average = k, average
+        partner[i], score[i] = best, best_average
+        if best != -1:
+            low, high = min(i, best), max(i, best)
+            heapq.heappush(heap, (-best_average, low, high, version[low], version[high]))
+
+    for i in range(n):
+        find_best(i)
     members: list[list[int]] = [[i] for i in range(n)]
+    alive = [True] * n
     while heap:
         negative, a, b, va, vb = heapq.heappop(heap)
         if not (alive[a] and alive[b]) or version[a] != va or version[b] != vb:
@@ -205,6 +248,7 @@ def _sparse_average(graph, close: float) -> list[list[int]]:  # type: ignore[no-
             a, b = b, a
         # b joins a.
         alive[b] = False
+        partner[b] = -1
         del links[a][b]
         for k, value in links[b].items():
             if k == a:
@@ -218,16 +262,22 @@ def _sparse_average(graph, close: float) -> list[list[int]]:  # type: ignore[no-
         members[a].extend(members[b])
         members[b] = []
         version[a] += 1
+        find_best(a)
         neighbours = links[a]
-        if len(neighbours) > 64:  # a big cluster: find the close neighbours with array operations
-            keys = np.fromiter(neighbours.keys(), dtype=np.int64, count=len(neighbours))
-            sums = np.fromiter(neighbours.values(), dtype=np.float64, count=len(neighbours))
-            averages = sums / (size[a] * sizes[keys])
-            close_ones = np.flatnonzero(averages > close)
-            pairs = zip(keys[close_ones].tolist(), averages[close_ones].tolist())
-        else:
-            pairs = ((k, value / (size[a] * size[k])) for k, value in neighbours.items())
-        for k, average in pairs:
-            if average > close:
-                heapq.heappush(heap, (-average, min(a, k), max(a, k), version[min(a, k)], version[max(a, k)]))
+        if not neighbours:
+            continue
+        keys = np.fromiter(neighbours.keys(), dtype=np.int64, count=len(neighbours))
+        theirs = partner[keys]
+        for k in keys[(theirs == a) | (theirs == b)].tolist():
+            find_best(k)
+        # A neighbour without a best had no close pair with a or b: nor with their union.
+        others = keys[(theirs != a) & (theirs != b) & (theirs != -1)]
+        if len(others):
+            sums = np.fromiter((neighbours[k] for k in others.tolist()), dtype=np.float64, count=len(others))
+            averages = sums / (size[a] * sizes[others])
+            better = (averages > score[others]) | ((averages == score[others]) & (a < partner[others]))
+            for k, average in zip(others[better].tolist(), averages[better].tolist()):
+                partner[k], score[k] = a, average
+                low, high = min(k, a), max(k, a)
+                heapq.heappush(heap, (-average, low, high, version[low], version[high]))
     return sorted((sorted(m) for m in members if m), key=lambda g: g[0])

@@ -369,7 +369,7 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         originals = [d for d in documents if d.id not in copies]
         report("grouping", 0, len(originals))
         count = None if settings.clusters == "auto" else int(settings.clusters)
-        groups = _groups(originals, count, cache)
+        groups = _groups(originals, count, cache, worker_count(len(originals)))
         for start, future in pending:
             for offset, spans in enumerate(future.result()):
                 doc = targets[start + offset]
@@ -497,17 +497,18 @@ def _copies(documents: list[Document], hashed: list[object] | None, cache: Cache
     return copies
 
 
-def _groups(originals: list[Document], count: int | None, cache: Cache | None) -> list[list[int]]:
+def _groups(originals: list[Document], count: int | None, cache: Cache | None,
+            threads: int = 1) -> list[list[int]]:
     """``cluster``, or what it found for the same titles and texts in an earlier build."""
     if cache is None:
-        return cluster(originals, count)
+        return cluster(originals, count, threads=threads)
     from digest.cache import content_hash, key
 
     k = key("cluster", count, [content_hash(f"{d.title}\n{d.text}") for d in originals])
     found = cache.get(k)
     if found is not None:
         return [list(group) for group in found[0]]
-    groups = cluster(originals, count)
+    groups = cluster(originals, count, threads=threads)
     cache.put(k, groups)
     return groups
 

@@ -79,6 +79,19 @@ def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.M
     assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
 
 
+def test_threads_group_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import cluster as cluster_module
+
+    documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
+    matrix = vectorize([f"{d.title}\n{d.text}" for d in documents])
+    monkeypatch.setattr(cluster_module, "CHUNK", 7)  # many blocks, computed by two threads
+    for limit in (cluster_module.EXACT_LIMIT, 0):  # exact, then the sparse graph with its band
+        monkeypatch.setattr(cluster_module, "EXACT_LIMIT", limit)
+        alone = _by_threshold(matrix, DISTANCE_THRESHOLD)
+        assert len(alone) > 5
+        assert _by_threshold(matrix, DISTANCE_THRESHOLD, threads=2) == alone
+
+
 def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:
     from scipy.sparse import csr_matrix
 
