@@ -7,6 +7,7 @@ not candidates for a summary, or which leading span (a dateline) a sentence star
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PROMO = re.compile(
     r"^\s*(click here|tap here|sign up|subscribe|download|get the .* app|follow us|read more|"
@@ -38,6 +39,12 @@ def normalize(text: str) -> str:
     return " ".join(WORD.findall(text.lower().replace("’", "'")))
 
 
+@lru_cache(maxsize=16)
+def _longest(key: str) -> str:
+    """The longest word of a ``normalize`` key: a line without it cannot have that key."""
+    return max(key.split(" "), key=len)
+
+
 def is_all_caps(line: str) -> bool:
     """A line in capitals: a cross-headline or a section label, not prose."""
     letters = "".join(filter(str.isalpha, line))  # C-level loops: this runs on every line
@@ -49,8 +56,10 @@ def line_is_boilerplate(line: str, title_key: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    if title_key and normalize(stripped) == title_key:
-        return True  # the title, or the title repeated in the body
+    # The title, or the title repeated in the body (normalize's words are all in its input).
+    if (title_key and _longest(title_key) in stripped.lower().replace("’", "'")
+            and normalize(stripped) == title_key):
+        return True
     if stripped.startswith("#"):
         return True  # a Markdown heading
     if is_all_caps(stripped):

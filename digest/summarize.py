@@ -45,6 +45,7 @@ CONCEPT_SOURCES = 2
 """Sources a concept (two consecutive words) must be found in to count for coverage."""
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_QUOTE_MARKS = re.compile('[“”"]')
 
 
 class WordTokenizer:
@@ -383,9 +384,20 @@ def _rank_normalize(values: Sequence[float]) -> list[float]:
 
 
 def _content(text: str, language: str) -> frozenset[str]:
+    """The content words of a sentence: lower-cased, stemmed, without stop words."""
+    return _words(text, language)[0]
+
+
+def _words(text: str, language: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """``_content`` and ``_concepts`` of a sentence, its words found and stemmed once."""
     stem = _stemmer(language)
     stop = _stop_words(language)
-    return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in stop)
+    words = _WORD.findall(text.lower())
+    stems = [stem(w) for w in words]
+    content = frozenset(s for w, s in zip(words, stems) if w not in stop)
+    concepts = frozenset((stems[k], stems[k + 1]) for k in range(len(words) - 1)
+                         if words[k] not in stop or words[k + 1] not in stop)
+    return content, concepts
 
 
 def _lead(candidates: Sequence[Candidate]) -> list[float]:
@@ -459,10 +471,7 @@ def _centrality(candidates: Sequence[Candidate], contents: Sequence[frozenset[st
 def _concepts(text: str, language: str) -> frozenset[tuple[str, str]]:
     """The concepts of a sentence: pairs of consecutive words (lower-cased, then stemmed),
     leaving out pairs of two stop words."""
-    stem = _stemmer(language)
-    stop = _stop_words(language)
-    words = _WORD.findall(text.lower())
-    return frozenset((stem(a), stem(b)) for a, b in zip(words, words[1:]) if a not in stop or b not in stop)
+    return _words(text, language)[1]
 
 
 def _concept_weights(candidates: Sequence[Candidate],
@@ -485,14 +494,14 @@ def _concept_weights(candidates: Sequence[Candidate],
 def _quoted_share(text: str) -> float:
     """Share of a sentence's characters inside quotation marks (a quote left open runs to the end)."""
     inside = False
-    count = 0
-    for char in text:
-        if char == "“" or (char == '"' and not inside):
-            inside = True
-        elif char == "”" or char == '"':
-            inside = False
-        elif inside:
-            count += 1
+    count = last = 0
+    for mark in _QUOTE_MARKS.finditer(text):  # from mark to mark: no per-character loop
+        if inside:
+            count += mark.start() - last
+        inside = mark.group() == "“" or (mark.group() == '"' and not inside)
+        last = mark.end()
+    if inside:
+        count += len(text) - last
     return count / len(text) if text else 0.0
 
 
@@ -525,11 +534,14 @@ def summarize(candidates: Sequence[Candidate], settings: Settings, titles: Seque
     if not candidates:
         return []
     texts = [c.text for c in candidates]
-    contents = [_content(text, settings.language) for text in texts]
+    contents, concepts = [], []
+    for text in texts:
+        content, concept = _words(text, settings.language)
+        contents.append(content)
+        concepts.append(concept)
     algo = _rank_normalize(rate(texts, settings.algorithm, settings.language, titles))
     lead = _lead(candidates)
     central = _rank_normalize(_centrality(candidates, contents))
-    concepts = [_concepts(text, settings.language) for text in texts]
     weight = _concept_weights(candidates, concepts)
     lengths = [len(text.split()) for text in texts]
     top_support = max(c.support for c in candidates)
