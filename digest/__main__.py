@@ -1,8 +1,15 @@
-"""Allows ``python -m digest``."""
+"""Allows ``python -m digest``; ``run`` is also the installed ``digest`` command."""
 
-from digest.interrupt import install
 
-install()  # Ctrl-C while the command is still being imported: exit 130 quietly, too
-from digest.cli import main  # noqa: E402
+def run() -> None:
+    """Entry point: Ctrl-C while the command is still being imported exits 130 quietly too."""
+    from digest.interrupt import install
 
-main()
+    install()
+    from digest.cli import main
+
+    main()
+
+
+if __name__ == "__main__":
+    run()

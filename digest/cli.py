@@ -336,6 +336,7 @@ def command_names() -> set[str]:
 
 def main() -> None:
     """Entry point: ``digest PATH...`` is short for ``digest build PATH...`` (DEFAULT_COMMAND)."""
+    _one_blas_thread()  # every command that builds: before numpy is imported
     args = sys.argv[1:]
     options = ("-h", "--help", "--version", "--install-completion", "--show-completion")
     if args and args[0] not in command_names() and args[0] not in options:
