@@ -10,7 +10,8 @@ Corpora come from ``benchmarks/make_corpus.py`` (fixed seed) and are written onc
 ``--corpora`` (default /tmp/digest-bench), never into the repository. Measured:
 
 - sizes: a complete ``digest build DIR --format json -o /dev/null -q`` in a child process
-  per corpus size, its wall time and its peak resident memory (``os.wait4``'s rusage of
+  per corpus size, ``--repeat`` times (the median counts: one run is at the mercy of the
+  machine's load), its wall time and its peak resident memory (``os.wait4``'s rusage of
   the child), and how the time grows from one size to the next;
 - story: the same for one story of 500 articles (``make_corpus.py --story 500``);
 - algorithms: each ``--algorithm`` on each 10-article story of
@@ -129,23 +130,35 @@ def load() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], timeout: float) -> list[str]:
+def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], timeout: float,
+                  repeat: int = 1) -> list[str]:
     lines = ["## complete builds (child process: digest build DIR --format json -o /dev/null -q)", ""]
-    lines.append(f"{'articles':>8} {'words':>10} {'wall s':>8} {'peak MB':>8}  growth  load")
+    if repeat > 1:
+        lines += [f"wall s: the median of {repeat} builds (all of them in brackets), the sizes taken in turn",
+                  "so that a change in the machine's speed weighs on every size alike; peak: the highest", ""]
+    lines.append(f"{'articles':>8} {'words':>10} {'wall s':>8} {'peak MB':>8}  growth            load")
+    paths = {n: corpus(folder, n) for n in sizes}
+    runs: dict[int, list[tuple[float, float, int]]] = {n: [] for n in sizes}
+    loads: dict[int, str] = {}
+    for _ in range(repeat):
+        for n in sizes:
+            runs[n].append(run(["build", str(paths[n]), "--format", "json", "-o", os.devnull, "-q",
+                                "--no-cache", *extra], timeout))
+            loads[n] = load().split("load average:")[-1].strip()
     previous: tuple[int, float] | None = None
     for n in sizes:
-        path = corpus(folder, n)
-        words = sum(len(p.read_text(encoding="utf-8").split()) for p in path.rglob("*.txt"))
-        wall, peak, status = run(["build", str(path), "--format", "json", "-o", os.devnull, "-q",
-                                  "--no-cache", *extra], timeout)
+        words = sum(len(p.read_text(encoding="utf-8").split()) for p in paths[n].rglob("*.txt"))
+        wall = statistics.median(r[0] for r in runs[n])
+        peak = max(r[1] for r in runs[n])
+        status = next((r[2] for r in runs[n] if r[2]), 0)
         growth = f"x{wall / previous[1]:.2f} for x{n / previous[0]:.1f}" if previous and wall < 1e9 else ""
         verdict = ""
         if n in TARGETS:
             met = wall <= TARGETS[n] and peak <= MEMORY_TARGET_MB
             verdict = f"  target {TARGETS[n]:.0f} s / {MEMORY_TARGET_MB} MB: {'met' if met else 'NOT met'}"
         shown = f"{wall:8.1f}" if wall < 1e9 else f"{'>' + str(int(timeout)):>8}"
-        lines.append(f"{n:>8} {words:>10} {shown} {peak:>8.0f}  {growth:<16} "
-                     f"{load().split('load average:')[-1].strip()}{verdict}"
+        each = f" [{' '.join(f'{r[0]:.1f}' for r in runs[n])}]" if repeat > 1 else ""
+        lines.append(f"{n:>8} {words:>10} {shown} {peak:>8.0f}  {growth:<16}  {loads[n]}{verdict}{each}"
                      + (f"  (exit {status})" if status else ""))
         print(lines[-1], flush=True)
         previous = (n, wall)
@@ -263,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=["sizes", "story", "algorithms", "help", "cache"],
                         help="measure only this (repeatable)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per build (default: 600)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="builds per corpus size, of which the median counts (default: 3)")
     parser.add_argument("--build-args", default="", help="more options for every build, e.g. '-a kl'")
     parser.add_argument("--output", default=str(RESULTS),
                         help="where to write the report; '-' for nowhere (default: %(default)s)")
@@ -279,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "story" in only:
         lines += measure_story(args.corpora, args.story, extra, args.timeout)
     if "sizes" in only:
-        lines += measure_sizes(args.corpora, [int(s) for s in args.sizes.split(",")], extra, args.timeout)
+        lines += measure_sizes(args.corpora, [int(s) for s in args.sizes.split(",")], extra, args.timeout,
+                               max(1, args.repeat))
     if "cache" in only:
         lines += measure_cache(args.corpora, args.cache_size, extra, args.timeout)
     lines.append(f"load at end: {load()}")
