@@ -80,7 +80,9 @@ def _fit_with_empty(model, dense):  # type: ignore[no-untyped-def]
 
 
 CHUNK = 500
-"""Rows of the similarity matrix computed at a time, to bound memory."""
+"""Rows of the similarity matrix computed at a time, to bound memory (fewer from
+BLOCK_CELLS / CHUNK documents on: news makes nearly every pair's similarity positive)."""
+BLOCK_CELLS = 5_000_000
 EXACT_LIMIT = 3000
 """Up to this many documents, average linkage is exact (a dense matrix per component)."""
 FLOOR = 0.05
@@ -118,16 +120,17 @@ def _by_threshold(matrix, threshold: float,  # type: ignore[no-untyped-def]
     close = 1.0 - threshold
     floor = close if n <= EXACT_LIMIT else FLOOR
     transposed = matrix.T.tocsc()
+    rows_at_once = max(1, min(CHUNK, BLOCK_CELLS // n))
 
     def rows(start: int):  # type: ignore[no-untyped-def]
-        block = (matrix[start:start + CHUNK] @ transposed).tocsr()
+        block = (matrix[start:start + rows_at_once] @ transposed).tocsr()
         block.data[block.data <= floor] = 0.0
         block.eliminate_zeros()
         return _strongest(block, close, BAND) if n > EXACT_LIMIT else block
 
     # scipy's sparse product and numpy release the GIL: threads use every core, and each
     # block is computed alike wherever it runs.
-    starts = range(0, n, CHUNK)
+    starts = range(0, n, rows_at_once)
     if threads > 1 and len(starts) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
