@@ -137,7 +137,7 @@ def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], time
     """Each size built ``repeat`` times, the sizes taken in turn (a change in the machine's
     speed then weighs on every size alike). The best time counts, as timeit's documentation
     advises: slower runs measure the machine's other work, not digest's (on a shared 2-core
-    machine the same 10,000-article build took from 36 to 59 s in one hour). The median and
+    machine the same 10,000-article build took from 25 to 59 s in one hour). The median and
     every run are shown too."""
     lines = ["## complete builds (child process: digest build DIR --format json -o /dev/null -q)", ""]
     if repeat > 1:
