@@ -17,13 +17,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from digest.state import State
-from tests.brief.conftest import FeedServer, Item, rss
+from tests.brief.conftest import FeedServer, Item, rss, server  # noqa: F401 - server: the fixture
 from tests.conftest import ROOT
 
 RUNS = int(os.environ.get("DIGEST_KILL_RUNS", "8"))
@@ -46,15 +45,6 @@ def _article(rng: random.Random, town: str) -> str:
                  f"{rng.randrange(2, 999)} residents wrote to ask why."
                  for day in ("Monday", "Tuesday", "Wednesday", "Thursday")]
     return " ".join(sentences)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    feed_server = FeedServer()
-    try:
-        yield feed_server
-    finally:
-        feed_server.close()
 
 
 def _delivered(outputs: list[Path]) -> set[str]:
