@@ -46,7 +46,7 @@ def build(inputs: Iterable[str], settings: Settings = Settings(), progress: Prog
     ``engine``: where to run reading, splitting and summarizing instead of local worker
     processes (whatever the number of inputs); the digest is the same.
     ``cache``: reuse what an earlier build parsed and computed (``digest.cache``); the
-    digest is the same. Not used with an ``engine``.
+    digest is the same. With an ``engine`` too: only what the cache lacks is sent to it.
 
     Raises:
         NothingToSummarize: when nothing usable is left; its ``warnings`` say why.
@@ -60,11 +60,12 @@ def _build(inputs: Iterable[str], settings: Settings, progress: Progress | None,
     report = progress or (lambda stage, done, total: None)
     report("reading", 0, 0)
     raws, warnings = discover(inputs)
-    if cache is not None and engine is None:
-        documents, blobs, more = _read_cached(raws, settings, cache, report)
+    if cache is not None:
+        documents, blobs, more = _read_cached(raws, settings, cache, report, engine)
         if not documents:
             raise NothingToSummarize("no usable input: no article could be read", warnings + more)
-        return build_from_documents(documents, settings, warnings + more, report, cache=cache, blobs=blobs)
+        return build_from_documents(documents, settings, warnings + more, report, engine=engine, cache=cache,
+                                    blobs=blobs)
     if engine is not None:
         documents, hashed, more = _parse_in_engine(raws, settings, engine, report)
         warnings += more
@@ -262,11 +263,11 @@ def _parse_for_cache(items: list[tuple[RawInput, bytes]]) -> list[tuple[Any, byt
     return results
 
 
-def _read_cached(raws: list[RawInput], settings: Settings, cache: Cache,
-                 report: Progress) -> tuple[list[Document], list[bytes], list[str]]:
-    """Read every input here and parse only those the cache does not hold, in worker processes
-    from WORKERS_FROM of them; ids, order and warnings as ``read_all`` gives. Returns the
-    documents, their shingles (as bytes) and the warnings."""
+def _read_cached(raws: list[RawInput], settings: Settings, cache: Cache, report: Progress,
+                 engine: Engine | None = None) -> tuple[list[Document], list[bytes], list[str]]:
+    """Read every input here and parse only those the cache does not hold, on the engine or
+    in worker processes from WORKERS_FROM of them; ids, order and warnings as ``read_all``
+    gives. Returns the documents, their shingles (as bytes) and the warnings."""
     from digest.cache import content_hash, key
 
     slots: list[str | tuple[RawInput, bytes, str]] = []
@@ -282,7 +283,12 @@ def _read_cached(raws: list[RawInput], settings: Settings, cache: Cache,
     missing = [slot for slot in slots if not isinstance(slot, str) and slot[2] not in entries]
     items = [(raw, data) for raw, data, _ in missing]
     workers = worker_count(len(items))
-    if workers > 1:
+    if engine is not None and items:
+        size = _chunk_size(len(items), engine.workers)
+        futures = [engine.executor.submit(_parse_for_cache, items[i:i + size])
+                   for i in range(0, len(items), size)]
+        parsed = [entry for future in futures for entry in future.result()]
+    elif workers > 1:
         size = _chunk_size(len(items), workers)
         with _pool(workers) as pool:
             chunks = pool.map(_parse_for_cache, [items[i:i + size] for i in range(0, len(items), size)])

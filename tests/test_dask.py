@@ -54,7 +54,7 @@ def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def local_json(big_corpus: Path) -> dict[str, object]:
-    result = run("build", str(big_corpus), "--format", "json", "--include-text")
+    result = run("build", str(big_corpus), "--format", "json", "--include-text", "--no-cache")
     assert result.returncode == 0, result.stderr
     return without_time(result.stdout)
 
@@ -71,13 +71,61 @@ def scheduler() -> Iterator[str]:
 
 def test_dask_engine_gives_the_local_digest(big_corpus: Path, local_json: dict[str, object],
                                             scheduler: str) -> None:
-    result = run("build", str(big_corpus), "--format", "json", "--include-text",
+    result = run("build", str(big_corpus), "--format", "json", "--include-text", "--no-cache",
                  "--engine", "dask", "--scheduler", scheduler)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     remote = without_time(result.stdout)
     assert len(remote["documents"]) == 303 and len(remote["clusters"]) > 30  # type: ignore[arg-type]
     assert remote == local_json
+
+
+def test_dask_engine_with_the_cache(big_corpus: Path, local_json: dict[str, object], scheduler: str,
+                                    tmp_path: Path) -> None:
+    """A first build fills a new cache through the cluster, a second one reuses it: both
+    give the local digest."""
+    env = {"DIGEST_CACHE": str(tmp_path / "cache")}
+    args = ("build", str(big_corpus), "--format", "json", "--include-text", "--engine", "dask",
+            "--scheduler", scheduler)
+    first = run(*args, env=env)
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    assert (tmp_path / "cache" / "cache.sqlite3").stat().st_size > 100_000
+    second = run(*args, env=env)
+    assert second.returncode == 0 and second.stderr == "", second.stderr
+    assert without_time(first.stdout) == without_time(second.stdout) == local_json
+
+
+class CountingExecutor:
+    """A real executor that counts the tasks it is given."""
+
+    def __init__(self, executor: ProcessPoolExecutor) -> None:
+        self.executor = executor
+        self.tasks = 0
+
+    def submit(self, *args: object, **kwargs: object) -> object:
+        self.tasks += 1
+        return self.executor.submit(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_engine_gets_only_what_the_cache_lacks(tmp_path: Path) -> None:
+    from digest.cache import Cache
+
+    inputs = [str(SEEDS), str(CORPUS / "multiling2011" / "M001"), str(CORPUS / "multiling2011" / "M002")]
+    expected = serialization.to_dict(pipeline.build(inputs, Settings(words=80)), include_text=True)
+    expected.pop("generated_at")
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        counting = CountingExecutor(pool)
+        engine = pipeline.Engine(executor=counting, workers=2)  # type: ignore[arg-type]
+        for run_number in (1, 2):
+            cache = Cache(tmp_path / "cache.sqlite3")
+            got = serialization.to_dict(pipeline.build(inputs, Settings(words=80), engine=engine, cache=cache),
+                                        include_text=True)
+            got.pop("generated_at")
+            assert got == expected
+            if run_number == 1:
+                assert counting.tasks >= 3  # parsing, splitting and summaries went to the engine
+                counting.tasks = 0
+    assert counting.tasks == 0  # the second build found everything in the cache
 
 
 def test_dask_engine_starts_a_local_cluster_by_default() -> None:
