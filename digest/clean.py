@@ -36,7 +36,15 @@ WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 
 def normalize(text: str) -> str:
     """Comparison key: lower-case words only, so quotes, dashes and spacing do not matter."""
-    return " ".join(WORD.findall(text.lower().replace("’", "'")))
+    return _key(_fold(text))
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _key(folded: str) -> str:
+    return " ".join(WORD.findall(folded))
 
 
 @lru_cache(maxsize=16)
@@ -56,10 +64,11 @@ def line_is_boilerplate(line: str, title_key: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    # The title, or the title repeated in the body (normalize's words are all in its input).
-    if (title_key and _longest(title_key) in stripped.lower().replace("’", "'")
-            and normalize(stripped) == title_key):
-        return True
+    if title_key:
+        # The title, or the title repeated in the body (normalize's words are all in its input).
+        folded = _fold(stripped)
+        if _longest(title_key) in folded and _key(folded) == title_key:
+            return True
     if stripped.startswith("#"):
         return True  # a Markdown heading
     if is_all_caps(stripped):

@@ -383,13 +383,9 @@ def _rank_normalize(values: Sequence[float]) -> list[float]:
     return [rank[v] / top for v in values]
 
 
-def _content(text: str, language: str) -> frozenset[str]:
-    """The content words of a sentence: lower-cased, stemmed, without stop words."""
-    return _words(text, language)[0]
-
-
 def _words(text: str, language: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """``_content`` and ``_concepts`` of a sentence, its words found and stemmed once."""
+    """The content words of a sentence (lower-cased, stemmed, without stop words) and its
+    ``_concepts``, its words found and stemmed once."""
     stem = _stemmer(language)
     stop = _stop_words(language)
     words = _WORD.findall(text.lower())
