@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -131,13 +130,29 @@ def server(tmp_path: Path) -> Iterator[Server]:
         running.close()
 
 
-def _brief(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _brief(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``digest brief ARGS`` in a child process, and that child's own peak memory in MB
+    (RUSAGE_CHILDREN would give the largest of every child this test session waited for)."""
     config = tmp_path / "config.toml"
     config.write_text("[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\n", encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "DIGEST_CONFIG": str(config),
            "DIGEST_STATE": str(tmp_path / "state.db")}
-    return subprocess.run([sys.executable, "-m", "digest", "brief", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-m", "digest", "brief", *args]
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
+    deadline = time.monotonic() + 120
+    while (waited := os.wait4(child.pid, os.WNOHANG))[0] == 0:  # wait4: this child's own rusage
+        if time.monotonic() > deadline:
+            child.kill()
+            waited = os.wait4(child.pid, 0)
+            break
+        time.sleep(0.05)
+    _, status, usage = waited
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    result = subprocess.CompletedProcess(command, child.returncode, out.read_text(encoding="utf-8"),
+                                         err.read_text(encoding="utf-8"))
+    return result, usage.ru_maxrss / 1024
 
 
 @posix_only
@@ -145,11 +160,10 @@ def test_hostile_feeds_are_reported_and_skipped(server: Server, tmp_path: Path) 
     names = ["good", "trickle", "huge", "page", "truncated", "bomb", "xxe", "newlines", "longline"]
     feeds = [arg for name in names for arg in ("--feed", server.url(f"/{name}.xml"))]
     start = time.monotonic()
-    result = _brief(tmp_path, *feeds, "-f", "json", "--all")
+    result, peak_mb = _brief(tmp_path, *feeds, "-f", "json", "--all")
     elapsed = time.monotonic() - start
     assert result.returncode == 0, result.stderr
     assert elapsed < 30, elapsed  # the trickle is cut at 3 x the timeout, the huge feed at 5 MB
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < 800, f"{peak_mb:.0f} MB"
     assert "Traceback" not in result.stderr
     no_controls(result.stderr, "stderr")
