@@ -151,7 +151,7 @@ class _Article:
 
 def _settings(config: UserConfig) -> Settings:
     return Settings(algorithm=config.algorithm, sentences=config.sentences, words=config.words,
-                    clusters=config.clusters, language=config.language)
+                    clusters=config.clusters, grouping=config.grouping, language=config.language)
 
 
 def run(config: UserConfig, options: BriefOptions, state_path: Path,

@@ -137,13 +137,18 @@ def _check_clusters(clusters: str) -> None:
 
 
 def _settings(algorithm: Algorithm, sentences: Optional[int], words: Optional[int], clusters: str,
-              language: str) -> Settings:
-    """The Settings of build and tui; an unsupported --language is a usage error."""
+              language: str, grouping: str = "default") -> Settings:
+    """The Settings of build and tui; an unsupported --language or --grouping is a usage error."""
+    from digest.cluster import threshold_of
     from digest.segment import check_language
 
     try:
+        threshold_of(grouping)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--grouping") from None
+    try:
         settings = Settings(algorithm=algorithm.value, sentences=sentences, words=words,
-                            clusters=clusters, language=language)
+                            clusters=clusters, grouping=grouping.strip().lower(), language=language)
         check_language(language)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--language") from None
@@ -161,6 +166,10 @@ WordsOption = Annotated[Optional[int], typer.Option(
     "--words", "-w", min=1, metavar="N", help="Word budget per story, used instead of --sentences.")]
 ClustersOption = Annotated[str, typer.Option(
     "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")]
+GroupingOption = Annotated[str, typer.Option(
+    "--grouping", "-g", metavar="LEVEL",
+    help="How much evidence puts two articles in one story: strict, default, loose, or a probability "
+    "between 0 and 1 that two articles report the same event.")]
 LanguageOption = Annotated[str, typer.Option(
     "--language", metavar="LANG", help="Language of the articles (sentence splitter, stemmer, stop words).")]
 
@@ -182,6 +191,7 @@ def build(
     sentences: SentencesOption = None,
     words: WordsOption = None,
     clusters: ClustersOption = "auto",
+    grouping: GroupingOption = "default",
     language: LanguageOption = "english",
     include_text: Annotated[bool, typer.Option(
         "--include-text", help="JSON: include each document's text, which citation offsets index.")] = False,
@@ -209,7 +219,7 @@ def build(
     from digest.pipeline import NothingToSummarize, build as build_digest
     from digest.render import RenderOptions, get_renderer
 
-    settings = _settings(algorithm, sentences, words, clusters, language)
+    settings = _settings(algorithm, sentences, words, clusters, language, grouping)
     progress = ProgressLine(enabled=not quiet and sys.stderr.isatty())
     try:
         try:
@@ -384,6 +394,7 @@ def tui(
     sentences: SentencesOption = None,
     words: WordsOption = None,
     clusters: ClustersOption = "auto",
+    grouping: GroupingOption = "default",
     language: LanguageOption = "english",
     export_dir: Annotated[Optional[Path], typer.Option(
         "--export-dir", metavar="DIR",
@@ -398,7 +409,7 @@ def tui(
     if "-" in paths:
         raise typer.BadParameter("the TUI reads the keyboard: standard input cannot be an article",
                                  param_hint="PATH")
-    settings = _settings(algorithm, sentences, words, clusters, language)
+    settings = _settings(algorithm, sentences, words, clusters, language, grouping)
     saved = Path(paths[0]) if len(paths) == 1 and paths[0].lower().endswith(".json") else None
     # Deferred: textual takes about 0.3 s to import, and no other command needs it.
     from digest.tui.app import make_app

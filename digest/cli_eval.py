@@ -61,14 +61,24 @@ def eval_command(
         "list. Default: 100.")] = None,
     mixed: Annotated[bool, typer.Option(
         "--mixed", help="Also build all the articles together (clusters auto) and score the grouping "
-        "against the story folders: NMI and ARI.")] = False,
+        "against the story folders: B-cubed precision, recall and F1, NMI and ARI.")] = False,
+    grouping_level: Annotated[str, typer.Option(
+        "--grouping", "-g", metavar="LEVEL",
+        help="With --mixed: how much evidence puts two articles in one story (strict, default, loose, "
+        "or a probability between 0 and 1).")] = "default",
     output_format: Annotated[EvalFormat, typer.Option(
         "--format", "-f", metavar="FORMAT", help="table (plain text when not on a terminal) or json.",
     )] = "table",  # type: ignore[assignment]
 ) -> None:
     """Score digest's summaries against human ones (ROUGE-1, ROUGE-2, ROUGE-L) and, with --mixed,
-    its grouping of stories (NMI, ARI)."""
+    its grouping of stories (B-cubed, NMI, ARI)."""
     budgets = _budgets(words)
+    from digest.cluster import threshold_of
+
+    try:
+        threshold_of(grouping_level)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--grouping") from None
     # Deferred: the pipeline, rouge-score and scikit-learn take over a second to import.
     from digest.evaluate import DatasetError, algorithms_named, evaluate_mixed, evaluate_rouge, load, to_dict
 
@@ -91,7 +101,9 @@ def eval_command(
         results = evaluate_rouge(stories, algorithms, budgets, progress)
         if mixed:
             progress("grouping all the articles", 0, 0)
-            grouping = evaluate_mixed(stories)
+            from digest.config import Settings
+
+            grouping = evaluate_mixed(stories, Settings(grouping=grouping_level.strip().lower()))
         else:
             grouping = None
     finally:
@@ -136,8 +148,9 @@ def _rows(results: list[SystemResult], words: int) -> list[tuple[str, ...]]:
 
 def _grouping_line(grouping: Grouping) -> str:
     line = (f"mixed: {grouping.documents} articles of {grouping.labels} stories built together "
-            f"(clusters auto): {grouping.stories_found} stories found, NMI {grouping.nmi:.4f}, "
-            f"ARI {grouping.ari:.4f} ({grouping.seconds:.1f} s)")
+            f"(clusters auto): {grouping.stories_found} stories found, B-cubed precision "
+            f"{grouping.precision:.4f}, recall {grouping.recall:.4f}, F1 {grouping.f1:.4f}; "
+            f"NMI {grouping.nmi:.4f}, ARI {grouping.ari:.4f} ({grouping.seconds:.1f} s)")
     if grouping.left_out:
         line += f"; {len(grouping.left_out)} article(s) in no story"
     return line

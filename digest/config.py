@@ -20,6 +20,9 @@ class Settings:
     """Word budget per story; overrides ``sentences``."""
     clusters: str = "auto"
     """'auto' or a number of stories."""
+    grouping: str = "default"
+    """How much evidence joins two articles into one story (with clusters 'auto'): 'strict',
+    'default', 'loose' or a probability in (0, 1) (digest.cluster.THRESHOLDS)."""
     language: str = "english"
     """Language of the articles (sentence splitter, stemmer, stop words)."""
     max_bytes: int = 10 * 1024 * 1024

@@ -125,6 +125,13 @@ class Grouping:
     """Articles in no story (nothing to quote); each counts as a story of its own."""
     seconds: float = 0.0
     """Time the build took."""
+    precision: float = 0.0
+    """B-cubed precision: for each article, the share of its story found that has its true story."""
+    recall: float = 0.0
+    """B-cubed recall: for each article, the share of its true story found in its story."""
+    f1: float = 0.0
+    """B-cubed F1, the harmonic mean of the two (1 is perfect; all singletons or all in one
+    story score low, unlike NMI, which singletons inflate)."""
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -292,6 +299,23 @@ def evaluate_rouge(stories: Sequence[EvalStory], algorithms: Sequence[str], budg
 
 # --- grouping ----------------------------------------------------------------------------------
 
+def bcubed(truth: Sequence[object], predicted: Sequence[object]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of ``predicted`` groups against ``truth`` labels (Bagga and
+    Baldwin 1998; Amigó et al. 2009): per item, the share of its predicted group with its label
+    and the share of its label in its predicted group, each averaged over the items."""
+    from collections import Counter
+
+    if len(truth) != len(predicted):
+        raise ValueError("truth and predicted differ in length")
+    if not truth:
+        return 1.0, 1.0, 1.0
+    both = Counter(zip(truth, predicted, strict=True))
+    labels, groups = Counter(truth), Counter(predicted)
+    precision = sum(c * c / groups[g] for (_, g), c in both.items()) / len(truth)
+    recall = sum(c * c / labels[t] for (t, _), c in both.items()) / len(truth)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
 def score_grouping(digest: Digest, label_of: Mapping[str, str]) -> Grouping:
     """Compare the stories of ``digest`` with true labels.
 
@@ -313,6 +337,7 @@ def score_grouping(digest: Digest, label_of: Mapping[str, str]) -> Grouping:
     origins = list(label_of)
     truth = [label_of[o] for o in origins]
     predicted = [found[o] for o in origins]
+    precision, recall, f1 = bcubed(truth, predicted)
     return Grouping(
         nmi=float(normalized_mutual_info_score(truth, predicted)),
         ari=float(adjusted_rand_score(truth, predicted)),
@@ -321,6 +346,9 @@ def score_grouping(digest: Digest, label_of: Mapping[str, str]) -> Grouping:
         stories_found=len(digest.stories),
         found=found,
         left_out=left_out,
+        precision=precision,
+        recall=recall,
+        f1=f1,
     )
 
 
@@ -371,6 +399,8 @@ def to_dict(dataset: str, stories: Sequence[EvalStory], results: Sequence[System
     mixed = None
     if grouping is not None:
         mixed = {"nmi": _number(grouping.nmi), "ari": _number(grouping.ari),
+                 "bcubed": {"precision": _number(grouping.precision), "recall": _number(grouping.recall),
+                            "f1": _number(grouping.f1)},
                  "documents": grouping.documents, "labels": grouping.labels,
                  "stories_found": grouping.stories_found, "left_out": len(grouping.left_out),
                  "seconds": _number(grouping.seconds, 2)}

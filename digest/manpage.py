@@ -460,7 +460,12 @@ def generate() -> str:
             "documents has id, title, path, url, source, published, copy_of (the id of the "
             "document it is a copy of, or null) and text_kind, and, with --include-text, text. "
             "Each entry of clusters is a story with id, title, sources (how many outlets), "
-            "documents (document ids) and sentences; each sentence has text, score, components "
+            "documents (document ids), links and sentences. Links say why its documents are "
+            "together: one for each document but the first, with document, linked_to (the "
+            "document of the story it is most strongly tied to), similarity (the probability that "
+            "the two report the same event, or null for a copy), shared (the names and words that "
+            "carried the link) and copy (true when the document is a copy of linked_to). "
+            "Each sentence has text, score, components "
             "(the parts of the score), citations, related and new; each citation has document, "
             "start and end: character offsets into that document's text. Related places are "
             "near-identical versions of the sentence in other documents (wire copy with a word "
@@ -477,6 +482,25 @@ def generate() -> str:
         escape('" ".join(T[start:end].split()) == " ".join(text.split())'),
         ".fi",
         ".RE",
+    ]
+
+    lines += [
+        ".SH \"STORY GROUPING\"",
+        escape(
+            "Copies of one article are recognised first. The other articles are grouped by story: "
+            "an article joins a story only on evidence that it reports the same event. For every "
+            "pair, digest weighs how alike their texts, leads, titles and proper names are (names "
+            "that are no words of the language, such as people and places, weigh most), how many "
+            "of their heaviest terms they share and how many days apart they were published, and "
+            "reads it as the probability that both report the same event. Stories are groups whose "
+            "pairs are on average over the --grouping threshold: strict, default and loose, or a "
+            "probability between 0 and 1. Two earthquakes, two trials or two reports on one "
+            "company on different days stay apart; a story of one article is a correct answer. "
+            "The words of --language that most articles contain are not evidence; a word's weight "
+            "comes from the input and from the language's word frequencies, so a briefing of a few "
+            "articles is grouped like a corpus of thousands. --clusters N forces a number of "
+            "stories instead. The JSON's links, and w in the TUI, say why articles are together."
+        ),
     ]
 
     lines += [".SH \"EXIT STATUS\""]

@@ -99,6 +99,22 @@ class Pick:
 
 
 @dataclass(frozen=True)
+class Link:
+    """Why an article is in its story: the article of the story it was linked to."""
+
+    document: str
+    """Id of the article."""
+    linked_to: str
+    """Id of the article of the same story it is most strongly tied to."""
+    similarity: float | None
+    """The probability that the two report the same event; None for a copy."""
+    shared: tuple[str, ...] = ()
+    """The names and words that weigh most in that link, heaviest first."""
+    copy: bool = False
+    """True when the article is a copy of ``linked_to`` (recognised as a copy, not grouped)."""
+
+
+@dataclass(frozen=True)
 class Story:
     """A group of documents about one story, with its summary."""
 
@@ -116,6 +132,8 @@ class Story:
     """False for a story whose articles were all shown in an earlier briefing (``brief --all``)."""
     update: bool = False
     """A story shown in an earlier briefing that gained articles: its new sentences follow."""
+    links: tuple[Link, ...] = ()
+    """Why its articles are together: one Link for each article but the first of its originals."""
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from digest.cluster import cluster
+from digest.cluster import Grouping, group, threshold_of
 from digest.config import Settings
 from digest.dedup import find_copies, merge_sentences, shingles
 from digest.ingest import InputError, RawInput, discover, parse, read, read_all, read_bytes
-from digest.models import Digest, Document, Pick, Sentence, Story
+from digest.models import Digest, Document, Link, Pick, Sentence, Story
 from digest.sanitize import visible
 from digest.segment import segment
 from digest.summarize import summarize
@@ -331,7 +331,7 @@ def _summarize_given(story_docs: list[Document], members: list[Document],
     """The picks and the headline of a story (its documents, originals first; its originals)."""
     candidates = merge_sentences(story_docs, sentences)
     picks = summarize(candidates, settings, [d.title for d in members])
-    return picks, (_headline(members) if picks else "")
+    return picks, (_headline(members, settings.language) if picks else "")
 
 
 def build_from_documents(documents: list[Document], settings: Settings, warnings: list[str],
@@ -375,7 +375,8 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         originals = [d for d in documents if d.id not in copies]
         report("grouping", 0, len(originals))
         count = None if settings.clusters == "auto" else int(settings.clusters)
-        groups = _groups(originals, count, cache, worker_count(len(originals)))
+        grouping = _groups(originals, count, settings, cache, worker_count(len(originals)))
+        groups = grouping.groups
         for start, future in pending:
             for offset, spans in enumerate(future.result()):
                 doc = targets[start + offset]
@@ -393,7 +394,7 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         if doc.copy_of is not None:
             copies_of.setdefault(doc.copy_of, []).append(doc)
     stories = []
-    all_members = [[originals[i] for i in group] for group in groups]
+    all_members = [[originals[i] for i in members] for members in groups]
     all_docs = [members + [c for d in members for c in copies_of.get(d.id, [])] for members in all_members]
     done_picks, story_keys = _cached_summaries(all_docs, all_members, settings, cache)
     todo = [i for i in range(len(groups)) if i not in done_picks]
@@ -432,24 +433,29 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
                 cache.put(story_keys[i], {"picks": picks_to_data(picks, local), "headline": headline})
             except TypeError:  # a value that is not plain data: that story is not kept
                 pass
-    for members, story_docs, (picks, headline) in zip(all_members, all_docs, all_picks):
+    for members, story_docs, (picks, headline), links in zip(all_members, all_docs, all_picks, grouping.links,
+                                                               strict=True):
         if not picks:
             for doc in story_docs:
                 warnings.append(f"{visible(doc.origin)}: no sentence to quote")
             continue
-        stories.append((story_docs, members, picks, headline))
+        why = [Link(originals[k.document].id, originals[k.linked_to].id, round(k.probability, 4), k.shared)
+               for k in links]
+        why += [Link(d.id, d.copy_of, None, (), copy=True) for d in story_docs if d.copy_of is not None]
+        stories.append((story_docs, members, picks, headline, tuple(why)))
     if not stories:
         raise NothingToSummarize("nothing to summarize: no article has a sentence that can be quoted", warnings)
     order = {d.id: i for i, d in enumerate(documents)}
     ranked = sorted(stories, key=lambda s: (-_sources(s[1]), -len(s[0]), order[s[0][0].id]))
     result = []
-    for number, (story_docs, members, picks, headline) in enumerate(ranked, 1):
+    for number, (story_docs, members, picks, headline, why) in enumerate(ranked, 1):
         result.append(Story(
             id=f"c{number}",
             title=headline,
             documents=tuple(sorted((d.id for d in story_docs), key=order.__getitem__)),
             sentences=tuple(picks),
             sources=_sources(members),
+            links=why,
         ))
     if cache is not None:
         cache.commit()
@@ -503,20 +509,33 @@ def _copies(documents: list[Document], hashed: list[object] | None, cache: Cache
     return copies
 
 
-def _groups(originals: list[Document], count: int | None, cache: Cache | None,
-            threads: int = 1) -> list[list[int]]:
-    """``cluster``, or what it found for the same titles and texts in an earlier build."""
+def _groups(originals: list[Document], count: int | None, settings: Settings, cache: Cache | None,
+            threads: int = 1) -> Grouping:
+    """``digest.cluster.group``, or what it found for the same documents in an earlier build."""
+    from digest.cluster import Link as Tie
+
+    threshold = threshold_of(settings.grouping)
     if cache is None:
-        return cluster(originals, count, threads=threads)
+        return group(originals, count, threshold, threads, settings.language)
     from digest.cache import content_hash, key
 
-    k = key("cluster", count, [content_hash(f"{d.title}\n{d.text}") for d in originals])
+    # What the grouping reads of a document: its title, text, outlet and date.
+    k = key("stories", count, threshold, settings.language,
+            [content_hash(f"{d.title}\n{d.text}\n{d.source or ''}\n{d.published or ''}") for d in originals])
     found = cache.get(k)
     if found is not None:
-        return [list(group) for group in found[0]]
-    groups = cluster(originals, count, threads=threads)
-    cache.put(k, groups)
-    return groups
+        try:
+            value = found[0]
+            return Grouping([list(g) for g in value["groups"]],
+                            [[Tie(int(a), int(b), float(p), tuple(map(str, shared))) for a, b, p, shared in links]
+                             for links in value["links"]])
+        except (KeyError, TypeError, ValueError):  # not what this version stores: computed again
+            pass
+    result = group(originals, count, threshold, threads, settings.language)
+    cache.put(k, {"groups": result.groups,
+                  "links": [[[t.document, t.linked_to, t.probability, list(t.shared)] for t in links]
+                            for links in result.links]})
+    return result
 
 
 def _cached_summaries(all_docs: list[list[Document]], all_members: list[list[Document]], settings: Settings,
@@ -552,7 +571,7 @@ def _sources(originals: list[Document]) -> int:
     return len({(d.source or "").casefold() or d.id for d in originals})
 
 
-def _headline(members: list[Document]) -> str:
+def _headline(members: list[Document], language: str = "english") -> str:
     """The title of the story's most central document, preferring real headlines.
 
     Central: the highest cosine similarity to the story's TF-IDF centroid.
@@ -564,7 +583,7 @@ def _headline(members: list[Document]) -> str:
 
     from digest.cluster import vectorize
 
-    matrix = vectorize([f"{d.title}\n{d.text}" for d in titled])
+    matrix = vectorize([f"{d.title}\n{d.text}" for d in titled], language)
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
-    scores = matrix @ centroid
+    scores = np.round(matrix @ centroid, 9)  # a tie (two articles are equally central) goes to the first
     return titled[int(np.argmax(scores))].title

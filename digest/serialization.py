@@ -75,6 +75,17 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
                 "documents": list(story.documents),
                 "new": story.new,
                 "update": story.update,
+                # Why its articles are together: each (but the first) with the one it was linked to.
+                "links": [
+                    {
+                        "document": link.document,
+                        "linked_to": link.linked_to,
+                        "similarity": None if link.similarity is None else _number(link.similarity),
+                        "shared": [_clean(term) for term in link.shared],
+                        "copy": link.copy,
+                    }
+                    for link in story.links
+                ],
                 "sentences": [
                     {
                         "text": _clean(pick.candidate.text),
@@ -113,7 +124,7 @@ def from_dict(data: Any) -> Digest:
     Raises:
         SchemaError: when ``data`` is not a valid digest/1 object.
     """
-    from digest.models import Candidate, Citation, Pick, Story
+    from digest.models import Candidate, Citation, Link, Pick, Story
     from digest.sanitize import clean_text
 
     def need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -182,6 +193,16 @@ def from_dict(data: Any) -> Digest:
             picks.append(Pick(candidate, float(score),
                               {str(k): float(v) for k, v in components.items() if isinstance(v, (int, float))},
                               new=sentence.get("new") is not False))
+        links = []
+        for link in entry.get("links", ()) if isinstance(entry.get("links"), list) else ():
+            if not isinstance(link, dict):
+                continue
+            a, b, similarity = link.get("document"), link.get("linked_to"), link.get("similarity")
+            if a in members and b in members:
+                shared = link.get("shared") if isinstance(link.get("shared"), list) else []
+                links.append(Link(a, b, float(similarity) if isinstance(similarity, (int, float)) else None,
+                                  tuple(clean_text(t) for t in shared if isinstance(t, str)),
+                                  copy=link.get("copy") is True))
         stories.append(Story(
             id=need(entry, "id", str, where),
             title=clean_text(need(entry, "title", str, where)),
@@ -190,6 +211,7 @@ def from_dict(data: Any) -> Digest:
             sources=entry.get("sources") if isinstance(entry.get("sources"), int) else len(members),
             new=entry.get("new") is not False,
             update=entry.get("update") is True,
+            links=tuple(links),
         ))
     settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
     generated = data.get("generated_at") if isinstance(data.get("generated_at"), str) else ""

@@ -99,6 +99,8 @@ class UserConfig:
     """Word budget per story."""
     clusters: str = "auto"
     """'auto' or a number of stories."""
+    grouping: str = "default"
+    """How much evidence puts two articles in one story: strict, default, loose or a probability."""
     language: str = "english"
     """Language of the articles."""
     state: str | None = None
@@ -115,8 +117,8 @@ class UserConfig:
     def to_toml(self) -> str:
         """The settings in effect, as TOML that this module reads back."""
         lines = [f"# {'from ' + str(self.path) if self.exists else 'defaults: no file at ' + str(self.path)}"]
-        for key in ("feeds", "opml", "format", "algorithm", "sentences", "words", "clusters", "language",
-                    "state", "window_days", "retention_days"):
+        for key in ("feeds", "opml", "format", "algorithm", "sentences", "words", "clusters", "grouping",
+                    "language", "state", "window_days", "retention_days"):
             value = getattr(self, key)
             lines.append(f"{key} = {_toml(value)}" if value is not None else f"# {key} is not set")
         for section, obj in (("email", self.email), ("fetch", self.fetch)):
@@ -242,6 +244,7 @@ class _Reader:
             "sentences",
             "words",
             "clusters",
+            "grouping",
             "language",
             "state",
             "window_days",
@@ -269,6 +272,17 @@ class _Reader:
                 values["clusters"] = str(value)
             else:
                 raise self.fail("clusters", 'must be "auto" or a whole number of at least 1')
+        if "grouping" in top:
+            from digest.cluster import threshold_of
+
+            value = top["grouping"]
+            try:
+                if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                    raise ValueError
+                threshold_of(str(value))
+            except ValueError:
+                raise self.fail("grouping", 'must be "strict", "default", "loose" or a number between 0 and 1') from None
+            values["grouping"] = str(value)
         if "language" in top:
             values["language"] = self.string(top, "language")
         if "state" in top:

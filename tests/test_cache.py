@@ -58,7 +58,7 @@ def test_second_run_parses_and_computes_nothing(cache_dir: Path, monkeypatch: py
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed again")
 
-    for name in ("parse", "segment", "find_copies", "cluster", "summarize", "_headline"):
+    for name in ("parse", "segment", "find_copies", "group", "summarize", "_headline"):
         monkeypatch.setattr(pipeline, name, boom)
     assert built(TWO_STORIES, Cache()) == first
 

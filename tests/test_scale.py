@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from digest import summarize
-from digest.cluster import DISTANCE_THRESHOLD, _by_threshold, vectorize
+from digest.cluster import DEFAULT_THRESHOLD, cluster, evidence, same_event
 from digest.dedup import NEAR_SENTENCE, _candidate_pairs, find_copies, merge_sentences
 from digest.ingest import ingest
 from digest.segment import segment
@@ -52,44 +52,63 @@ def test_native_ranker_on_degenerate_input_as_sumy(algorithm: str) -> None:
 
 
 def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sklearn.cluster import AgglomerativeClustering
+    from scipy.cluster.hierarchy import fcluster, linkage
 
     from digest import cluster as cluster_module
 
     documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
     copies = find_copies(documents)
     originals = [d for d in documents if d.id not in copies]
-    matrix = vectorize([f"{d.title}\n{d.text}" for d in originals])
-    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=DISTANCE_THRESHOLD, metric="cosine",
-                                     linkage="average").fit_predict(matrix.toarray())
+    ev = evidence(originals)
+    n = len(originals)
+    rows, cols = np.triu_indices(n, 1)
+    # Average linkage on every pair's probability, from scipy with the dense matrix.
+    distance = 1.0 - same_event(ev, rows, cols)
+    labels = fcluster(linkage(distance, method="average"), t=np.nextafter(1.0 - DEFAULT_THRESHOLD, 0.0),
+                      criterion="distance")
     dense: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         dense.setdefault(int(label), []).append(index)
     expected = sorted(dense.values(), key=lambda g: g[0])
-    assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+    assert len(expected) > 10
+    assert cluster(originals) == expected
     # The sparse-graph average linkage of big inputs is exact when it keeps every positive pair.
     monkeypatch.setattr(cluster_module, "EXACT_LIMIT", 0)
     monkeypatch.setattr(cluster_module, "FLOOR", 0.0)
-    monkeypatch.setattr(cluster_module, "BAND", len(originals))
-    assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+    monkeypatch.setattr(cluster_module, "BAND", n)
+    assert cluster(originals) == expected
     # With the defaults (pairs under FLOOR dropped, and each document's weak pairs cut to
     # its BAND strongest), these stories come out the same.
     monkeypatch.undo()
     monkeypatch.setattr(cluster_module, "EXACT_LIMIT", 0)
-    assert _by_threshold(matrix, DISTANCE_THRESHOLD) == expected
+    assert cluster(originals) == expected
+
+
+def test_graph_blocks_give_each_pairs_probability(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blockwise graph (sparse products) and same_event (pair by pair) are one model."""
+    from digest import cluster as cluster_module
+
+    documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
+    ev = evidence(documents)
+    monkeypatch.setattr(cluster_module, "FLOOR", 0.0)
+    dense = cluster_module.graph(ev).toarray()
+    rows, cols = np.triu_indices(len(documents), 1)
+    expected = same_event(ev, rows, cols)
+    shares_a_word = (ev.body[rows].multiply(ev.body[cols]).sum(axis=1).A.ravel()) > 0
+    assert np.allclose(dense[rows, cols][shares_a_word], expected[shares_a_word])
+    assert np.all(dense[rows, cols][~shares_a_word] == 0.0)
 
 
 def test_threads_group_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     from digest import cluster as cluster_module
 
     documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
-    matrix = vectorize([f"{d.title}\n{d.text}" for d in documents])
     monkeypatch.setattr(cluster_module, "CHUNK", 7)  # many blocks, computed by two threads
     for limit in (cluster_module.EXACT_LIMIT, 0):  # exact, then the sparse graph with its band
         monkeypatch.setattr(cluster_module, "EXACT_LIMIT", limit)
-        alone = _by_threshold(matrix, DISTANCE_THRESHOLD)
+        alone = cluster(documents)
         assert len(alone) > 5
-        assert _by_threshold(matrix, DISTANCE_THRESHOLD, threads=2) == alone
+        assert cluster(documents, threads=2) == alone
 
 
 def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:

@@ -128,6 +128,28 @@ def source_numbers(story: Story) -> dict[str, int]:
     return {doc_id: n for n, doc_id in enumerate(story.documents, 1)}
 
 
+def grouping_lines(story: Story, digest: Digest) -> list[str]:
+    """Why the story's articles are together, a line per article (single-line, no control
+    characters): "[2] Title: linked to [1], 83% likely the same event; shares Lavrov, Ukraine"."""
+    numbers = source_numbers(story)
+    lines = []
+    linked = {link.document: link for link in story.links}
+    for doc_id in story.documents:
+        doc = digest.document(doc_id)
+        head = f"[{numbers[doc_id]}] {one_line(doc.title) or '(untitled)'}"
+        link = linked.get(doc_id)
+        if link is None or link.linked_to not in numbers:
+            why = "the first article of the story" if len(story.documents) > 1 else "the only article"
+        elif link.copy:
+            why = f"a copy of [{numbers[link.linked_to]}]"
+        else:
+            chance = f", {100 * link.similarity:.0f}% likely the same event" if link.similarity is not None else ""
+            shared = f"; shares {', '.join(one_line(t) for t in link.shared)}" if link.shared else ""
+            why = f"linked to [{numbers[link.linked_to]}]{chance}{shared}"
+        lines.append(f"{head}: {why}")
+    return lines
+
+
 def markers(story: Story, numbers: dict[str, int], citations: tuple) -> list[int]:  # type: ignore[type-arg]
     """The sorted citation numbers of a sentence."""
     return sorted(numbers[c.document] for c in citations)

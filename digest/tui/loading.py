@@ -109,6 +109,15 @@ def rebuild_inputs(digest: Digest) -> tuple[list[str] | None, str]:
     return paths, ""
 
 
+def _grouping_ok(value: object) -> bool:
+    from digest.cluster import threshold_of
+
+    try:
+        return isinstance(value, str) and bool(threshold_of(value))
+    except ValueError:
+        return False
+
+
 def settings_from(saved: Mapping[str, object], fallback: Settings) -> Settings:
     """The Settings a saved digest was built with, or ``fallback`` where they are unusable."""
     def count(value: object) -> bool:
@@ -120,6 +129,7 @@ def settings_from(saved: Mapping[str, object], fallback: Settings) -> Settings:
         "words": count,
         "clusters": lambda v: isinstance(v, str) and (v == "auto" or (v.isdigit() and int(v) >= 1)),
         "language": lambda v: isinstance(v, str) and v.isalpha(),
+        "grouping": _grouping_ok,
     }
     values = {k: saved[k] for k, ok in checks.items() if k in saved and ok(saved[k])}
     return dataclasses.replace(fallback, **values)  # type: ignore[arg-type]

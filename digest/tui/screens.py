@@ -17,7 +17,15 @@ from textual.widgets.option_list import Option
 
 from digest.config import ALGORITHMS
 from digest.models import Citation, Digest, Document, Pick, Story
-from digest.render import SEEN_MARK, heading_line, source_numbers, source_parts, story_line, update_prefix
+from digest.render import (
+    SEEN_MARK,
+    grouping_lines,
+    heading_line,
+    source_numbers,
+    source_parts,
+    story_line,
+    update_prefix,
+)
 from digest.sanitize import one_line, visible
 from digest.tui.loading import SearchHit, locate, search
 from digest.tui.widgets import (
@@ -79,6 +87,7 @@ class DigestScreen(Screen[None]):
         Binding("escape,backspace", "back", "Back", show=False),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("a", "algorithm", "Algorithm"),
+        Binding("w", "why", "Why grouped", show=False),  # on the help screen; the footer is full
         Binding("o", "open_external", "Open"),
     ]
 
@@ -282,6 +291,11 @@ class DigestScreen(Screen[None]):
 
         self.app.push_screen(AlgorithmScreen(current), done)
 
+    def action_why(self) -> None:
+        """Show why the selected story's articles are together."""
+        if self.digest is not None and self.story is not None:
+            self.app.push_screen(GroupingScreen(self.digest, self.story))
+
     def action_open_external(self) -> None:
         if self.digest is None or self.story is None:
             return
@@ -431,6 +445,37 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help").border_title = Content("Help")
         self.query_one("#help").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class GroupingScreen(ModalScreen[None]):
+    """Why a story's articles are together: each with the article it was linked to, how likely
+    the two report the same event, and the names and words they share."""
+
+    BINDINGS = [Binding("escape,w,backspace,q", "close", "Close", key_display="esc")]
+
+    def __init__(self, digest: Digest, story: Story) -> None:
+        super().__init__()
+        self.digest, self.story = digest, story
+        self.lines = grouping_lines(story, digest)
+        """What it shows of each article (for tests)."""
+
+    def compose(self) -> ComposeResult:
+        note = ("A story of one article." if len(self.lines) == 1 else
+                "Each article with the article of the story it is most like: how likely the two "
+                "report the same event, and the names and words they share.")
+        with VerticalScroll(id="grouping"):
+            yield Static(Content(one_line(self.story.title)), id="grouping-title")
+            yield Static(Content(note))
+            for line in self.lines:
+                yield Static(Content(line), classes="grouping-line")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#grouping").border_title = Content("Why these articles")
+        self.query_one("#grouping").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -20,7 +20,7 @@ from digest.models import Story
 from digest.render import RenderOptions, get_renderer
 from digest.tui.app import DigestApp, make_app
 from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
-from digest.tui.screens import AlgorithmScreen, ArticleScreen, HelpScreen, SearchScreen
+from digest.tui.screens import HELP, AlgorithmScreen, ArticleScreen, GroupingScreen, HelpScreen, SearchScreen
 from digest.tui.widgets import SourceView, StoryList, SummaryList
 from tests.tui.helpers import pilot_test, ready, save_digest, screen_text
 
@@ -218,6 +218,26 @@ async def test_enter_opens_a_story_and_escape_or_backspace_come_back(corpus_json
         assert stories.has_focus and stories.highlighted == 1
         await pilot.press("enter", "backspace")
         assert stories.has_focus
+
+
+@pilot_test
+async def test_w_says_why_the_articles_of_a_story_are_together() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("w")
+        assert showing(app, GroupingScreen) and "Why these articles" in screen_text(app)
+        first, copy, other = app.screen.lines
+        assert first.startswith("[1] ") and first.endswith("the first article of the story")
+        assert copy.startswith("[2] ") and copy.endswith(": a copy of [1]")
+        assert other.startswith("[3] ") and ": linked to [1], " in other and "% likely the same event" in other
+        assert "Ukraine" in other.split("; shares ")[1]  # one of the names the two reports share
+        assert "% likely" in screen_text(app)
+        await pilot.press("escape")
+        assert not showing(app, GroupingScreen)
+        await pilot.press("question_mark")
+        assert showing(app, HelpScreen)
+        assert "| `w` | why the story's articles are together" in HELP.read_text(encoding="utf-8")
 
 
 @pilot_test
@@ -658,7 +678,11 @@ async def test_clicking_a_story_then_a_sentence_opens_its_source(corpus_json: Pa
     async with app.run_test(size=WIDE) as pilot:
         digest = (await ready(pilot)).digest
         assert digest is not None
-        await pilot.click(StoryList, offset=(5, 2))  # the second story (each takes two lines here)
+        # Down the list, line by line: the first click that leaves the first story selects the second.
+        for line in range(1, 8):
+            await pilot.click(StoryList, offset=(5, line))
+            if app.main.story is not digest.stories[0]:
+                break
         assert app.main.story is digest.stories[1]
         assert app.focused is app.main.query_one(SummaryList)
         await pilot.click(SummaryList, offset=(5, 0))
@@ -833,6 +857,7 @@ async def test_hostile_titles_and_text_show_literally(hostile: Path) -> None:
 async def test_briefing_marks_show_updates_and_what_was_seen_before(corpus_json: Path, tmp_path: Path) -> None:
     data = json.loads(corpus_json.read_text(encoding="utf-8"))
     data["clusters"][0]["update"] = True
+    data["clusters"][0]["title"] = "Storm floods the port"  # a heading on one line
     data["clusters"][0]["sentences"][0]["new"] = False
     data["clusters"][1]["new"] = False
     marked = tmp_path / "brief.json"
