@@ -43,7 +43,8 @@ from digest.evaluate import bcubed  # noqa: E402
 from digest.ingest import discover, read_all  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "grouping.txt"
-TARGETS = {"wikinews": 0.95, "aeb": 0.97, "ecb": 0.90}
+TARGETS = {"wikinews": ("F1", 0.95), "aeb": ("F1", 0.97), "ecb": ("F1", 0.90), "multiling": ("NMI", 0.98)}
+"""Issue 12's targets with the default settings: the measure and the least value."""
 BASELINE_THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 FIT_SETS = {"aeb": 1.0, "ecb": 1.0}
 """The sets the model is fitted on, and how much each weighs (its pairs share it equally): the news
@@ -159,10 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             p, r, f = bcubed(labels, found)
             nmi = normalized_mutual_info_score(labels, found)
             mark = ""
-            if preset == "default":
-                ok = f >= TARGETS.get(name, 0.0)
-                met.append((name, f, ok))
-                mark = f"   target >= {TARGETS[name]:.2f}: {'met' if ok else 'NOT met'}" if name in TARGETS else ""
+            if preset == "default" and name in TARGETS:
+                measure, least = TARGETS[name]
+                value = f if measure == "F1" else nmi
+                ok = value >= least
+                met.append((name, measure, value, ok))
+                mark = f"   target {measure} >= {least:.2f}: {'met' if ok else 'NOT met'}"
             lines.append(f"  digest --grouping {preset:<7} ({threshold:.2f})  B-cubed P {p:.3f}  R {r:.3f}  "
                          f"F1 {f:.3f}  NMI {nmi:.3f}  stories {len(set(found)):>4}  {seconds:5.2f} s{mark}")
         baselines[name] = {t: bcubed(labels, grouped(documents, copies, baseline(t))) for t in BASELINE_THRESHOLDS}
@@ -183,7 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"machine: {os.cpu_count()} cores",
         "",
         *lines,
-        "default settings: " + ", ".join(f"{n} F1 {f:.3f} ({'met' if ok else 'NOT met'})" for n, f, ok in met),
+        "targets with the default settings: "
+        + ", ".join(f"{n} {m} {v:.3f} ({'met' if ok else 'NOT met'})" for n, m, v, ok in met),
     ]) + "\n"
     print(report)
     if args.output != "-":

@@ -9,10 +9,13 @@ is read as the probability that both report the same event (``same_event``), fro
 - ``lead``: cosine of the title and the first LEAD_WORDS words (what a report leads with);
 - ``names``: cosine of the proper names (capitalised words inside sentences, acronyms), which
   tell two earthquakes, two rehab stories or two shootings apart;
+- ``content``: cosine of title and text without the names (what happened), and its geometric
+  mean with ``names``;
 - ``title``: cosine of the titles alone;
 - ``salient``: the share of their TOP_TERMS heaviest terms the two have in common;
-- ``days``: log(1 + days between their publication dates), where both are known, and whether
-  they are unknown: reports days apart need more evidence than reports of one day.
+- ``rare names``: cosine of the names that are no words of the language, and how many they share;
+- ``days``: log(1 + days between their publication dates) where both are known: reports days
+  apart need more evidence than reports of one day (see ``design``).
 
 The IDF of a word blends its document frequency in the input with a general-language prior
 (the ``wordfreq`` package's word frequencies for ``--language``, PRIOR_DOCS pseudo-documents of
@@ -22,9 +25,10 @@ documents of the language contain are stop words.
 
 The weights of the evidence are a logistic model fitted on labelled pairs of real news (one news
 day of 181 web pages and the ECB+ similar-event pairs, odd topics: ``python
-benchmarks/grouping.py --fit``). Stories are average-linkage clusters of these probabilities:
-two groups merge while the mean probability over their pairs of articles is over the
-threshold (``--grouping``: THRESHOLDS, or a number in (0, 1)).
+benchmarks/grouping.py --fit``). Only pairs whose body cosine is at least CANDIDATE are weighed.
+Stories are average-linkage clusters of these probabilities: two groups merge while the mean
+probability over their pairs of articles is over the threshold (``--grouping``: THRESHOLDS, or a
+number in (0, 1)).
 """
 
 from __future__ import annotations
@@ -89,15 +93,13 @@ _CODES = {
 }
 
 
-def threshold_of(grouping: str | float) -> float:
+def threshold_of(grouping: str) -> float:
     """The threshold that ``--grouping`` names: a preset (THRESHOLDS) or a number in (0, 1).
 
     Raises:
         ValueError: neither.
     """
-    if isinstance(grouping, float):
-        value = grouping
-    elif grouping.strip().lower() in THRESHOLDS:
+    if grouping.strip().lower() in THRESHOLDS:
         return THRESHOLDS[grouping.strip().lower()]
     else:
         try:
@@ -124,13 +126,12 @@ def _prior(language: str) -> dict[str, float]:
         return {}
 
 
-@lru_cache(maxsize=4)
 def _stop_words(language: str) -> frozenset[str]:
-    """sumy's stop words of the language, when it has them."""
-    try:
-        from sumy.utils import get_stop_words
+    """sumy's stop words of the language (those the summaries leave out), when it has them."""
+    from digest.summarize import _stop_words as stop_words
 
-        return frozenset(w.lower() for w in get_stop_words(language))
+    try:
+        return stop_words(language)
     except LookupError:
         return frozenset()
 
@@ -247,6 +248,9 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
         add("title", Counter(title_words))
         add("names", Counter(folded for folded, _ in found))
     width = max(1, len(vocabulary))
+    words = [""] * width  # each column's word ("" for the one column of an input without words)
+    for word, column in vocabulary.items():
+        words[column] = word
 
     def raw(kind: str) -> Any:
         indices, values, indptr = rows[kind]
@@ -256,17 +260,12 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
         return result
 
     body_raw, lead_raw, title_raw, names_raw = raw("body"), raw("lead"), raw("title"), raw("names")
-    words = [""] * len(vocabulary)
-    for word, column in vocabulary.items():
-        words[column] = word
-    frequency = np.array([prior.get(w, 0.0) for w in words] + [0.0] * (width - len(words)))
-    share = 1.0 - np.exp(-PRIOR_LENGTH * frequency) if prior else np.zeros(width)
-    known = np.array([w in prior for w in words] + [False] * (width - len(words)))
+    share = 1.0 - np.exp(-PRIOR_LENGTH * np.array([prior.get(w, 0.0) for w in words])) if prior else np.zeros(width)
+    known = np.array([w in prior for w in words])
     df = np.bincount(body_raw.indices, minlength=width).astype(np.float64)
     m, total = (PRIOR_DOCS, n + PRIOR_DOCS) if prior else (0.0, float(n))
     idf = -np.log(np.maximum(df + m * share, 1e-12) / (total + 1.0))
-    kept = (share <= STOP_SHARE) & np.array([len(w) >= 2 and w not in stop for w in words]
-                                            + [False] * (width - len(words)))
+    kept = (share <= STOP_SHARE) & np.array([len(w) >= 2 and w not in stop for w in words])
     weight = np.where(kept, idf, 0.0)
 
     def weighted(counts: Any) -> Any:
@@ -291,8 +290,7 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
     top_indices = np.concatenate(top_rows) if top_rows else np.zeros(0, dtype=np.int64)
     top_indptr = np.concatenate([[0], np.cumsum([len(r) for r in top_rows])]).astype(np.int64)
     top = csr_matrix((np.ones(len(top_indices)), top_indices, top_indptr), shape=body.shape)
-    terms = tuple(shown.get(w, w) if k else "" for w, k in zip(words, kept, strict=False)) + \
-        ("",) * (width - len(words))
+    terms = tuple(shown.get(w, w) if k else "" for w, k in zip(words, kept, strict=True))
     days = np.array([_day(d.published) for d in documents], dtype=np.float64)
     specific = rare.copy()
     specific.data[:] = 1.0
