@@ -56,6 +56,8 @@ HOSTILE = [
     "www.evil.example", "admin@evil.example", "https://evil.example/a?b=c&d=e",
     "\r\n", "\r", "\n\n", "\t", "  ", "\u00a0", "\u3000",
     "“curly”", "café", "Ελληνικά", "русский", "עברית", "العربية", "中文句子。", "😀", "\u0301",
+    # issue 15: lone surrogates (they survive only in JSON Feeds), zero-width, tag, bidi marks
+    "\ud800", "\udc80", "\u200b", "\u2060", "\u061c", "\U000e0041", "\u200d",
 ]
 WORDS = ("the storm hit the coast on monday and officials said thousands of homes lost power while "
          "repairs will take a week according to the utility company which warned of more rain").split()
@@ -93,6 +95,8 @@ def article_bytes(draw: st.DrawFn) -> bytes:
     kind = draw(st.integers(0, 9))
     if kind == 0:
         return draw(st.binary(max_size=2000))
+    if kind == 3 and draw(st.integers(0, 9)) == 0:  # issue 15: a dense article, quadratic before
+        return _dense(draw(st.integers(200, 2500)), draw(st.integers(0, 1000))).encode()
     text = draw(articles())
     encoding = draw(st.sampled_from(ENCODINGS))
     data = text.encode(encoding, errors="replace")
@@ -107,6 +111,15 @@ def article_bytes(draw: st.DrawFn) -> bytes:
                 + "</article></body></html>")
         data = html.encode(encoding, errors="replace")
     return data
+
+
+def _dense(count: int, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(40)]
+    lines = [" ".join(rng.choice(vocabulary) for _ in range(20)).capitalize() + "." for _ in range(count)]
+    return "Dense\n\n" + "\n\n".join(" ".join(lines[i:i + 10]) for i in range(0, len(lines), 10))
 
 
 NAME_PIECES = ["a", "story", "\n", "\x1b[31m", "\x1b]0;t\x07", "\u202e", "[bold]", "<b>", "`", "*", " ", "é",
@@ -157,10 +170,38 @@ def feeds(draw: st.DrawFn) -> bytes:
                                      'https://e.example/"><script>', "ftp://x", "", "data:text/html,<b>"]))
         items.append(item.format(t=_xml(draw(sentences()), draw), link=_xml(link, draw), g=n,
                                  d=_xml(body, draw)))
-    data = outer.format(ft=_xml(draw(sentences()), draw), items="".join(items)).encode("utf-8", "replace")
+    if draw(st.integers(0, 3)) == 0:  # issue 15: a JSON Feed, whose escapes carry lone surrogates
+        import json
+
+        data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": draw(sentences()), "items": [
+            {"id": draw(sentences()), "url": draw(st.sampled_from(["https://example.org/\ud800", "https://e.example/a",
+                                                                   "https://e.example/\u202e"])),
+             "title": draw(sentences()), "content_text": " ".join(draw(sentences()) for _ in range(4))}
+            for _ in range(draw(st.integers(0, 4)))]}).encode("ascii")
+    else:
+        data = outer.format(ft=_xml(draw(sentences()), draw), items="".join(items)).encode("utf-8", "replace")
     if draw(st.booleans()):
         data = data[:draw(st.integers(0, len(data)))]  # truncated
     return data
+
+
+@st.composite
+def encoded_feeds(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A feed under 0-3 Content-Encoding layers (issue 15), some of them bombs or garbage."""
+    import zlib
+
+    data = draw(feeds())
+    if draw(st.integers(0, 4)) == 0:
+        data = b"\0" * draw(st.integers(1, 64)) * (1 << 20)  # a bomb: megabytes of zeros
+    codings = draw(st.lists(st.sampled_from(["gzip", "deflate", "identity", "br"]), max_size=3))
+    for coding in codings:
+        if coding == "gzip":
+            data = zlib.compress(data, wbits=31)
+        elif coding == "deflate":
+            data = zlib.compress(data)
+    if draw(st.integers(0, 9)) == 0 and data:
+        data = data[:len(data) // 2]  # a cut stream
+    return data, ", ".join(codings)
 
 
 class Hang(Exception):
@@ -203,13 +244,20 @@ def one_case(tmp: Path, files: list[tuple[str, bytes]], config: Settings) -> Non
         signal.alarm(0)
 
 
-def one_feed(data: bytes, config: Settings) -> None:
+def one_feed(data: bytes, config: Settings, encoding: str = "") -> None:
     from digest.brief import _from_entry
-    from digest.feeds import FetchError, parse_feed
+    from digest.feeds import FetchError, _Decoder, parse_feed
 
     signal.alarm(CASE_SECONDS)
     try:
         try:
+            if len(data) > 5 * 1024 * 1024:
+                return  # brief refuses it before decoding
+            if encoding:  # the bounded decoder of brief's fetching, in pieces as they arrive
+                decoder = _Decoder(encoding, 5 * 1024 * 1024, "https://feed.example/")
+                for start in range(0, len(data), 16384):
+                    decoder.feed(data[start:start + 16384])
+                data = decoder.finish()
             result = parse_feed(data, "https://feed.example/\x1b[2Jrss")
         except FetchError:
             return
@@ -238,9 +286,9 @@ def targets(tmp: Path, batch: int, seed: int) -> list[tuple[str, object]]:
         one_case(tmp, files, config)
 
     @common
-    @given(feeds(), build_settings())
-    def feed(data: bytes, config: Settings) -> None:
-        one_feed(data, config)
+    @given(encoded_feeds(), build_settings())
+    def feed(encoded: tuple[bytes, str], config: Settings) -> None:
+        one_feed(encoded[0], config, encoded[1])
 
     return [("files", files), ("feed", feed)]
 

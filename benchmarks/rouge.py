@@ -4,6 +4,7 @@ Usage (from the repository root, with the package and rouge-score installed):
 
     python benchmarks/rouge.py                          # everything, written to benchmarks/results/rouge.txt
     python benchmarks/rouge.py --words 250 --algorithms default,lexrank --baseline none --output -
+    python benchmarks/rouge.py --data ../shared/data/gum_wikinews --words 50,100 --max-docs all
 
 Method (the one the floor in ../shared/README.md was measured with):
 
@@ -17,6 +18,9 @@ Method (the one the floor in ../shared/README.md was measured with):
   sumy summarizer (Snowball stemmer, sumy's stop words, as in sumy's README) is asked for the
   fewest sentences that reach N words; the summary is those sentences in document order,
   cut to the first N words.
+- story sizes (``--max-docs``): each story cut to its first N articles in name order
+  (``digest.evaluate.first_docs``), scored against the whole story's references; digest and
+  plain sumy see the same articles. ``all`` is the whole story.
 - score: ROUGE-1 and ROUGE-2 recall with stemming (rouge-score's ``RougeScorer``, through
   ``digest.evaluate.Scorer``) of the summary against each reference, mean over the
   references, then mean over the stories; shown as percentages. Loading the evaluation set
@@ -36,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digest.evaluate import DatasetError, EvalStory, Scorer, first_words, summarize_story
+from digest.evaluate import DatasetError, EvalStory, Scorer, first_docs, first_words, summarize_story
 from digest.evaluate import load as load_stories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,12 +259,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA, help="evaluation set (default: %(default)s)")
-    parser.add_argument("--words", default="250,100",
+    parser.add_argument("--words", default="100,250,400",
                         help="word budgets, comma-separated (default: %(default)s)")
-    parser.add_argument("--algorithms", default="all",
+    parser.add_argument("--algorithms", default="default",
                         help="digest runs: 'default' and/or sumy algorithm names, comma-separated; "
-                             "'all' (default) or 'none'")
-    parser.add_argument("--baseline", default=",".join(FLOOR_ALGORITHMS),
+                             "'all' or 'none' (default: %(default)s)")
+    parser.add_argument("--max-docs", default="3,5,all",
+                        help="story sizes: each story's first N articles, comma-separated; 'all' is "
+                             "the whole story (default: %(default)s)")
+    parser.add_argument("--baseline", default="all",
                         help="plain-sumy runs: algorithm names, comma-separated; 'all' or 'none' "
                              "(default: %(default)s)")
     parser.add_argument("--output",
@@ -276,6 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     if not budgets or min(budgets) <= 0:
         parser.error("--words needs positive numbers")
+    try:
+        sizes = [None if v.strip().lower() == "all" else int(v) for v in args.max_docs.split(",") if v.strip()]
+    except ValueError:
+        parser.error("--max-docs needs whole numbers or 'all'")
+    if not sizes or min((n for n in sizes if n is not None), default=1) <= 0:
+        parser.error("--max-docs needs positive numbers or 'all'")
 
     from digest.config import DEFAULT_ALGORITHM
 
@@ -296,7 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     log(f"{len(stories)} stories from {args.data}")
     started = time.perf_counter()
-    rows = evaluate(stories, systems, budgets, log)
+    by_size = []
+    for size in sizes:
+        subset = first_docs(stories, size)
+        log(f"story size {'all' if size is None else size}: {sum(len(s.docs) for s in subset)} documents")
+        by_size.append((size, subset, evaluate(subset, systems, budgets, log)))
     total = time.perf_counter() - started
     try:
         data_shown = args.data.resolve().relative_to(ROOT.parent)
@@ -316,9 +333,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"total time: {total:.0f} s",
     ]
     parts = ["\n".join(header)]
-    for n in budgets:
-        parts.append(table(rows, n, floor_250))
-    notes = [line for n in budgets for line in comparison(rows, n, floor_250)]
+    notes = []
+    for size, subset, rows in by_size:
+        shown = "all" if size is None else f"first {size}"
+        title = (f"== story size: {shown} articles ({sum(len(s.docs) for s in subset)} documents "
+                 f"in {len(subset)} stories) ==")
+        parts.append(title)
+        floor = floor_250 if size is None else {}  # the floor is for whole stories
+        for n in budgets:
+            parts.append(table(rows, n, floor))
+        notes += [f"[{shown} articles] {line}" for n in budgets for line in comparison(rows, n, floor)]
     if notes:
         parts.append("\n".join(notes))
     report = "\n\n".join(parts) + "\n"

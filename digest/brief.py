@@ -119,7 +119,10 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([hd])", value)
     if match:
         hours = float(match.group(1)) * (24 if match.group(2) == "d" else 1)
-        return stamp(now - timedelta(hours=hours)), True
+        try:
+            return stamp(now - timedelta(hours=hours)), True
+        except (OverflowError, ValueError):
+            raise BriefError(f"--since: {one_line(since)!r} reaches before the year 1") from None
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             moment = datetime.combine(date.fromisoformat(value), time(0), tzinfo=local_now.tzinfo)
@@ -127,10 +130,13 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
             moment = datetime.fromisoformat(since.strip().replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=local_now.tzinfo)
+        stamped = stamp(moment)
+    except OverflowError:
+        raise BriefError(f"--since: {one_line(since)!r} is out of range") from None
     except ValueError:
         raise BriefError(f"--since: {one_line(since)!r} is not last-run, yesterday, today, a date "
                          "(2024-05-01), a time (2024-05-01T08:00) or an age (36h, 2d)") from None
-    return stamp(moment), True
+    return stamped, True
 
 
 def sentence_key(text: str) -> str:
@@ -180,7 +186,8 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
         since, chosen = cutoff(options.since, state, started)
         report("fetching", 0, len(locations))
         validators = {loc: Validators(*v) for loc, v in state.validators().items()}
-        own = fetcher is None and any(is_url(loc) for loc in locations)
+        # --full-text fetches the pages of local feeds' entries too.
+        own = fetcher is None and (fetch.full_text or any(is_url(loc) for loc in locations))
         client = Fetcher(fetch) if own else fetcher
         try:
             results = fetch_all(locations, fetch, validators, client)
@@ -210,7 +217,8 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
             return outcome
         finished = now_utc()
         when = stamp(finished)
-        new_ids = _remember(articles, state, when)
+        delivered = {d for story in digest.stories for d in story.documents}
+        new_ids = _remember(articles, state, when, delivered)
         stories = [
             ShownStory(
                 s.title,
@@ -253,15 +261,25 @@ def _articles(
 ) -> list[_Article]:
     """This run's articles: new entries of the feeds, then articles seen recently (context)."""
     found: list[_Article] = []
-    taken_keys: set[str] = set()
+    taken_keys: dict[str, tuple[str, str]] = {}
+    """Keys taken in this run, with the feed and the text hash of the entry that took them."""
     taken_ids: set[int] = set()
     untitled = 0
     for result in results:
         for entry in result.entries:
             keys = entry.keys()
-            if any(k in taken_keys for k in keys):
-                continue  # the same article listed twice (in one feed or two)
+            mine = (entry.feed, content_hash(entry.text))
+            if any(k in taken_keys and (taken_keys[k][0] == entry.feed or taken_keys[k][1] == mine[1])
+                   for k in keys):
+                continue  # the same article listed twice (in one feed, or with the same text in two)
+            keys = [k for k in keys if k not in taken_keys]  # another feed's URL with other text
             stored = state.find(keys)
+            if (stored is not None and stored.feed not in (None, entry.feed) and entry.text.strip()
+                    and content_hash(entry.text) != content_hash(stored.text)):
+                # Another feed's article under this URL, with other text: a feed cannot mark
+                # another's article as seen by claiming its URL first. Seen only if this text was.
+                stored = None
+                keys = [k for k in keys if not k.startswith("url:")]
             if stored is None and entry.text.strip():
                 stored = state.find([content_hash(entry.text)])
             if stored is not None:
@@ -269,9 +287,9 @@ def _articles(
                     taken_ids.add(stored.id)
                     new = since is not None and stored.first_seen > since
                     found.append(_Article(_from_state(stored), stored, new, entry, tuple(keys)))
-                taken_keys.update(keys)
+                taken_keys.update(dict.fromkeys(keys, mine))
                 continue
-            taken_keys.update(keys)
+            taken_keys.update(dict.fromkeys(keys, mine))
             if chosen and since is not None:
                 published = parse_time(entry.published)
                 if published is not None and stamp(published) < since:
@@ -517,10 +535,15 @@ def _within_budget(picks: list[Pick], settings: Settings) -> list[Pick]:
     return sorted(chosen, key=lambda p: order[id(p)])
 
 
-def _remember(articles: list[_Article], state: State, when: str) -> dict[str, int]:
-    """Store the new articles and the new keys of known ones; the row id of every document."""
+def _remember(articles: list[_Article], state: State, when: str, delivered: set[str]) -> dict[str, int]:
+    """Store the new articles that were delivered (quoted in a story of the digest) and the new
+    keys of known ones; the row id of every stored document.
+
+    A new article with nothing quotable (a teaser: "details to follow") is not stored, so the
+    full text that comes later under the same GUID or URL is news.
+    """
     ids: dict[str, int] = {}
-    fresh = [a for a in articles if a.stored is None]
+    fresh = [a for a in articles if a.stored is None and a.doc.id in delivered]
     stored_ids = state.add_articles(
         [
             NewArticle(

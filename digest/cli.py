@@ -113,7 +113,7 @@ def main_callback(
     """Turn a pile of news articles into a short briefing in which every sentence is cited.
 
     Exit codes: 0 success; 1 internal error or output not written; 2 usage error or no
-    usable input; 130 interrupted.
+    usable input; 130 interrupted; 143 terminated.
     """
 
 
@@ -312,30 +312,14 @@ def _default_format(output: Optional[Path]) -> str:
 
 
 def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def]
-    """Write through a temporary file in the same folder, then rename: whole or nothing."""
-    import tempfile
+    """Write ``-o``: a regular file whole or nothing, a device or FIFO in place (digest.outfile)."""
+    from digest.outfile import write_output
 
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, temp = tempfile.mkstemp(prefix=".digest-", suffix=".tmp", dir=folder)
+        write_output(path, write)
     except OSError as exc:
         _error(f"cannot write {path}: {exc.strerror or exc}")
         raise typer.Exit(ExitCode.ERROR) from None
-    from digest.interrupt import pending
-
-    pending.add(temp)  # removed if Ctrl-C comes first
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            write(handle)
-        os.replace(temp, path)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            _error(f"cannot write {path}: {exc.strerror or exc}")
-            raise typer.Exit(ExitCode.ERROR) from None
-        raise
-    finally:
-        pending.discard(temp)
 
 
 def command_names() -> set[str]:

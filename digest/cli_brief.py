@@ -223,6 +223,12 @@ def brief(
         else loaded.format or ("terminal" if output is None and sys.stdout.isatty() else "markdown")
     )
     headers = _headers(loaded, to, sender, subject)
+    if name == "email":
+        for key, option in (("From", "--from"), ("To", "--to"), ("Cc", "cc")):
+            if key in headers and not _addresses_ok(headers[key]):
+                from digest.sanitize import visible
+
+                raise _error(f"{option}: not an email address: {visible(headers[key])}", ExitCode.USAGE)
     if name == "email" and not headers.get("To"):
         raise _error(
             f"--format email needs a recipient: --to ADDRESS, or to = [...] under [email] in {loaded.path}",
@@ -291,6 +297,22 @@ def _headers(
     return headers
 
 
+def _addresses_ok(value: str) -> bool:
+    """Whether an address header parses as the email renderer will parse it, every address
+    with a local part and a domain (the email package raises on some malformed ones)."""
+    from email.headerregistry import HeaderRegistry
+
+    if any(ch in value for ch in "\r\n\x00"):
+        return False
+    try:
+        header = HeaderRegistry()("To", value)
+        addresses = header.addresses  # type: ignore[attr-defined]
+        return bool(addresses) and not header.defects and all(
+            a.username and a.domain for a in addresses)
+    except Exception:  # noqa: BLE001 - the email package's parser fails in many ways on bad input
+        return False
+
+
 class _NotWritten(Exception):
     """The briefing could not be delivered to its output."""
 
@@ -338,21 +360,10 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
         except OSError as exc:
             raise _NotWritten(f"cannot write to standard output ({exc.strerror or exc})") from None
         return
-    import tempfile
+    from digest.outfile import write_output
 
-    folder = output.parent if str(output.parent) else Path(".")
     try:
-        fd, temp = tempfile.mkstemp(prefix=".digest-", suffix=".tmp", dir=folder)
-        from digest.interrupt import pending
-
-        pending.add(temp)  # removed if Ctrl-C comes first
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            os.replace(temp, output)
-        finally:
-            Path(temp).unlink(missing_ok=True)
-            pending.discard(temp)
+        write_output(output, lambda handle: handle.write(text))
     except OSError as exc:
         raise _NotWritten(f"cannot write {output}: {exc.strerror or exc}") from None
 

@@ -59,6 +59,10 @@ def eval_command(
         "--words", "-w", metavar="N", show_default=False,
         help="Word budget per summary; each is cut to its first N words. Repeat it or give a comma "
         "list. Default: 100.")] = None,
+    max_docs: Annotated[int | None, typer.Option(
+        "--max-docs", "-n", metavar="N", min=1, show_default=False,
+        help="Summarize only each story's first N articles (in name order) against the whole story's "
+        "references, to score by story size. Default: all of them.")] = None,
     mixed: Annotated[bool, typer.Option(
         "--mixed", help="Also build all the articles together (clusters auto) and score the grouping "
         "against the story folders: B-cubed precision, recall and F1, NMI and ARI.")] = False,
@@ -80,14 +84,22 @@ def eval_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--grouping") from None
     # Deferred: the pipeline, rouge-score and scikit-learn take over a second to import.
-    from digest.evaluate import DatasetError, algorithms_named, evaluate_mixed, evaluate_rouge, load, to_dict
+    from digest.evaluate import (
+        DatasetError,
+        algorithms_named,
+        evaluate_mixed,
+        evaluate_rouge,
+        first_docs,
+        load,
+        to_dict,
+    )
 
     try:
         algorithms = algorithms_named(algorithm or [])
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--algorithm") from None
     try:
-        stories = load(dataset)
+        stories = first_docs(load(dataset), max_docs)
     except DatasetError as exc:
         raise _fail(str(exc), ExitCode.USAGE) from None
     try:

@@ -90,6 +90,22 @@ NEAR_SENTENCE = 0.8
 """Jaccard similarity of word sets from which two sentences are the same sentence (wire copy)."""
 
 
+MAX_STORY_SENTENCES = 1000
+"""Distinct candidate sentences of one story that are summarized. Near-copy detection and the
+graph algorithms (LexRank, TextRank, reduction) grow with the square of this number: a crafted
+article of thousands of dense sentences would otherwise take gigabytes or minutes. Past it,
+the sentences that most documents carry are kept, then the earliest (a warning says so)."""
+
+
+def story_sentence_count(documents: Sequence[Document], sentences: dict[str, list[Sentence]]) -> int:
+    """Distinct candidate sentences of a story's documents, as merge_sentences counts them."""
+    return len({sentence_key(s.text) for doc in documents for s in sentences.get(doc.id, []) if s.candidate})
+
+
+def _sample(groups: list[list[tuple[int, Sentence]]]) -> list[int]:
+    return sorted(range(len(groups)), key=lambda g: (-len({r for r, _ in groups[g]}), g))[:MAX_STORY_SENTENCES]
+
+
 def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sentence]]) -> list[Candidate]:
     """Merge the candidate sentences of a story's documents into Candidates.
 
@@ -113,6 +129,8 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
             else:
                 by_key[key] = len(groups)
                 groups.append([(rank, sentence)])
+    if len(groups) > MAX_STORY_SENTENCES:
+        groups = [groups[g] for g in sorted(_sample(groups))]
     groups = _merge_near(groups)
     originals = {doc.id: (doc.copy_of or doc.id) for doc in documents}
     counts = {doc.id: max(1, sum(1 for s in sentences.get(doc.id, []))) for doc in documents}

@@ -14,7 +14,10 @@ here. Every task is a pure function of its arguments, and the digest is the one 
 engine makes (tests/test_dask.py).
 
 Without a scheduler address a LocalCluster runs for the build: one single-threaded worker
-process per core (``$DIGEST_WORKERS`` overrides), on 127.0.0.1, no dashboard.
+process per core (``$DIGEST_WORKERS`` overrides), on 127.0.0.1, no dashboard, over TLS with
+throwaway certificates (``Security.temporary()``): a Dask scheduler runs whatever its clients
+send, and any other user of the machine could otherwise connect to it during the build and
+run commands as this one.
 """
 
 from __future__ import annotations
@@ -80,9 +83,14 @@ def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Ite
             # then cleans up the cluster's semaphores, and would say so on stderr.
             if QUIET_TRACKER not in sys.warnoptions:
                 sys.warnoptions.append(QUIET_TRACKER)  # passed on to the tracker's interpreter
+            try:
+                security = distributed.security.Security.temporary()  # needs cryptography
+            except ImportError:
+                raise EngineError(MISSING, ExitCode.USAGE) from None
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL,
+                host="127.0.0.1", protocol="tls://", security=security,
+                dashboard_address=None, silence_logs=logging.CRITICAL,
                 # No dashboard; the scheduler's HTTP server (health, metrics) on a free port, as
                 # the default 8787 may be taken.
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))

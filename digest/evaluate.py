@@ -199,6 +199,20 @@ def load(data: Path) -> list[EvalStory]:
     return stories
 
 
+def first_docs(stories: Sequence[EvalStory], n: int | None) -> list[EvalStory]:
+    """Each story cut to its first ``n`` articles (in name order), for scoring by story size;
+    all of them when ``n`` is None. The references stay those of the whole story.
+
+    Raises:
+        ValueError: ``n`` is below 1.
+    """
+    if n is None:
+        return list(stories)
+    if n < 1:
+        raise ValueError(f"{n} articles: give at least 1")
+    return [dataclasses.replace(s, docs=s.docs[:n]) for s in stories]
+
+
 # --- summaries and ROUGE ----------------------------------------------------------------------
 
 def first_words(text: str, n: int) -> str:

@@ -14,3 +14,5 @@ class ExitCode(IntEnum):
     """A usage error, or no usable input (nothing to summarize)."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C (SIGINT); no partial output file is left behind."""
+    TERMINATED = 143
+    """Stopped by SIGTERM; no partial output file is left behind, as for Ctrl-C."""

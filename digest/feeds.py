@@ -16,6 +16,7 @@ import io
 import json
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -162,9 +163,13 @@ class Fetcher:
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=True,
             max_redirects=5,
+            # A new connection for every request: each is checked against allow_private
+            # (digest.feeds._Exchange), and a feed reader gains little from keep-alive.
+            limits=httpx.Limits(max_keepalive_connections=0),
             headers={"User-Agent": USER_AGENT,
                      "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
-                               "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"},
+                               "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
+                     "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,  # no proxy or .netrc from the environment reaching into requests
         )
 
@@ -217,30 +222,222 @@ class Fetcher:
         raise FetchError(f"{visible(url)}: {problem}" + (f" ({attempts} attempts)" if attempts > 1 else ""))
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+        import httpx
+
         limit = self.settings.max_bytes
-        # A server that trickles bytes never trips the read timeout: bound the whole response.
-        deadline = time.monotonic() + 3 * self.settings.timeout
-        with self.client.stream("GET", url, headers=headers) as response:
+        # A server that trickles bytes (in the headers too) never trips the read timeout: the
+        # whole exchange has a deadline, at which its socket is shut down.
+        budget = 3 * self.settings.timeout
+        guard = _Exchange(url, self.settings.allow_private, budget)
+        try:
+            return self._exchange(url, headers, limit, guard)
+        except httpx.HTTPError:
+            if guard.expired:
+                raise FetchError(f"{visible(url)}: too slow (over {budget:g} s)") from None
+            raise
+        finally:
+            guard.close()
+
+    def _exchange(self, url: str, headers: dict[str, str], limit: int, guard: _Exchange) -> Response:
+        budget = 3 * self.settings.timeout
+        with self.client.stream("GET", url, headers=headers, extensions={"trace": guard.trace}) as response:
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > limit:
                 raise FetchError(f"{visible(url)}: larger than the {limit} byte limit")
-            chunks: list[bytes] = []
-            size = 0
+            content = b""
             if response.status_code == 200:
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > limit:
-                        raise FetchError(f"{visible(url)}: larger than the {limit} byte limit")
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"{visible(url)}: too slow (over {3 * self.settings.timeout:g} s)")
-                    chunks.append(chunk)
+                # The raw stream, decoded here with a bound: httpx would expand every layer of a
+                # stacked "gzip, gzip" without one, and a 20 KB reply can hold gigabytes.
+                decoder = _Decoder(response.headers.get("Content-Encoding", ""), limit, url)
+                for chunk in response.iter_raw():
+                    decoder.feed(chunk)
+                    if guard.expired or time.monotonic() > guard.deadline:
+                        raise FetchError(f"{visible(url)}: too slow (over {budget:g} s)")
+                if guard.expired:  # the shut-down socket ended a body that has no length
+                    raise FetchError(f"{visible(url)}: too slow (over {budget:g} s)")
+                content = decoder.finish()
             return Response(
                 url=str(response.url),
                 status=response.status_code,
-                content=b"".join(chunks),
+                content=content,
                 content_type=response.headers.get("Content-Type", ""),
                 validators=Validators(response.headers.get("ETag"), response.headers.get("Last-Modified")),
             )
+
+
+class _Exchange:
+    """One request and its redirects: where they may connect, and their common deadline.
+
+    Called by httpcore (the ``trace`` extension) when a connection is made. Without
+    ``allow_private``, a connection to an address that is not public (loopback, private,
+    link-local with the cloud metadata address, shared, reserved, multicast) is closed at
+    once: the check is of the address connected to, after DNS resolution, for every redirect
+    too (keep-alive is off, so every request connects). At the deadline the sockets are shut
+    down, which ends a read that a trickling server keeps alive.
+    """
+
+    def __init__(self, url: str, allow_private: bool, budget: float) -> None:
+        import threading
+
+        self.url = url
+        self.allow_private = allow_private
+        self.deadline = time.monotonic() + budget
+        self.expired = False
+        self.sockets: list[Any] = []
+        self.host = ""
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(budget, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def trace(self, name: str, info: dict[str, Any]) -> None:
+        if name == "connection.connect_tcp.started":
+            self.host = str(info.get("host", ""))
+        elif name == "connection.connect_tcp.complete":
+            stream = info["return_value"]
+            sock = stream.get_extra_info("socket")
+            with self.lock:
+                self.sockets.append(sock)
+                late = self.expired
+            if late:
+                self._shut(sock)
+            if not self.allow_private:
+                address = str(sock.getpeername()[0]) if sock is not None else ""
+                if not _public(address):
+                    stream.close()
+                    raise FetchError(
+                        f"{visible(self.url)}: refused: {visible(self.host)} is not a public address "
+                        f"({visible(address)}); allow_private = true under [fetch] allows it")
+
+    def _expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            sockets = list(self.sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: Any) -> None:
+        import socket
+
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):
+            pass
+
+    def close(self) -> None:
+        self.timer.cancel()
+
+
+def _public(address: str) -> bool:
+    """True for a globally routable unicast IP address."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+ACCEPT_ENCODING = "gzip, deflate"
+"""The content codings asked for, and the only ones read (a reply in another one is refused)."""
+_DECODE_STEP = 64 * 1024
+"""Largest piece one decoding step may produce: what bounds the memory of a stacked encoding."""
+_MAX_LAYERS = 3
+
+
+class _Decoder:
+    """The body of a response, its Content-Encoding layers undone with a bound on the output.
+
+    Each layer is a zlib stream asked for at most ``_DECODE_STEP`` bytes at a time, so a
+    decompression bomb (stacked or not) stops as soon as the decoded size passes ``limit``.
+    """
+
+    def __init__(self, header: str, limit: int, url: str) -> None:
+        self.limit = limit
+        self.url = url
+        codings = [c.strip().lower() for c in header.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > _MAX_LAYERS:
+            raise FetchError(f"{visible(url)}: {len(codings)} stacked content encodings are not read")
+        self.layers: list[Any] = []
+        for coding in reversed(codings):  # the last coding applied is undone first
+            if coding in ("gzip", "x-gzip"):
+                self.layers.append(_Layer(16 + zlib.MAX_WBITS))
+            elif coding == "deflate":
+                self.layers.append(_Layer(None))
+            else:
+                raise FetchError(f"{visible(url)}: content encoding {one_line(coding)[:20]!r} is not read")
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def feed(self, data: bytes) -> None:
+        self._push(0, data)
+
+    def finish(self) -> bytes:
+        for index, layer in enumerate(self.layers):
+            self._push(index + 1, layer.flush(self))
+        return b"".join(self.parts)
+
+    def _push(self, index: int, data: bytes) -> None:
+        if index == len(self.layers):
+            self.size += len(data)
+            if self.size > self.limit:
+                raise FetchError(f"{visible(self.url)}: larger than the {self.limit} byte limit")
+            self.parts.append(data)
+            return
+        layer = self.layers[index]
+        while data:
+            piece, data = layer.step(data, self)
+            if piece:
+                self._push(index + 1, piece)
+
+    def broken(self) -> FetchError:
+        return FetchError(f"{visible(self.url)}: its compressed content cannot be decoded")
+
+
+class _Layer:
+    """One zlib stream (gzip, or deflate: zlib-wrapped or raw, told by its first bytes)."""
+
+    def __init__(self, wbits: int | None) -> None:
+        self.wbits = wbits
+        self.stream: Any = None
+        self.head = b""
+
+    def step(self, data: bytes, owner: _Decoder) -> tuple[bytes, bytes]:
+        """Decode some of ``data``: at most ``_DECODE_STEP`` bytes out, and the input left."""
+        if self.stream is None:
+            if self.wbits is None:  # deflate: RFC 9110 says zlib format; some servers send raw
+                self.head += data
+                if len(self.head) < 2:
+                    return b"", b""
+                data, self.head = self.head, b""
+                zlib_header = (data[0] & 0x0F) == 8 and (data[0] * 256 + data[1]) % 31 == 0
+                self.wbits = zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+            self.stream = zlib.decompressobj(self.wbits)
+        if self.stream.eof:  # gzip allows members one after the other
+            if self.wbits != 16 + zlib.MAX_WBITS:
+                return b"", b""  # anything after a deflate stream's end is ignored
+            self.stream = zlib.decompressobj(self.wbits)
+        try:
+            piece = self.stream.decompress(data, _DECODE_STEP)
+        except zlib.error:
+            raise owner.broken() from None
+        rest = self.stream.unconsumed_tail or (self.stream.unused_data if self.stream.eof else b"")
+        return piece, rest
+
+    def flush(self, owner: _Decoder) -> bytes:
+        if self.stream is None:
+            if self.head:
+                raise owner.broken()
+            return b""
+        try:
+            return self.stream.flush()
+        except zlib.error:
+            raise owner.broken() from None
 
 
 # ---------------------------------------------------------------- reading entries
@@ -430,11 +627,19 @@ def parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+_BAD_URL_CHARS = re.compile(
+    "[\\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
+    "\U000e0000-\U000e007f]"
+)
+
+
 def _http_url(value: Any) -> str | None:
     if (
         isinstance(value, str)
         and is_url(value.strip())
-        and not re.search(r"[\s\x00-\x1f\x7f]", value.strip())
+        # no control, bidi, zero-width or BOM character (they disguise where a link goes) and
+        # no lone surrogate (it cannot be encoded): such a link is dropped
+        and not _BAD_URL_CHARS.search(value.strip())
     ):
         return value.strip()
     return None
@@ -541,7 +746,10 @@ def _parse_json_feed(data: bytes, location: str, max_entries: int) -> FeedResult
         else:
             text, full = clean_text(str(item.get("summary") or "")), False
         published = parse_time(str(item.get("date_published") or item.get("date_modified") or ""))
-        stamp = published.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if published else None
+        try:
+            stamp = published.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if published else None
+        except (OverflowError, ValueError):  # 9999-12-31T23:59-12:00 is past the year 9999 in UTC
+            stamp = None  # the bad date is dropped, the entry kept
         entries.append(
             _entry(
                 location,

@@ -118,40 +118,56 @@ def _stat_problem(path: Path, exc: OSError) -> str:
 
 
 def _walk(root: Path, warnings: list[str]) -> Iterator[RawInput]:
-    seen: set[tuple[int, int]] = set()
+    """The articles under ``root``, depth first, each folder in name order.
 
-    def visit(folder: Path) -> Iterator[RawInput]:
+    Iterative (a tree thousands of levels deep is no RecursionError), and contained: a
+    symbolic link that resolves outside ``root`` is skipped with a warning, so that a link
+    to ~/secrets in a folder of articles is not quoted.
+    """
+    seen: set[tuple[int, int]] = set()
+    top = os.path.realpath(root)
+
+    def entries(folder: str) -> list[os.DirEntry[str]]:
         try:
-            info = folder.stat()
+            info = os.stat(folder)
             if (info.st_dev, info.st_ino) in seen:  # a symlink back to a folder being read
-                return
+                return []
             seen.add((info.st_dev, info.st_ino))
             with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
+                return sorted(scan, key=lambda e: e.name)
         except OSError as exc:
-            warnings.append(f"{visible(str(folder))}: cannot read directory ({exc.strerror or exc})")
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            suffix = Path(entry.name).suffix.lower()
-            article = suffix in ARTICLE_SUFFIXES and not NOT_ARTICLES.match(entry.name)
-            try:
-                mode = os.stat(entry.path).st_mode
-            except OSError as exc:
-                if article:  # a broken link or a link loop named like an article
-                    warnings.append(f"{visible(entry.path)}: {_stat_problem(Path(entry.path), exc)}")
-                continue
-            if stat.S_ISDIR(mode):
-                yield from visit(Path(entry.path))
-            elif not article:
-                continue
-            elif stat.S_ISREG(mode):
-                yield RawInput(entry.path, suffix)
-            else:
-                warnings.append(f"{visible(entry.path)}: not a regular file")
+            warnings.append(f"{visible(folder)}: cannot read directory ({exc.strerror or exc})")
+            return []
 
-    yield from visit(root)
+    stack = [iter(entries(str(root)))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        suffix = Path(entry.name).suffix.lower()
+        article = suffix in ARTICLE_SUFFIXES and not NOT_ARTICLES.match(entry.name)
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError as exc:
+            if article:  # a broken link or a link loop named like an article
+                warnings.append(f"{visible(entry.path)}: {_stat_problem(Path(entry.path), exc)}")
+            continue
+        if entry.is_symlink() and (stat.S_ISDIR(mode) or article):
+            target = os.path.realpath(entry.path)
+            if os.path.commonpath([target, top]) != top:
+                warnings.append(f"{visible(entry.path)}: a symbolic link out of {visible(str(root))}, skipped")
+                continue
+        if stat.S_ISDIR(mode):
+            stack.append(iter(entries(entry.path)))
+        elif not article:
+            continue
+        elif stat.S_ISREG(mode):
+            yield RawInput(entry.path, suffix)
+        else:
+            warnings.append(f"{visible(entry.path)}: not a regular file")
 
 
 def _name(raw: RawInput) -> str:

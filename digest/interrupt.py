@@ -22,22 +22,35 @@ pending: set[str] = set()
 """Temporary files to remove when interrupted (outputs being written)."""
 
 
+_owner: list[int] = []
+"""The process that installed the handlers (forked workers inherit them, and must not act)."""
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
+    if signum == getattr(signal, "SIGTERM", None) and _owner and os.getpid() != _owner[0]:
+        signal.signal(signum, signal.SIG_DFL)  # a forked worker told to stop: stop as usual
+        os.kill(os.getpid(), signum)
+        return
     for path in list(pending):
         try:
             os.unlink(path)
         except OSError:
             pass
+    term = signum == getattr(signal, "SIGTERM", None)
     try:
-        os.write(sys.stderr.fileno(), b"\ndigest: interrupted\n")
+        os.write(sys.stderr.fileno(), b"\ndigest: terminated\n" if term else b"\ndigest: interrupted\n")
     except (OSError, ValueError):
         pass
-    os._exit(ExitCode.INTERRUPTED)
+    os._exit(ExitCode.TERMINATED if term else ExitCode.INTERRUPTED)
 
 
 def install() -> None:
-    """Handle SIGINT as above for the rest of the process: for the entry point only."""
+    """Handle SIGINT (and SIGTERM, exit 143) as above for the rest of the process: for the entry
+    point only."""
+    _owner[:] = [os.getpid()]
     signal.signal(signal.SIGINT, _stop)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _stop)
 
 
 def finished() -> None:
@@ -47,4 +60,4 @@ def finished() -> None:
     kill the process silently (status -2) after its work was done and written.
     """
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})

@@ -91,9 +91,10 @@ class Pick:
     candidate: Candidate
     """The sentence and its citations."""
     score: float
-    """Final score in [0, 1] that selection ranked by."""
-    components: dict[str, float] = field(default_factory=dict)
-    """Named parts of the score (algorithm, position, sources)."""
+    """Its prior in [0, 1] (``summarize._prior``), which the selection weighs with the concepts it covers."""
+    components: dict[str, float | str] = field(default_factory=dict)
+    """Named parts of the score (algorithm, position, sources ...), and ``selection``: the
+    method that picked it (ilp, greedy, knapsack)."""
     new: bool = True
     """False for a sentence already shown in an earlier briefing (``brief --all``)."""
 

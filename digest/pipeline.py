@@ -423,6 +423,13 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
     finally:
         _SHARED.clear()
     all_picks = [done_picks[i] for i in range(len(groups))]
+    from digest.dedup import MAX_STORY_SENTENCES, story_sentence_count
+
+    for story_docs in all_docs:
+        count = story_sentence_count(story_docs, sentences)
+        if count > MAX_STORY_SENTENCES:
+            warnings.append(f"{visible(story_docs[0].origin)}: a story of {count:,} distinct sentences: "
+                            f"{MAX_STORY_SENTENCES:,} of them are summarized")
     if cache is not None:
         from digest.cache import picks_to_data
 

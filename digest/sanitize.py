@@ -19,8 +19,16 @@ _ESCAPES = re.compile(
     r"|\x1b[ -/]*[0-~]"
 )
 # C0 controls except tab, newline and carriage return; DEL and C1 controls; bidi embeddings,
-# overrides and isolates (they make a terminal show text in another order than it is); BOM.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# overrides, isolates and marks (they make a terminal show text in another order than it is,
+# U+061C, U+200E, U+200F included); the zero-width space and word joiner (U+200B, U+2060) and
+# BOM, which hide text or split words invisibly; the tag characters (U+E0000-U+E007F). The
+# zero-width (non-)joiners U+200C and U+200D stay: Persian, Indic scripts and emoji need them.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+    "\U000e0000-\U000e007f]"
+)
+# Lone surrogates (from JSON "\ud800" escapes, or os.fsdecode) cannot be encoded: U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -33,7 +41,7 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return text
-    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+    return _CONTROLS.sub("", _ESCAPES.sub("", _SURROGATES.sub("\ufffd", text)))
 
 
 def one_line(text: str) -> str:
@@ -56,7 +64,8 @@ def visible(text: str) -> str:
         elif 0xD800 <= code <= 0xDFFF:
             out.append(f"\\u{code:04x}")
         elif (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
-              or code in (0x2028, 0x2029, 0xFEFF)):
+              or 0x200B <= code <= 0x200F or 0xE0000 <= code <= 0xE007F
+              or code in (0x061C, 0x2028, 0x2029, 0x2060, 0xFEFF)):
             out.append(ch.encode("unicode_escape").decode("ascii"))
         else:
             out.append(ch)

@@ -24,7 +24,7 @@ class SentenceDict(TypedDict):
 
     text: str
     score: float
-    components: dict[str, float]
+    components: dict[str, float | str]
     citations: list[CitationDict]
     related: list[CitationDict]
     new: bool
@@ -90,7 +90,8 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
                     {
                         "text": _clean(pick.candidate.text),
                         "score": _number(pick.score),
-                        "components": {k: _number(v) for k, v in pick.components.items()},
+                        "components": {k: v if isinstance(v, str) else _number(v)
+                                       for k, v in pick.components.items()},
                         "citations": [
                             {"document": c.document, "start": c.start, "end": c.end}
                             for c in pick.candidate.citations
@@ -191,7 +192,8 @@ def from_dict(data: Any) -> Digest:
                 related=tuple(related),
             )
             picks.append(Pick(candidate, float(score),
-                              {str(k): float(v) for k, v in components.items() if isinstance(v, (int, float))},
+                              {str(k): float(v) if isinstance(v, (int, float)) else clean_text(v)[:40]
+                               for k, v in components.items() if isinstance(v, (int, float, str))},
                               new=sentence.get("new") is not False))
         links = []
         for link in entry.get("links", ()) if isinstance(entry.get("links"), list) else ():

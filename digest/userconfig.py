@@ -75,6 +75,9 @@ class FetchSettings:
     """Entries read per feed (the newest first, as the feed lists them)."""
     full_text: bool = False
     """Fetch the article page of entries that carry only a summary, and extract its main text."""
+    allow_private: bool = False
+    """Fetch from loopback, private, link-local and other non-public addresses (for feeds served
+    on the local network); off, such a feed, page or redirect target is refused."""
 
 
 @dataclass(frozen=True)
@@ -324,10 +327,11 @@ class _Reader:
         for key, low in (("retries", 0), ("max_bytes", 1024), ("concurrency", 1), ("max_entries", 1)):
             if key in table:
                 values[key] = self.integer(table, key, low, "fetch")
-        if "full_text" in table:
-            if not isinstance(table["full_text"], bool):
-                raise self.fail("fetch.full_text", "must be true or false", "fetch")
-            values["full_text"] = table["full_text"]
+        for key in ("full_text", "allow_private"):
+            if key in table:
+                if not isinstance(table[key], bool):
+                    raise self.fail(f"fetch.{key}", "must be true or false", "fetch")
+                values[key] = table[key]
         return FetchSettings(**values)
 
     # Typed getters: each raises a ConfigError naming the key and its line.

@@ -254,6 +254,20 @@ def test_eval_on_multiling_stories(tmp_path: Path) -> None:
     assert bcubed["precision"] == 1.0 and bcubed["recall"] > 0.1 and report["mixed"]["stories_found"] < 20
 
 
+def test_eval_max_docs(tiny: Path) -> None:
+    result = invoke(str(tiny), "--format", "json", "-w", "30", "--max-docs", "1")
+    assert result.exit_code == 0, result.output
+    report = strict_json(result.stdout)
+    # Each story keeps its first article and all its references.
+    assert (report["stories"], report["documents"], report["references"]) == (2, 2, 3)
+    whole = strict_json(invoke(str(tiny), "--format", "json", "-w", "30").stdout)
+    assert whole["documents"] == 4
+    stories = evaluate.first_docs(evaluate.load(tiny), 1)
+    assert [len(s.docs) for s in stories] == [1, 1]
+    assert [s.docs[0].name for s in stories] == ["match0.txt", "storm0.txt"]
+    assert invoke(str(tiny), "-n", "0").exit_code == 2
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda root: root / "missing", "no such folder"),
     (lambda root: root, "no story found"),
@@ -293,23 +307,36 @@ def test_eval_command_defers_heavy_imports() -> None:
 
 
 
-# -- the selection's concept coverage (kept because digest eval measured a gain) -------------
+# -- the selection: concept coverage solved exactly, within the budget -------------------------
 
 
 def test_coverage_component(tiny: Path) -> None:
     from digest.config import Settings
     from digest.pipeline import build
-    from digest.summarize import WEIGHTS
+    from digest.summarize import _prior
 
     story = build([str(tiny / "storm" / "docs")], Settings(clusters="1", words=60)).stories[0]
     covered = [pick.components["coverage"] for pick in story.sentences]
     assert all(0.0 <= value <= 1.0 for value in covered) and max(covered) > 0
     for pick in story.sentences:
-        expected = pick.components["form"] * sum(w * pick.components[k] for k, w in WEIGHTS.items())
-        assert pick.score == pytest.approx(expected, abs=1e-3)
-    # One source: no concept is shared, so coverage changes nothing.
+        assert pick.score == pytest.approx(_prior(pick.components), abs=1e-3)
+        assert pick.components["selection"] == "ilp"
+    assert sum(len(p.candidate.text.split()) for p in story.sentences) <= 60
+    # One source whose sentences share no concept: coverage is 0 and the prior alone decides.
     single = build([str(tiny / "storm" / "docs" / "storm0.txt")], Settings(clusters="1", words=60))
     assert {p.components["coverage"] for s in single.stories for p in s.sentences} == {0.0}
+    assert {p.components["selection"] for s in single.stories for p in s.sentences} == {"knapsack"}
+
+
+def test_one_source_weighs_the_concepts_its_sentences_repeat() -> None:
+    from digest.models import Candidate, Citation
+    from digest.summarize import _concept_weights, _concepts
+
+    texts = ["The storm hit the town.", "The storm hit again at night.", "Boats were lost."]
+    candidates = [Candidate(t, (Citation("d1", 100 * k, 100 * k + len(t)),), 0.0, (0, k))
+                  for k, t in enumerate(texts)]
+    weights = _concept_weights(candidates, [_concepts(t, "english") for t in texts])
+    assert weights == {("the", "storm"): 2, ("storm", "hit"): 2}
 
 
 def test_concepts_count_sources_not_copies() -> None:
@@ -326,4 +353,6 @@ def test_concepts_count_sources_not_copies() -> None:
     concepts = [_concepts(t, "english") for t in texts]
     assert ("the", "town") in concepts[0] and ("of", "it") not in concepts[2]  # two stop words
     weights = _concept_weights(candidates, concepts)
-    assert weights == {("storm", "hit"): 2, ("hit", "the"): 2}
+    # d1 and d3 use "storm hit" and "hit the": 2 sources, not 3; the rest is one source's.
+    assert {c: n for c, n in weights.items() if n > 1} == {("storm", "hit"): 2, ("hit", "the"): 2}
+    assert weights[("the", "town")] == 1 and weights[("the", "coast")] == 1

@@ -59,7 +59,7 @@ def test_examples(page: str) -> None:
 
 def test_exit_statuses(page: str) -> None:
     statuses = manpage.exit_statuses()
-    assert [value for value, _name, _doc in statuses] == [0, 1, 2, 130]
+    assert [value for value, _name, _doc in statuses] == [0, 1, 2, 130, 143]
     for value, _name, doc in statuses:
         assert doc and doc != _name
         assert f".TP\n\\fB{value}\\fR\n{manpage.escape(doc)}" in page

@@ -189,7 +189,10 @@ class DigestApp(App[None]):
 
     def open_external(self, doc: Document) -> None:
         """Open the document's URL or file with the system opener, never through a shell."""
-        target = open_target(doc)
+        roots = None
+        if self.saved_json_path is not None:  # its file names are untrusted: only its folders
+            roots = [self.digest.base if self.digest is not None else "", str(self.saved_json_path.parent)]
+        target = open_target(doc, roots)
         if target is None:
             self.notify(f"{visible(doc.origin)} has no web address and is not a file here.",
                         severity="warning", markup=False)

@@ -10,7 +10,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -190,14 +190,29 @@ def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
     return path.resolve()
 
 
-def open_target(doc: Document) -> str | None:
-    """What the system opener should open for ``doc``: its web address, else its file."""
+_WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
+
+
+def open_target(doc: Document, roots: Sequence[str] | None = None) -> str | None:
+    """What the system opener should open for ``doc``: its web address, else its file.
+
+    ``roots``: for a saved digest (whose file names anyone may have written), the folders a
+    file must be inside (the recorded base folder, the digest's own folder); an executable or
+    a ``.desktop`` launcher is never opened, as the opener would run it.
+    """
     for candidate in (doc.url, doc.origin):
-        if candidate and re.match(r"https?://[^\s]+$", candidate):
+        if candidate and _WEB_ADDRESS.fullmatch(candidate):  # fullmatch: no trailing newline
             return candidate
-    if _is_local_file(doc.origin):
-        return os.path.abspath(doc.origin)  # absolute: never mistaken for an option
-    return None
+    if not _is_local_file(doc.origin):
+        return None
+    path = os.path.realpath(doc.origin)
+    if roots is not None:
+        inside = [os.path.realpath(r) for r in roots if r]
+        if not any(os.path.commonpath([path, r]) == r for r in inside):
+            return None
+    if path.lower().endswith(".desktop") or os.access(path, os.X_OK):
+        return None
+    return os.path.abspath(doc.origin)  # absolute: never mistaken for an option
 
 
 @dataclasses.dataclass(frozen=True)

@@ -346,7 +346,8 @@ def article_view(digest: Digest, story: Story, stop: Stop, position: str = "") -
 
 def why(pick: Pick) -> str:
     """Why a sentence was picked: its score and the components it adds up from."""
-    parts = [f"{name} {value:.2f}" for name, value in pick.components.items()]
+    parts = [f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}"
+             for name, value in pick.components.items()]
     return " · ".join([f"Score {pick.score:.2f}", *parts])
 
 

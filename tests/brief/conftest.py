@@ -77,6 +77,10 @@ class Route:
     """Wait for this event before answering (a hung server)."""
     entered: threading.Event = field(default_factory=threading.Event)
     """Set when a request for this path arrives."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Further response headers (Content-Encoding, Location ...)."""
+    handler: Callable[[BaseHTTPRequestHandler], None] | None = None
+    """Answers the request itself (a trickle, a redirect ...), instead of the fields above."""
 
 
 class FeedServer:
@@ -98,6 +102,12 @@ class FeedServer:
                     self.send_error(404)
                     return
                 route.entered.set()
+                if route.handler is not None:
+                    try:
+                        route.handler(self)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
                 if route.gate is not None:
                     route.gate.wait(60)
                 if route.delay:
@@ -119,6 +129,8 @@ class FeedServer:
                 self.send_header("Content-Length", str(len(route.body)))
                 if route.etag:
                     self.send_header("ETag", route.etag)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 try:
                     self.wfile.write(route.body)
@@ -157,7 +169,7 @@ def server() -> Iterator[FeedServer]:
         feed_server.close()
 
 
-FAST_FETCH = "[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\n"
+FAST_FETCH = "[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\nallow_private = true\n"  # loopback server
 
 
 @pytest.fixture(autouse=True)

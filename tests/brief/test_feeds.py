@@ -22,7 +22,7 @@ from digest.feeds import (
 from digest.userconfig import FetchSettings
 from tests.brief.conftest import FEEDS, STORM, FeedServer, rss
 
-FAST = FetchSettings(timeout=0.5, retries=1, backoff=0.01)
+FAST = FetchSettings(timeout=0.5, retries=1, backoff=0.01, allow_private=True)  # loopback server
 
 
 def read(name: str):  # type: ignore[no-untyped-def]
@@ -190,7 +190,7 @@ def test_failures_are_reported_and_others_go_on(server: FeedServer) -> None:
 
 def test_size_cap(server: FeedServer) -> None:
     url = server.serve("/big.xml", rss("Big", [STORM] * 50))
-    small = FetchSettings(timeout=0.5, retries=0, max_bytes=2048)
+    small = FetchSettings(timeout=0.5, retries=0, max_bytes=2048, allow_private=True)
     with Fetcher(small) as fetcher:
         result = fetch_feed(url, fetcher, small)
     assert "larger than the 2048 byte limit" in (result.error or "")

@@ -134,7 +134,7 @@ def _brief(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str]
     """``digest brief ARGS`` in a child process, and that child's own peak memory in MB
     (RUSAGE_CHILDREN would give the largest of every child this test session waited for)."""
     config = tmp_path / "config.toml"
-    config.write_text("[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\n", encoding="utf-8")
+    config.write_text("[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\nallow_private = true\n", encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "DIGEST_CONFIG": str(config),
            "DIGEST_STATE": str(tmp_path / "state.db")}
     command = [sys.executable, "-m", "digest", "brief", *args]
@@ -194,7 +194,7 @@ def test_hostile_feed_in_every_format(server: Server, tmp_path: Path) -> None:
     from digest.render import RENDERERS, RenderOptions
     from digest.userconfig import FetchSettings
 
-    settings = FetchSettings(timeout=0.5, retries=0)
+    settings = FetchSettings(timeout=0.5, retries=0, allow_private=True)
     with Fetcher(settings) as fetcher:
         result = fetch_feed(server.url("/newlines.xml"), fetcher, settings)
     assert result.error is None

@@ -61,7 +61,7 @@ def test_killed_at_random_points_never_corrupts_or_marks_unseen(server: FeedServ
     rng = random.Random(SEED)
     state = tmp_path / "state.db"
     config = tmp_path / "config.toml"
-    config.write_text("[fetch]\ntimeout = 5\nretries = 0\n", encoding="utf-8")
+    config.write_text("[fetch]\ntimeout = 5\nretries = 0\nallow_private = true\n", encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "DIGEST_CONFIG": str(config)}
     outputs: list[Path] = []
     killed = 0
