@@ -33,13 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "hostile"))
 
+from checks import check_output  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from checks import check_output  # noqa: E402
-from digest.config import ALGORITHMS, Settings  # noqa: E402
 from digest.pipeline import NothingToSummarize, build, build_from_documents  # noqa: E402
 from digest.render import RENDERERS, RenderOptions  # noqa: E402
+from digest.settings import ALGORITHMS, Settings  # noqa: E402
 
 CASE_SECONDS = 60
 FORMATS = ("terminal", "markdown", "text", "json", "html", "email")
@@ -245,8 +245,8 @@ def one_case(tmp: Path, files: list[tuple[str, bytes]], config: Settings) -> Non
 
 
 def one_feed(data: bytes, config: Settings, encoding: str = "") -> None:
-    from digest.brief import _from_entry
-    from digest.feeds import FetchError, _Decoder, parse_feed
+    from digest.brief.feeds import FetchError, _Decoder, parse_feed
+    from digest.brief.run import _from_entry
 
     signal.alarm(CASE_SECONDS)
     try:

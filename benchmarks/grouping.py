@@ -12,12 +12,12 @@ repository tommasoc80/EventStoryLine: ``--ecb DIR`` or ``$DIGEST_ECB``, a git di
 checkout): the WikiNews mix (multiling2011_en + each gum_wikinews news article alone + the
 seeds), one real news day (aeb), ECB+ odd topics (similar-event pairs). Each set's articles are
 read as ``digest build`` reads them, copies are found, and the originals are grouped with
-``digest.cluster.cluster`` exactly as a build groups them (copies follow their original). The
+``digest.stages.cluster.cluster`` exactly as a build groups them (copies follow their original). The
 stories are scored with B-cubed precision, recall and F1 (``digest.evaluate.bcubed``) and NMI,
 for each ``--grouping`` preset, beside the plain baseline (TF-IDF with English stop words +
 average linkage on cosine distance) at every threshold, whose best per set a default cannot know.
 
-``--fit`` fits the logistic model of ``digest.cluster`` (WEIGHTS, BIAS) on every pair of
+``--fit`` fits the logistic model of ``digest.stages.cluster`` (WEIGHTS, BIAS) on every pair of
 articles of the three sets (FIT_SETS says how much each weighs), and prints the weights to paste
 there.
 """
@@ -37,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import grouping_sets  # noqa: E402
 
-from digest.cluster import INPUTS, THRESHOLDS, cluster, design, evidence, gaps, similarities  # noqa: E402
-from digest.dedup import find_copies  # noqa: E402
 from digest.evaluate import bcubed  # noqa: E402
-from digest.ingest import discover, read_all  # noqa: E402
+from digest.stages.cluster import INPUTS, THRESHOLDS, cluster, design, evidence, gaps, similarities  # noqa: E402
+from digest.stages.dedup import find_copies  # noqa: E402
+from digest.stages.ingest import discover, read_all  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "grouping.txt"
 TARGETS = {"wikinews": ("F1", 0.95), "aeb": ("F1", 0.97), "ecb": ("F1", 0.90), "multiling": ("NMI", 0.98)}

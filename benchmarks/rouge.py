@@ -290,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sizes or min((n for n in sizes if n is not None), default=1) <= 0:
         parser.error("--max-docs needs positive numbers or 'all'")
 
-    from digest.config import DEFAULT_ALGORITHM
+    from digest.settings import DEFAULT_ALGORITHM
 
     stories = load(args.data)
     floor_250 = FLOOR_250 if args.data.resolve().name == DATA.name else {}

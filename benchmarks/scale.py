@@ -187,9 +187,9 @@ def measure_story(folder: Path, n: int, extra: Sequence[str], timeout: float) ->
 
 
 def measure_algorithms(data: Path) -> list[str]:
-    from digest.config import ALGORITHMS, Settings
     from digest.evaluate import load as load_set
     from digest.pipeline import build
+    from digest.settings import ALGORITHMS, Settings
 
     stories = load_set(data)
     lines = ["## each --algorithm on a 10-article story (in process, imports excluded)", "",
@@ -210,11 +210,11 @@ def measure_algorithms(data: Path) -> list[str]:
 
 
 def _sumy_comparison(stories) -> list[str]:  # type: ignore[no-untyped-def]
-    from digest import summarize
-    from digest.config import Settings
-    from digest.dedup import merge_sentences
-    from digest.ingest import ingest
-    from digest.segment import segment
+    from digest.settings import Settings
+    from digest.stages import summarize
+    from digest.stages.dedup import merge_sentences
+    from digest.stages.ingest import ingest
+    from digest.stages.segment import segment
 
     replaced = getattr(summarize, "NATIVE", {})
     lines = []

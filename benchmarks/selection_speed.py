@@ -1,4 +1,4 @@
-"""Time of digest's sentence selection (``digest.summarize.summarize``) alone, for a
+"""Time of digest's sentence selection (``digest.stages.summarize.summarize``) alone, for a
 10-article and a 100-article story, at 100, 250 and 400 words.
 
 Usage (from the repository root, with the package installed):
@@ -21,8 +21,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digest import pipeline, summarize
-from digest.config import Settings
+from digest import pipeline
+from digest.settings import Settings
+from digest.stages import summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "multiling2011_en"

@@ -5,7 +5,7 @@ Usage (from the repository root, with the package installed):
     python benchmarks/tui_first_paint.py                 # 5 runs, written to results/tui-first-paint.txt
     python benchmarks/tui_first_paint.py --runs 10 --output -
 
-Each run is a fresh interpreter that runs ``digest tui corpus/`` through ``digest.cli.main``,
+Each run is a fresh interpreter that runs ``digest tui corpus/`` through ``digest.cli.app.main``,
 as the `digest` command does, with the app headless at 80x24. The child reports two
 moments, both measured by this parent from just before it starts the child:
 
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import sys
-import digest.cli
+import digest.cli.app
 import digest.tui.app as tui
 from digest.tui.messages import DigestBuilt
 
@@ -50,7 +50,7 @@ class Timed(tui.DigestApp):
 
 tui.make_app = lambda *args: Timed(*args)  # the command builds the app through make_app
 sys.argv = ["digest", "tui", sys.argv[1]]
-digest.cli.main()
+digest.cli.app.main()
 """
 
 

@@ -3,10 +3,10 @@
 
 def run() -> None:
     """Entry point: Ctrl-C while the command is still being imported exits 130 quietly too."""
-    from digest.interrupt import install
+    from digest.cli.interrupt import install
 
     install()
-    from digest.cli import main
+    from digest.cli.app import main
 
     main()
 

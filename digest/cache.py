@@ -74,8 +74,8 @@ def fingerprint() -> str:
     """
     digest = hashlib.blake2b(f"{__version__} {FORMAT} {sys.version_info[:2]}".encode(), digest_size=16)
     folder = Path(__file__).resolve().parent
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     wanted = {name.lower() for name in LIBRARIES}
     found = set()
     for entry in sys.path:

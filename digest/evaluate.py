@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest.config import ALGORITHMS, DEFAULT_ALGORITHM, Settings
 from digest.sanitize import visible
+from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM, Settings
 
 if TYPE_CHECKING:
     from digest.models import Digest

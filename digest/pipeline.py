@@ -14,14 +14,14 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from digest.cluster import Grouping, group, threshold_of
-from digest.config import Settings
-from digest.dedup import find_copies, merge_sentences, shingles
-from digest.ingest import InputError, RawInput, discover, parse, read, read_all, read_bytes
 from digest.models import Digest, Document, Link, Pick, Sentence, Story
 from digest.sanitize import visible
-from digest.segment import segment
-from digest.summarize import summarize
+from digest.settings import Settings
+from digest.stages.cluster import Grouping, group, threshold_of
+from digest.stages.dedup import find_copies, merge_sentences, shingles
+from digest.stages.ingest import InputError, RawInput, discover, parse, read, read_all, read_bytes
+from digest.stages.segment import segment
+from digest.stages.summarize import summarize
 
 if TYPE_CHECKING:
     from digest.cache import Cache
@@ -88,7 +88,7 @@ WORKERS_FROM = 200
 @dataclasses.dataclass(frozen=True)
 class Engine:
     """Somewhere else to run the per-document stages and the per-story summaries, such as a
-    Dask cluster (digest.engine_dask). Its workers share nothing with this process: every
+    Dask cluster (digest.run.dask). Its workers share nothing with this process: every
     task gets its data as arguments (the files are read here, parsed there)."""
 
     executor: Executor
@@ -118,7 +118,7 @@ def worker_count(items: int) -> int:
 
 def _worker_start(parent: int) -> None:
     """In a new worker: exit quietly on Ctrl-C (the parent says it was interrupted), and
-    exit when the parent is gone (it may have exited at once on Ctrl-C, see digest.interrupt)."""
+    exit when the parent is gone (it may have exited at once on Ctrl-C, see digest.cli.interrupt)."""
     import signal
     import threading
     import time
@@ -423,7 +423,7 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
     finally:
         _SHARED.clear()
     all_picks = [done_picks[i] for i in range(len(groups))]
-    from digest.dedup import MAX_STORY_SENTENCES, story_sentence_count
+    from digest.stages.dedup import MAX_STORY_SENTENCES, story_sentence_count
 
     for story_docs in all_docs:
         count = story_sentence_count(story_docs, sentences)
@@ -518,8 +518,8 @@ def _copies(documents: list[Document], hashed: list[object] | None, cache: Cache
 
 def _groups(originals: list[Document], count: int | None, settings: Settings, cache: Cache | None,
             threads: int = 1) -> Grouping:
-    """``digest.cluster.group``, or what it found for the same documents in an earlier build."""
-    from digest.cluster import Link as Tie
+    """``digest.stages.cluster.group``, or what it found for the same documents in an earlier build."""
+    from digest.stages.cluster import Link as Tie
 
     threshold = threshold_of(settings.grouping)
     if cache is None:
@@ -588,7 +588,7 @@ def _headline(members: list[Document], language: str = "english") -> str:
         return titled[0].title
     import numpy as np
 
-    from digest.cluster import vectorize
+    from digest.stages.cluster import vectorize
 
     matrix = vectorize([f"{d.title}\n{d.text}" for d in titled], language)
     centroid = np.asarray(matrix.mean(axis=0)).ravel()

@@ -12,10 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from digest import cache as cache_module
-from digest import cli, pipeline
+from digest import pipeline
 from digest.cache import Cache
-from digest.config import Settings
+from digest.cli import app as cli
 from digest.serialization import to_dict
+from digest.settings import Settings
 from tests.conftest import CORPUS, SEEDS
 
 TWO_STORIES = [str(CORPUS / "multiling2011" / "M000"), str(CORPUS / "multiling2011" / "M001")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from digest import clean
 from digest.models import Document
-from digest.segment import segment
+from digest.stages import clean
+from digest.stages.segment import segment
 
 
 def doc(text: str, title: str | None = None) -> Document:

@@ -19,8 +19,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from digest import __version__, cli
-from digest.config import ALGORITHMS
+from digest import __version__
+from digest.cli import app as cli
+from digest.settings import ALGORITHMS
 from tests.conftest import CORPUS, ROOT, SEEDS
 
 TWO_STORIES = [str(CORPUS / "multiling2011" / "M000"), str(CORPUS / "multiling2011" / "M001")]
@@ -46,7 +47,7 @@ def without_time(digest: dict) -> dict:
 
 def command_paths() -> list[list[str]]:
     """Every visible command and subcommand, e.g. ['build'], ['config', 'show']."""
-    from digest.manpage import commands
+    from digest.cli.manpage import commands
 
     return [name.split()[1:] for name, _cmd, _ctx in commands()]
 

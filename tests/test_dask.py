@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from digest import cli, pipeline, serialization
-from digest.config import Settings
+from digest import pipeline, serialization
+from digest.cli import app as cli
+from digest.settings import Settings
 from tests.conftest import CORPUS, ROOT, SEEDS
 
 MISSING = "digest: the dask engine needs the dask extra: pip install 'news-digest[dask]'\n"
@@ -153,7 +154,7 @@ def test_engine_gets_everything_as_arguments() -> None:
 def test_without_dask_one_line_and_exit_2() -> None:
     # As if the extra were not installed: importing distributed fails.
     code = ("import sys; sys.modules['distributed'] = None; sys.argv[1:] = ['build', 'corpus/seeds', "
-            "'--engine', 'dask']; from digest.cli import main; main()")
+            "'--engine', 'dask']; from digest.cli.app import main; main()")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert (result.returncode, result.stdout, result.stderr) == (2, "", MISSING)
 
@@ -162,7 +163,7 @@ def test_unreachable_scheduler_one_line_and_exit_1(monkeypatch: pytest.MonkeyPat
     pytest.importorskip("distributed")
     import socket
 
-    from digest import engine_dask
+    from digest.run import dask as engine_dask
 
     monkeypatch.setattr(engine_dask, "CONNECT_TIMEOUT", 1.0)
     with socket.socket() as sock:  # a port nothing listens on
@@ -186,7 +187,7 @@ def test_scheduler_address_errors_exit_2() -> None:
 
 
 def test_the_core_never_imports_dask() -> None:
-    code = ("import sys, digest.pipeline, digest.cli; "
-            "print(sorted(m for m in ('dask', 'distributed', 'digest.engine_dask') if m in sys.modules))")
+    code = ("import sys, digest.pipeline, digest.cli.app; "
+            "print(sorted(m for m in ('dask', 'distributed', 'digest.run.dask') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from digest import cli, cli_eval, evaluate
-from digest.config import ALGORITHMS, DEFAULT_ALGORITHM
+from digest import evaluate
+from digest.cli import app as cli
+from digest.cli import eval as cli_eval
+from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM
 from tests.conftest import ROOT
 
 MULTILING = ROOT.parent / "shared" / "data" / "multiling2011_en"
@@ -300,7 +302,7 @@ def test_eval_bad_options(tiny: Path, args: list[str]) -> None:
 
 
 def test_eval_command_defers_heavy_imports() -> None:
-    code = "import digest.cli, sys; print(' '.join(sys.modules))"
+    code = "import digest.cli.app, sys; print(' '.join(sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     for heavy in ("rouge_score", "sklearn", "digest.evaluate", "digest.pipeline"):
         assert heavy not in loaded.split(), heavy
@@ -311,9 +313,9 @@ def test_eval_command_defers_heavy_imports() -> None:
 
 
 def test_coverage_component(tiny: Path) -> None:
-    from digest.config import Settings
     from digest.pipeline import build
-    from digest.summarize import _prior
+    from digest.settings import Settings
+    from digest.stages.summarize import _prior
 
     story = build([str(tiny / "storm" / "docs")], Settings(clusters="1", words=60)).stories[0]
     covered = [pick.components["coverage"] for pick in story.sentences]
@@ -330,7 +332,7 @@ def test_coverage_component(tiny: Path) -> None:
 
 def test_one_source_weighs_the_concepts_its_sentences_repeat() -> None:
     from digest.models import Candidate, Citation
-    from digest.summarize import _concept_weights, _concepts
+    from digest.stages.summarize import _concept_weights, _concepts
 
     texts = ["The storm hit the town.", "The storm hit again at night.", "Boats were lost."]
     candidates = [Candidate(t, (Citation("d1", 100 * k, 100 * k + len(t)),), 0.0, (0, k))
@@ -341,7 +343,7 @@ def test_one_source_weighs_the_concepts_its_sentences_repeat() -> None:
 
 def test_concepts_count_sources_not_copies() -> None:
     from digest.models import Candidate, Citation
-    from digest.summarize import _concept_weights, _concepts
+    from digest.stages.summarize import _concept_weights, _concepts
 
     def candidate(text: str, order: int, *docs: str) -> Candidate:
         return Candidate(text, tuple(Citation(d, 0, len(text)) for d in docs), 0.0, (order, 0), support=1)

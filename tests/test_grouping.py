@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from digest.cluster import THRESHOLDS, cluster, evidence, group, same_event, threshold_of
-from digest.config import Settings
-from digest.dedup import find_copies
 from digest.evaluate import bcubed
-from digest.ingest import ingest
 from digest.models import Document
 from digest.pipeline import build
 from digest.serialization import from_dict, to_dict
+from digest.settings import Settings
+from digest.stages.cluster import THRESHOLDS, cluster, evidence, group, same_event, threshold_of
+from digest.stages.dedup import find_copies
+from digest.stages.ingest import ingest
 from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent

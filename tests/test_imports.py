@@ -20,6 +20,6 @@ def test_core_does_not_import_textual() -> None:
 def test_cli_module_defers_heavy_imports() -> None:
     # `digest --help` must answer in well under 0.5 s: sumy, scikit-learn, numpy and
     # trafilatura are imported only when a digest is built.
-    loaded = modules_after("import digest.cli")
+    loaded = modules_after("import digest.cli.app")
     for heavy in ("sumy", "sklearn", "numpy", "trafilatura", "textual", "datasketch"):
         assert heavy not in loaded, heavy

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest import ingest as ingest_module
-from digest.ingest import InputError, RawInput, decode, discover, ingest, read
 from digest.sanitize import clean_text, one_line
+from digest.stages import ingest as ingest_module
+from digest.stages.ingest import InputError, RawInput, decode, discover, ingest, read
 from tests.conftest import CORPUS, SEEDS
 
 HTML_DATA = Path(__file__).resolve().parent / "data" / "html"

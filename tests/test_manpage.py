@@ -9,12 +9,14 @@ import sys
 
 import pytest
 
-from digest import __version__, cli, manpage
-from digest.ingest import NOT_ARTICLES
+from digest import __version__
+from digest.cli import app as cli
+from digest.cli import manpage
+from digest.stages.ingest import NOT_ARTICLES
 from tests.conftest import ROOT
 
 MAN = ROOT / "man" / "digest.1"
-REGENERATE = "regenerate it with: python -m digest.manpage > man/digest.1"
+REGENERATE = "regenerate it with: python -m digest.cli.manpage > man/digest.1"
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def test_committed_page_is_current(page: str) -> None:
 
 
 def test_module_prints_the_page(page: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "digest.manpage"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "digest.cli.manpage"], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout == page

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from digest.config import Settings
 from digest.pipeline import build
 from digest.render import FORMATS, RenderOptions, get_renderer
 from digest.render.markdown import code, escape
+from digest.settings import Settings
 
 HOSTILE = {
     "a [bold]title <b>x \x1b[31mred.txt": (

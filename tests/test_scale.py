@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from digest import summarize
-from digest.cluster import DEFAULT_THRESHOLD, cluster, evidence, same_event
-from digest.dedup import NEAR_SENTENCE, _candidate_pairs, find_copies, merge_sentences
-from digest.ingest import ingest
-from digest.segment import segment
+from digest.stages import summarize
+from digest.stages.cluster import DEFAULT_THRESHOLD, cluster, evidence, same_event
+from digest.stages.dedup import NEAR_SENTENCE, _candidate_pairs, find_copies, merge_sentences
+from digest.stages.ingest import ingest
+from digest.stages.segment import segment
 from tests.conftest import CORPUS
 
 # Three real 10-article stories: enough for the rankings to differ, fast enough for sumy's KL.
@@ -54,7 +54,7 @@ def test_native_ranker_on_degenerate_input_as_sumy(algorithm: str) -> None:
 def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.MonkeyPatch) -> None:
     from scipy.cluster.hierarchy import fcluster, linkage
 
-    from digest import cluster as cluster_module
+    from digest.stages import cluster as cluster_module
 
     documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
     copies = find_copies(documents)
@@ -86,7 +86,7 @@ def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.M
 
 def test_graph_blocks_give_each_pairs_probability(monkeypatch: pytest.MonkeyPatch) -> None:
     """The blockwise graph (sparse products) and same_event (pair by pair) are one model."""
-    from digest import cluster as cluster_module
+    from digest.stages import cluster as cluster_module
 
     documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
     ev = evidence(documents)
@@ -100,7 +100,7 @@ def test_graph_blocks_give_each_pairs_probability(monkeypatch: pytest.MonkeyPatc
 
 
 def test_threads_group_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    from digest import cluster as cluster_module
+    from digest.stages import cluster as cluster_module
 
     documents, _ = ingest([str(CORPUS / "multiling2011"), str(CORPUS / "seeds")], 10**7)
     monkeypatch.setattr(cluster_module, "CHUNK", 7)  # many blocks, computed by two threads
@@ -114,7 +114,7 @@ def test_threads_group_alike(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:
     from scipy.sparse import csr_matrix
 
-    from digest.cluster import _strongest
+    from digest.stages.cluster import _strongest
 
     rows = csr_matrix(np.array([
         [1.0, 0.5, 0.06, 0.07, 0.08, 0.2],
@@ -134,7 +134,7 @@ def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:
 def test_prefix_filter_finds_every_near_pair() -> None:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from digest.dedup import sentence_key
+    from digest.stages.dedup import sentence_key
 
     texts = [t for story in STORIES for t in _candidates(story)]
     # Near-copies made on purpose: one word changed, one dropped.
@@ -153,7 +153,7 @@ def test_prefix_filter_finds_every_near_pair() -> None:
 
 def test_worker_processes_give_the_same_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     from digest import pipeline, serialization
-    from digest.config import Settings
+    from digest.settings import Settings
 
     def built(workers: str) -> dict[str, object]:
         monkeypatch.setenv("DIGEST_WORKERS", workers)
@@ -169,7 +169,7 @@ def test_progress_shows_stage_count_and_rate(monkeypatch: pytest.MonkeyPatch) ->
     import io
     import time
 
-    from digest.progress import ProgressLine
+    from digest.cli.progress import ProgressLine
 
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)

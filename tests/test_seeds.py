@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from digest.config import Settings
 from digest.pipeline import build
 from digest.serialization import to_dict
+from digest.settings import Settings
 from tests.conftest import SEEDS
 
 

@@ -1,4 +1,4 @@
-"""The selection of digest.summarize: the integer program, the knapsack and the greedy, checked
+"""The selection of digest.stages.summarize: the integer program, the knapsack and the greedy, checked
 against exhaustive search on small problems, and the budget never exceeded."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from digest import summarize
-from digest.config import Settings
 from digest.models import Candidate, Citation
+from digest.settings import Settings
+from digest.stages import summarize
 from tests.conftest import ROOT
 
 
@@ -123,7 +123,7 @@ def test_no_candidate_fits_the_budget() -> None:
 
 
 def test_the_solver_prints_nothing() -> None:
-    code = ("from digest import summarize; "
+    code = ("from digest.stages import summarize; "
             "print(summarize._ilp({('a', 'b'): 1.0}, [frozenset({('a', 'b')})], [0.0], [3], 5, []))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             timeout=60, check=True)

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from digest.config import Settings
 from digest.pipeline import build
 from digest.serialization import SchemaError, from_dict, to_dict
+from digest.settings import Settings
 from tests.conftest import SEEDS
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from digest.config import Settings
-from digest.dedup import find_copies, merge_sentences
-from digest.ingest import ingest
 from digest.models import Document
 from digest.pipeline import NothingToSummarize, build
-from digest.segment import segment
+from digest.settings import Settings
+from digest.stages.dedup import find_copies, merge_sentences
+from digest.stages.ingest import ingest
+from digest.stages.segment import segment
 from tests.conftest import CORPUS
 
 BODY = [
@@ -84,7 +84,7 @@ def test_a_file_named_twice_is_read_once() -> None:
 
 
 def test_a_forced_count_with_an_article_of_no_content_words() -> None:
-    from digest.cluster import cluster
+    from digest.stages.cluster import cluster
 
     stop = make("d9", "The And\n\nIt was what it is. They were there and then they were not there.",
                 title="The And")

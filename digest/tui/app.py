@@ -18,9 +18,9 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from digest.config import Settings
 from digest.models import Digest, Document
 from digest.sanitize import visible
+from digest.settings import Settings
 from digest.tui.loading import SavedDigestError, export_markdown, load_saved, open_target, rebuild_inputs
 from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
 from digest.tui.screens import DigestScreen, HelpScreen

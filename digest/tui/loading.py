@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from digest.config import ALGORITHMS, Settings
 from digest.models import Citation, Digest, Document
 from digest.sanitize import visible
+from digest.settings import ALGORITHMS, Settings
 
 
 class SavedDigestError(Exception):
@@ -85,7 +85,7 @@ def _relocated(doc: Document, bases: list[Path], folder: Path) -> Document:
 
 def reread(doc: Document, max_bytes: int) -> str | None:
     """The text of a document read again from its path, or None when it cannot be."""
-    from digest.ingest import InputError, RawInput, read
+    from digest.stages.ingest import InputError, RawInput, read
 
     if not _is_local_file(doc.origin):
         return None
@@ -110,7 +110,7 @@ def rebuild_inputs(digest: Digest) -> tuple[list[str] | None, str]:
 
 
 def _grouping_ok(value: object) -> bool:
-    from digest.cluster import threshold_of
+    from digest.stages.cluster import threshold_of
 
     try:
         return isinstance(value, str) and bool(threshold_of(value))

@@ -15,7 +15,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from digest.config import ALGORITHMS
 from digest.models import Citation, Digest, Document, Pick, Story
 from digest.render import (
     SEEN_MARK,
@@ -27,10 +26,12 @@ from digest.render import (
     update_prefix,
 )
 from digest.sanitize import one_line, visible
+from digest.settings import ALGORITHMS
 from digest.tui.loading import SearchHit, locate, search
 from digest.tui.widgets import (
     MARKER,
     MUTED,
+    UPDATE,
     Entry,
     Hanging,
     NavList,
@@ -38,7 +39,6 @@ from digest.tui.widgets import (
     StoryList,
     SummaryList,
     TopBar,
-    UPDATE,
 )
 
 if TYPE_CHECKING:

@@ -186,7 +186,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def brief(tmp_path: Path) -> Callable[..., object]:
     """Run ``digest brief ARGS`` in-process; returns typer's Result (stdout and stderr apart)."""
-    from digest import cli
+    from digest.cli import app as cli
 
     def invoke(*args: str, command: str = "brief") -> object:
         return CliRunner().invoke(cli.app, [command, *args], catch_exceptions=False)

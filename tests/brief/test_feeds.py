@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.feeds import (
+from digest.brief.feeds import (
     USER_AGENT,
     Fetcher,
     FetchError,
@@ -19,7 +19,7 @@ from digest.feeds import (
     parse_feed,
     read_opml,
 )
-from digest.userconfig import FetchSettings
+from digest.brief.userconfig import FetchSettings
 from tests.brief.conftest import FEEDS, STORM, FeedServer, rss
 
 FAST = FetchSettings(timeout=0.5, retries=1, backoff=0.01, allow_private=True)  # loopback server

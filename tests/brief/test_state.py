@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from digest.state import SCHEMA_VERSION, State, StateBusy, StateError
+from digest.brief.state import SCHEMA_VERSION, State, StateBusy, StateError
 from tests.brief.conftest import FAST_FETCH, RATES, STORM, FeedServer, rss
 from tests.conftest import ROOT
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from digest.userconfig import ConfigError, default_path, load
+from digest.brief.userconfig import ConfigError, default_path, load
 
 
 def write(path: Path, text: str) -> Path:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import Settings
-from digest.ingest import MAX_LINE_CHARS
 from digest.pipeline import NothingToSummarize, build
 from digest.render import RENDERERS, RenderOptions
+from digest.settings import Settings
+from digest.stages.ingest import MAX_LINE_CHARS
 from tests.conftest import ROOT
 from tests.hostile.checks import check_output, no_controls
 

@@ -187,12 +187,12 @@ def test_hostile_feed_in_every_format(server: Server, tmp_path: Path) -> None:
     """The feed with newlines and escapes in its titles, through every output format of brief."""
     import io
 
-    from digest.brief import _from_entry
-    from digest.config import Settings
-    from digest.feeds import Fetcher, fetch_feed
+    from digest.brief.feeds import Fetcher, fetch_feed
+    from digest.brief.run import _from_entry
+    from digest.brief.userconfig import FetchSettings
     from digest.pipeline import build_from_documents
     from digest.render import RENDERERS, RenderOptions
-    from digest.userconfig import FetchSettings
+    from digest.settings import Settings
 
     settings = FetchSettings(timeout=0.5, retries=0, allow_private=True)
     with Fetcher(settings) as fetcher:
@@ -212,7 +212,7 @@ def test_hostile_feed_in_every_format(server: Server, tmp_path: Path) -> None:
 
 def test_line_breaks_in_feed_html_are_spaces() -> None:
     """HTML wrapped at 80 columns (as many feeds send it) keeps its sentences whole."""
-    from digest.feeds import html_to_text
+    from digest.brief.feeds import html_to_text
 
     text = html_to_text("<p>The storm hit the coast\non Monday, officials\r\n  said.</p><p>Next<br>line</p>"
                         "<pre>kept\n  as is</pre>")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.brief.conftest import STORM, FeedServer, rss
+from tests.conftest import ROOT
 from tests.hostile.checks import no_controls
 from tests.hostile.test_feeds_hostile import _brief, posix_only
 
@@ -68,8 +68,8 @@ def test_stacked_gzip_stays_within_the_cap(feeds: FeedServer, tmp_path: Path) ->
 
 def test_gzip_and_deflate_replies_are_read(feeds: FeedServer) -> None:
     """What the bounded decoder must still read: gzip, zlib deflate, raw deflate, two layers."""
-    from digest.feeds import Fetcher, fetch_feed
-    from digest.userconfig import FetchSettings
+    from digest.brief.feeds import Fetcher, fetch_feed
+    from digest.brief.userconfig import FetchSettings
 
     body = rss("Good", [STORM])
     raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
@@ -115,7 +115,7 @@ def test_local_dask_cluster_refuses_other_clients() -> None:
     """During a build on the local cluster, a client without its certificates cannot connect
     (before: any local user could, and run commands as the building user)."""
     distributed = pytest.importorskip("distributed")
-    from digest.engine_dask import dask_engine
+    from digest.run.dask import dask_engine
 
     with dask_engine(workers=1) as engine:
         client = distributed.default_client()
@@ -253,7 +253,7 @@ def test_private_addresses_are_refused_by_default(feeds: FeedServer, tmp_path: P
 
 
 def test_public_address_check() -> None:
-    from digest.feeds import _public
+    from digest.brief.feeds import _public
 
     for address in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
                     "0.0.0.0", "::1", "::ffff:127.0.0.1", "fe80::1%eth0", "fd00:ec2::254", "224.0.0.1", "x"):
@@ -461,7 +461,7 @@ def test_open_target_of_a_saved_digest_stays_in_its_folders(tmp_path: Path) -> N
 
 
 def test_folder_walk_skips_links_out_of_the_tree(tmp_path: Path) -> None:
-    from digest.ingest import discover
+    from digest.stages.ingest import discover
 
     secrets = tmp_path / "secrets"
     secrets.mkdir()
@@ -480,7 +480,7 @@ def test_folder_walk_skips_links_out_of_the_tree(tmp_path: Path) -> None:
 
 
 def test_a_tree_1500_levels_deep_is_walked(tmp_path: Path) -> None:
-    from digest.ingest import discover
+    from digest.stages.ingest import discover
 
     root = tmp_path / "deep"
     folder = str(root)

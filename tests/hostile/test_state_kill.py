@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.state import State
+from digest.brief.state import State
 from tests.brief.conftest import FeedServer, Item, rss, server  # noqa: F401 - server: the fixture
 from tests.conftest import ROOT
 
@@ -114,7 +114,7 @@ def test_new_sentence_of_a_new_article_is_shown_before_it_is_marked_seen(
     """
     from typer.testing import CliRunner
 
-    from digest import cli
+    from digest.cli import app as cli
     from tests.brief.conftest import STORM
 
     monkeypatch.setenv("DIGEST_CONFIG", str(tmp_path / "none.toml"))

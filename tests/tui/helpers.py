@@ -20,8 +20,8 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
-from digest.config import Settings
 from digest.serialization import to_dict
+from digest.settings import Settings
 from digest.tui.app import DigestApp
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
 
-from digest.config import ALGORITHMS, Settings
 from digest.models import Story
 from digest.render import RenderOptions, get_renderer
+from digest.settings import ALGORITHMS, Settings
 from digest.tui.app import DigestApp, make_app
 from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
 from digest.tui.screens import HELP, AlgorithmScreen, ArticleScreen, GroupingScreen, HelpScreen, SearchScreen

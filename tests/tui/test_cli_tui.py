@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from digest import cli
-from digest.config import Settings
+from digest.cli import app as cli
+from digest.settings import Settings
 
 
 class FakeApp:

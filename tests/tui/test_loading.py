@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from digest.config import Settings
 from digest.models import Citation, Digest, Document
+from digest.settings import Settings
 from digest.tui.loading import export_markdown, export_path, locate, open_target, search, settings_from
 from digest.tui.widgets import wrap_offsets
 from tests.tui.helpers import ROOT

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from digest.config import Settings
+from digest.settings import Settings
 from digest.tui.app import DigestApp, make_app
 from digest.tui.widgets import SummaryList
 from tests.tui.helpers import ready

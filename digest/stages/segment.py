@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from digest import clean
 from digest.models import Document, Sentence
+from digest.stages import clean
 
 _LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
 

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from digest.config import Settings
-from digest.feeds import (
+from digest.brief.feeds import (
     Entry,
     FeedResult,
     Fetcher,
@@ -39,12 +38,13 @@ from digest.feeds import (
     is_url,
     parse_time,
 )
+from digest.brief.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
+from digest.brief.userconfig import FetchSettings, UserConfig
 from digest.models import Digest, Document, Pick, Story
 from digest.pipeline import NothingToSummarize, Progress, build_from_documents
-from digest.ingest import LONG_LINE, has_long_line
 from digest.sanitize import one_line, visible
-from digest.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
-from digest.userconfig import FetchSettings, UserConfig
+from digest.settings import Settings
+from digest.stages.ingest import LONG_LINE, has_long_line
 
 
 class BriefError(Exception):
@@ -167,7 +167,7 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
 
     Raises:
         BriefError: no feeds, no feed readable, or a bad ``since``.
-        digest.state.StateError: the state file is busy or unusable.
+        digest.brief.state.StateError: the state file is busy or unusable.
         Whatever ``write`` raises (nothing is recorded then).
     """
     report = progress or (lambda stage, done, total: None)
@@ -375,7 +375,7 @@ def _full_text(
     articles: list[_Article], client: Fetcher, fetch: FetchSettings, warnings: list[str], report: Progress
 ) -> None:
     """Replace the summary of new summary-only entries by the main text of their page."""
-    from digest.ingest import InputError, parse_html
+    from digest.stages.ingest import InputError, parse_html
 
     wanted = [
         a

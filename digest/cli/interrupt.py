@@ -16,7 +16,7 @@ import signal
 import sys
 from types import FrameType
 
-from digest.exit_codes import ExitCode
+from digest.cli.exit_codes import ExitCode
 
 pending: set[str] = set()
 """Temporary files to remove when interrupted (outputs being written)."""

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.config import ALGORITHMS, DEFAULT_ALGORITHM
-from digest.exit_codes import ExitCode
+from digest.cli.exit_codes import ExitCode
+from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM
 
 if TYPE_CHECKING:
     from digest.evaluate import EvalStory, Grouping, SystemResult
@@ -77,7 +77,7 @@ def eval_command(
     """Score digest's summaries against human ones (ROUGE-1, ROUGE-2, ROUGE-L) and, with --mixed,
     its grouping of stories (B-cubed, NMI, ARI)."""
     budgets = _budgets(words)
-    from digest.cluster import threshold_of
+    from digest.stages.cluster import threshold_of
 
     try:
         threshold_of(grouping_level)
@@ -106,14 +106,14 @@ def eval_command(
         import rouge_score  # noqa: F401
     except ImportError:
         raise _fail("digest eval needs rouge-score: pip install rouge-score", ExitCode.ERROR) from None
-    from digest.progress import ProgressLine
+    from digest.cli.progress import ProgressLine
 
     progress = ProgressLine(enabled=sys.stderr.isatty())
     try:
         results = evaluate_rouge(stories, algorithms, budgets, progress)
         if mixed:
             progress("grouping all the articles", 0, 0)
-            from digest.config import Settings
+            from digest.settings import Settings
 
             grouping = evaluate_mixed(stories, Settings(grouping=grouping_level.strip().lower()))
         else:

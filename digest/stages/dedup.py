@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from digest.clean import normalize
 from digest.models import Candidate, Citation, Document, Sentence
+from digest.stages.clean import normalize
 
 SHINGLE = 5
 """Words per shingle when comparing documents."""

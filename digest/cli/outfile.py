@@ -45,7 +45,7 @@ def write_output(path: Path, write: Callable[[TextIO], None]) -> None:
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     folder = target.parent if str(target.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=".digest-", suffix=".tmp", dir=folder)
-    from digest.interrupt import pending
+    from digest.cli.interrupt import pending
 
     pending.add(temp)  # removed if a signal ends digest first
     try:

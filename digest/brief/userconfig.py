@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from digest.config import ALGORITHMS, DEFAULT_ALGORITHM
+from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM
 
 APP_NAME = "digest"
 CONFIG_ENV = "DIGEST_CONFIG"
@@ -276,7 +276,7 @@ class _Reader:
             else:
                 raise self.fail("clusters", 'must be "auto" or a whole number of at least 1')
         if "grouping" in top:
-            from digest.cluster import threshold_of
+            from digest.stages.cluster import threshold_of
 
             value = top["grouping"]
             try:

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.config import ALGORITHMS
-from digest.exit_codes import ExitCode
-from digest.progress import ProgressLine
-from digest.userconfig import BRIEF_FORMATS, ConfigError, UserConfig
+from digest.brief.userconfig import BRIEF_FORMATS, ConfigError, UserConfig
+from digest.cli.exit_codes import ExitCode
+from digest.cli.progress import ProgressLine
+from digest.settings import ALGORITHMS
 
 if TYPE_CHECKING:
     from digest.models import Digest
@@ -46,7 +46,7 @@ def _error(message: str, code: ExitCode) -> typer.Exit:
 
 
 def _load(path: Path | None) -> UserConfig:
-    from digest.userconfig import load
+    from digest.brief.userconfig import load
 
     try:
         return load(path)
@@ -57,7 +57,7 @@ def _load(path: Path | None) -> UserConfig:
 @config_app.command("path")
 def config_path(config: ConfigOption = None) -> None:
     """Print the path of the config file (and of the state file), whether they exist or not."""
-    from digest.userconfig import default_path, default_state_path
+    from digest.brief.userconfig import default_path, default_state_path
 
     path = config or default_path()
     typer.echo(str(path))
@@ -234,9 +234,9 @@ def brief(
             f"--format email needs a recipient: --to ADDRESS, or to = [...] under [email] in {loaded.path}",
             ExitCode.USAGE,
         )
-    from digest.brief import BriefError, BriefOptions, run
-    from digest.state import StateError
-    from digest.userconfig import default_state_path
+    from digest.brief.run import BriefError, BriefOptions, run
+    from digest.brief.state import StateError
+    from digest.brief.userconfig import default_state_path
 
     state_path = state or (Path(loaded.state) if loaded.state else default_state_path())
     options = BriefOptions(
@@ -360,7 +360,7 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
         except OSError as exc:
             raise _NotWritten(f"cannot write to standard output ({exc.strerror or exc})") from None
         return
-    from digest.outfile import write_output
+    from digest.cli.outfile import write_output
 
     try:
         write_output(output, lambda handle: handle.write(text))

@@ -27,8 +27,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from digest import __version__
+from digest.brief.userconfig import FetchSettings
 from digest.sanitize import clean_text, one_line, visible
-from digest.userconfig import FetchSettings
 
 USER_AGENT = f"digest/{__version__} (news-digest feed reader; +https://pypi.org/project/news-digest/)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -164,7 +164,7 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=5,
             # A new connection for every request: each is checked against allow_private
-            # (digest.feeds._Exchange), and a feed reader gains little from keep-alive.
+            # (digest.brief.feeds._Exchange), and a feed reader gains little from keep-alive.
             limits=httpx.Limits(max_keepalive_connections=0),
             headers={"User-Agent": USER_AGENT,
                      "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -818,7 +818,7 @@ def fetch_page(url: str, fetcher: Fetcher) -> str:
     Raises:
         FetchError: it could not be fetched or decoded.
     """
-    from digest.ingest import InputError, decode
+    from digest.stages.ingest import InputError, decode
 
     response = fetcher.get(url, accept="text/html, application/xhtml+xml;q=0.9, */*;q=0.5")
     try:

@@ -30,7 +30,7 @@ from concurrent.futures import CancelledError
 from contextlib import ExitStack, contextmanager
 
 from digest import __version__
-from digest.exit_codes import ExitCode
+from digest.cli.exit_codes import ExitCode
 from digest.pipeline import Engine
 
 MISSING = "the dask engine needs the dask extra: pip install 'news-digest[dask]'"
@@ -79,7 +79,7 @@ def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Ite
     with ExitStack() as stack:
         stack.enter_context(_quiet_logs())
         if scheduler is None:
-            # Ctrl-C ends digest at once (digest.interrupt); multiprocessing's resource tracker
+            # Ctrl-C ends digest at once (digest.cli.interrupt); multiprocessing's resource tracker
             # then cleans up the cluster's semaphores, and would say so on stderr.
             if QUIET_TRACKER not in sys.warnoptions:
                 sys.warnoptions.append(QUIET_TRACKER)  # passed on to the tracker's interpreter

@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from digest.config import ALGORITHMS, Settings
 from digest.models import Candidate, Pick
+from digest.settings import ALGORITHMS, Settings
 
 WEIGHTS = {"algorithm": 0.25, "position": 0.35, "centrality": 0.3, "sources": 0.1, "coverage": 0.2}
 """How the score components add up to a score (each component is in [0, 1]).
@@ -60,7 +60,7 @@ class WordTokenizer:
     """The tokenizer sumy's Sentence needs: words only.
 
     sumy's own Tokenizer needs NLTK punkt data that pip does not install; sentences are
-    already split by digest.segment, so only ``to_words`` is ever called.
+    already split by digest.stages.segment, so only ``to_words`` is ever called.
     """
 
     def __init__(self, language: str) -> None:
@@ -71,7 +71,7 @@ class WordTokenizer:
         return tuple(_WORD.findall(text))
 
     def to_sentences(self, text: str) -> tuple[str, ...]:
-        """Sentences of a paragraph (one per line: digest.segment has split them)."""
+        """Sentences of a paragraph (one per line: digest.stages.segment has split them)."""
         return tuple(line for line in text.splitlines() if line.strip())
 
 

@@ -22,7 +22,7 @@ class Settings:
     """'auto' or a number of stories."""
     grouping: str = "default"
     """How much evidence joins two articles into one story (with clusters 'auto'): 'strict',
-    'default', 'loose' or a probability in (0, 1) (digest.cluster.THRESHOLDS)."""
+    'default', 'loose' or a probability in (0, 1) (digest.stages.cluster.THRESHOLDS)."""
     language: str = "english"
     """Language of the articles (sentence splitter, stemmer, stop words)."""
     max_bytes: int = 10 * 1024 * 1024

@@ -14,9 +14,9 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from digest import __version__
-from digest.config import ALGORITHMS, DEFAULT_ALGORITHM, Settings
-from digest.exit_codes import ExitCode
-from digest.progress import ProgressLine
+from digest.cli.exit_codes import ExitCode
+from digest.cli.progress import ProgressLine
+from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM, Settings
 
 # The pipeline, sumy, scikit-learn and rich renderers are imported inside the command:
 # together they take over a second to import, and `digest --help` must answer at once.
@@ -139,8 +139,8 @@ def _check_clusters(clusters: str) -> None:
 def _settings(algorithm: Algorithm, sentences: Optional[int], words: Optional[int], clusters: str,
               language: str, grouping: str = "default") -> Settings:
     """The Settings of build and tui; an unsupported --language or --grouping is a usage error."""
-    from digest.cluster import threshold_of
-    from digest.segment import check_language
+    from digest.stages.cluster import threshold_of
+    from digest.stages.segment import check_language
 
     try:
         threshold_of(grouping)
@@ -216,7 +216,8 @@ def build(
         raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
     name = format.value if format is not None else _default_format(output)
     _one_blas_thread()  # before numpy is imported
-    from digest.pipeline import NothingToSummarize, build as build_digest
+    from digest.pipeline import NothingToSummarize
+    from digest.pipeline import build as build_digest
     from digest.render import RenderOptions, get_renderer
 
     settings = _settings(algorithm, sentences, words, clusters, language, grouping)
@@ -269,7 +270,7 @@ def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iter
     if name == "local":
         yield None
         return
-    from digest.engine_dask import EngineError, dask_engine
+    from digest.run.dask import EngineError, dask_engine
 
     progress("starting dask" if scheduler is None else "connecting to dask", 0, 0)
     try:
@@ -312,8 +313,8 @@ def _default_format(output: Optional[Path]) -> str:
 
 
 def _write_atomically(path: Path, write) -> None:  # type: ignore[no-untyped-def]
-    """Write ``-o``: a regular file whole or nothing, a device or FIFO in place (digest.outfile)."""
-    from digest.outfile import write_output
+    """Write ``-o``: a regular file whole or nothing, a device or FIFO in place (digest.cli.outfile)."""
+    from digest.cli.outfile import write_output
 
     try:
         write_output(path, write)
@@ -340,7 +341,7 @@ def main() -> None:
     fit_stream(sys.stdout)  # LANG=C: non-ASCII text as \uXXXX, not a UnicodeEncodeError
     import signal
 
-    from digest import interrupt
+    from digest.cli import interrupt
 
     if args[:1] == ["tui"]:  # the TUI takes Ctrl-C itself, and must get to restore the terminal
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -359,7 +360,7 @@ def main() -> None:
 
 
 def _run(args: list[str]) -> None:
-    from digest import interrupt
+    from digest.cli import interrupt
 
     try:
         app(args=args, prog_name="digest")
@@ -405,11 +406,11 @@ def tui(
 
 
 # The daily briefing (brief) and the config commands live in their own module.
-from digest.cli_brief import register as _register_brief  # noqa: E402 - after the commands above
+from digest.cli.brief import register as _register_brief  # noqa: E402 - after the commands above
 
 _register_brief(app)
 
 # Scoring against human summaries (eval) lives in its own module too.
-from digest.cli_eval import register as _register_eval  # noqa: E402 - after the commands above
+from digest.cli.eval import register as _register_eval  # noqa: E402 - after the commands above
 
 _register_eval(app)

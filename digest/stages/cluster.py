@@ -128,7 +128,7 @@ def _prior(language: str) -> dict[str, float]:
 
 def _stop_words(language: str) -> frozenset[str]:
     """sumy's stop words of the language (those the summaries leave out), when it has them."""
-    from digest.summarize import _stop_words as stop_words
+    from digest.stages.summarize import _stop_words as stop_words
 
     try:
         return stop_words(language)

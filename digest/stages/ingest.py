@@ -579,7 +579,7 @@ def read(raw: RawInput, doc_id: str, max_bytes: int) -> Document:
 def parse(raw: RawInput, data: bytes, doc_id: str) -> Document:
     """An input's bytes (as ``read_bytes`` returned them) into a Document; raises InputError.
 
-    Touches no file: a Dask worker parses bytes that the client read (digest.engine_dask).
+    Touches no file: a Dask worker parses bytes that the client read (digest.run.dask).
     """
     if not data:
         raise InputError(f"{_name(raw)}: empty file, nothing to read")

@@ -1,0 +1,1 @@
+"""The command line: typer commands, output policy, exit codes, interrupts, progress, the man page."""

@@ -1,0 +1,1 @@
+"""Where the stages run: in this process, a local process pool, or a Dask cluster."""
