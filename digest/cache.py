@@ -125,6 +125,11 @@ class Cache:
         self.broken = False
         self.pending: dict[str, Entry] = {}
         self.used: set[str] = set()
+        self.rejected = 0
+        """Entries found malformed when read back (the pipeline computes them again)."""
+
+    enabled = True
+    key = staticmethod(key)
 
     def _fail(self, exc: BaseException) -> None:
         """Stop using the cache, saying why once."""
@@ -219,6 +224,27 @@ class Cache:
             self._fail(exc)
         self.pending.clear()
         self.used.clear()
+
+
+class NoCache:
+    """The cache of a build without one: holds nothing, keeps nothing."""
+
+    enabled = False
+    rejected = 0
+    path = None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
+        return {}
+
+    def put(self, key: str, value: Any, blob: bytes | None = None) -> None:
+        return None
+
+    def commit(self) -> None:
+        return None
+
+    @staticmethod
+    def key(kind: str, *parts: object) -> str:
+        raise AssertionError("no keys without a cache")
 
 
 def _statements(script: str) -> list[str]:

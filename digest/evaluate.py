@@ -226,7 +226,8 @@ def summarize_story(story: EvalStory, words: int, algorithm: str | None = None) 
     The picked sentences are joined in reading order. A story with nothing to quote gets an
     empty summary (which scores 0).
     """
-    from digest.pipeline import NothingToSummarize, build
+    from digest.errors import NothingToSummarize
+    from digest.pipeline import build
 
     options = {} if algorithm is None else {"algorithm": algorithm}
     try:

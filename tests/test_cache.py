@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from digest import cache as cache_module
-from digest import pipeline
+from digest import pipeline, stories
 from digest.cache import Cache
 from digest.cli import app as cli
+from digest.run import local as local_runner
 from digest.serialization import to_dict
 from digest.settings import Settings
 from tests.conftest import CORPUS, SEEDS
@@ -59,8 +60,9 @@ def test_second_run_parses_and_computes_nothing(cache_dir: Path, monkeypatch: py
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed again")
 
-    for name in ("parse", "segment", "find_copies", "group", "summarize", "_headline"):
+    for name in ("parse", "segment", "find_copies", "group", "summarize"):
         monkeypatch.setattr(pipeline, name, boom)
+    monkeypatch.setattr(stories, "headline", boom)
     assert built(TWO_STORIES, Cache()) == first
 
 
@@ -103,12 +105,12 @@ def test_settings_are_part_of_the_key(cache_dir: Path) -> None:
 
 def test_worker_processes_parse_what_the_cache_lacks(cache_dir: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "WORKERS_FROM", 2)
+    monkeypatch.setattr(local_runner, "WORKERS_FROM", 2)
     monkeypatch.setenv("DIGEST_WORKERS", "2")
     inputs = [*TWO_STORIES, str(SEEDS)]
     first = built(inputs, Cache())
     assert built(inputs, Cache()) == first
-    monkeypatch.setattr(pipeline, "WORKERS_FROM", 10_000)
+    monkeypatch.setattr(local_runner, "WORKERS_FROM", 10_000)
     assert built(inputs, None) == first
 
 

@@ -1,5 +1,5 @@
 """--engine dask: the same digest as the local engine, on a LocalCluster of this machine;
-its errors in one line; and the pipeline's Engine contract without dask (spawned processes,
+its errors in one line; and the runner contract without dask (spawned processes,
 which inherit nothing from this one)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from digest import pipeline, serialization
 from digest.cli import app as cli
+from digest.run import Executor
 from digest.settings import Settings
 from tests.conftest import CORPUS, ROOT, SEEDS
 
@@ -40,6 +41,8 @@ def without_time(text: str) -> dict[str, object]:
 def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds and 300 articles by benchmarks/make_corpus.py: past WORKERS_FROM, so the local
     engine uses its worker processes too."""
+    if not (ROOT.parent / "shared" / "data" / "multiling2011_en").is_dir():
+        pytest.skip("needs ../shared/data beside the clone (benchmarks/make_corpus.py reads it)")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import make_corpus
@@ -116,11 +119,11 @@ def test_engine_gets_only_what_the_cache_lacks(tmp_path: Path) -> None:
     expected.pop("generated_at")
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         counting = CountingExecutor(pool)
-        engine = pipeline.Engine(executor=counting, workers=2)  # type: ignore[arg-type]
+        engine = Executor(counting, workers=2)
         for run_number in (1, 2):
             cache = Cache(tmp_path / "cache.sqlite3")
-            got = serialization.to_dict(pipeline.build(inputs, Settings(words=80), engine=engine, cache=cache),
-                                        include_text=True)
+            built = pipeline.build(inputs, Settings(words=80), runner=engine, cache=cache)
+            got = serialization.to_dict(built, include_text=True)
             got.pop("generated_at")
             assert got == expected
             if run_number == 1:
@@ -140,12 +143,13 @@ def test_dask_engine_starts_a_local_cluster_by_default() -> None:
 
 
 def test_engine_gets_everything_as_arguments() -> None:
-    """The pipeline's Engine contract without dask: spawned workers inherit no _SHARED."""
+    """The runner contract without dask: spawned workers inherit nothing, all comes as arguments."""
     inputs = [str(SEEDS), str(CORPUS / "multiling2011" / "M001"), str(CORPUS / "multiling2011" / "M002")]
     expected = serialization.to_dict(pipeline.build(inputs, Settings(words=80)), include_text=True)
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        engine = pipeline.Engine(executor=pool, workers=2)
-        got = serialization.to_dict(pipeline.build(inputs, Settings(words=80), engine=engine), include_text=True)
+        engine = Executor(pool, workers=2)
+        built = pipeline.build(inputs, Settings(words=80), runner=engine)
+        got = serialization.to_dict(built, include_text=True)
     expected.pop("generated_at")
     got.pop("generated_at")
     assert got == expected

@@ -153,11 +153,12 @@ def test_prefix_filter_finds_every_near_pair() -> None:
 
 def test_worker_processes_give_the_same_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     from digest import pipeline, serialization
+    from digest.run import local as local_runner
     from digest.settings import Settings
 
     def built(workers: str) -> dict[str, object]:
         monkeypatch.setenv("DIGEST_WORKERS", workers)
-        monkeypatch.setattr(pipeline, "WORKERS_FROM", 1)
+        monkeypatch.setattr(local_runner, "WORKERS_FROM", 1)
         result = serialization.to_dict(pipeline.build([str(CORPUS)], Settings()), include_text=True)
         result.pop("generated_at", None)
         return result

@@ -40,8 +40,9 @@ from digest.brief.feeds import (
 )
 from digest.brief.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
 from digest.brief.userconfig import FetchSettings, UserConfig
+from digest.errors import NothingToSummarize
 from digest.models import Digest, Document, Pick, Story
-from digest.pipeline import NothingToSummarize, Progress, build_from_documents
+from digest.pipeline import Progress, build_from_documents
 from digest.sanitize import one_line, visible
 from digest.settings import Settings
 from digest.stages.ingest import LONG_LINE, has_long_line
@@ -426,8 +427,10 @@ def _briefing(
         return empty, []
     try:
         built = build_from_documents([a.doc for a in articles], settings, warnings, report)
-    except NothingToSummarize:
+    except NothingToSummarize as exc:
+        warnings[:] = exc.warnings  # the run's warnings, and the build's after them
         return dataclasses.replace(empty, warnings=tuple(warnings)), []
+    warnings[:] = built.warnings
     fresh: list[tuple[Story, int | None]] = []
     updates: list[tuple[Story, int | None]] = []
     seen: list[tuple[Story, int | None]] = []

@@ -216,7 +216,7 @@ def build(
         raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
     name = format.value if format is not None else _default_format(output)
     _one_blas_thread()  # before numpy is imported
-    from digest.pipeline import NothingToSummarize
+    from digest.errors import NothingToSummarize
     from digest.pipeline import build as build_digest
     from digest.render import RenderOptions, get_renderer
 
@@ -263,14 +263,15 @@ def _cache(no_cache: bool, quiet: bool) -> object:
 
 @contextmanager
 def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iterator[object]:
-    """The pipeline Engine of ``--engine`` (None: local worker processes), closed after the build.
+    """The runner of ``--engine`` (None: local worker processes), closed after the build.
 
     Dask missing: exit 2; a scheduler that cannot be reached, or a cluster lost: exit 1.
     """
     if name == "local":
         yield None
         return
-    from digest.run.dask import EngineError, dask_engine
+    from digest.errors import EngineError
+    from digest.run.dask import dask_engine
 
     progress("starting dask" if scheduler is None else "connecting to dask", 0, 0)
     try:
@@ -278,7 +279,7 @@ def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iter
             yield engine
     except EngineError as exc:
         _error(str(exc))
-        raise typer.Exit(exc.code) from None
+        raise typer.Exit(ExitCode.USAGE if exc.usage else ExitCode.ERROR) from None
 
 
 def _one_blas_thread() -> None:

@@ -4,7 +4,7 @@ Dask cluster (the optional ``dask`` extra: ``pip install 'news-digest[dask]'``).
 Imported only when that engine is asked for: dask and distributed take about a second to
 import, and ``digest --help`` must answer at once.
 
-The pipeline (``digest.pipeline.build`` with an ``Engine``) sends each task its data as
+The pipeline (``digest.pipeline.build`` with this runner) sends each task its data as
 arguments, since Dask workers are separate processes, on other machines perhaps, that share
 nothing with this one. This process discovers the inputs and reads their bytes, so the
 paths are this machine's (relative ones included) and the workers need no access to them;
@@ -30,21 +30,13 @@ from concurrent.futures import CancelledError
 from contextlib import ExitStack, contextmanager
 
 from digest import __version__
-from digest.cli.exit_codes import ExitCode
-from digest.pipeline import Engine
+from digest.errors import EngineError
+from digest.run import Executor
 
 MISSING = "the dask engine needs the dask extra: pip install 'news-digest[dask]'"
 QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a scheduler, and then to wait for its first worker."""
-
-
-class EngineError(Exception):
-    """The Dask engine cannot run; the message is one line, ``code`` the exit status."""
-
-    def __init__(self, message: str, code: int = ExitCode.ERROR) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _digest_version() -> str:
@@ -61,21 +53,21 @@ def local_workers() -> int:
 
 
 @contextmanager
-def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Iterator[Engine]:
-    """A pipeline Engine on the Dask scheduler at ``scheduler`` (such as tcp://host:8786), or on
+def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Iterator[Executor]:
+    """A runner (digest.run.Executor) on the Dask scheduler at ``scheduler`` (such as tcp://host:8786), or on
     a LocalCluster of ``workers`` processes (default ``local_workers()``) started for it.
 
     Everything is closed on the way out; what is left of the tasks is cancelled.
 
     Raises:
-        EngineError: dask is not installed or ``scheduler`` is not an address (code 2); the
+        EngineError: dask is not installed or ``scheduler`` is not an address (``usage``); the
             scheduler cannot be reached, it has no worker, its workers cannot run this digest,
-            or it was lost during the build (code 1).
+            or it was lost during the build.
     """
     try:
         import distributed
     except ImportError:
-        raise EngineError(MISSING, ExitCode.USAGE) from None
+        raise EngineError(MISSING, usage=True) from None
     with ExitStack() as stack:
         stack.enter_context(_quiet_logs())
         if scheduler is None:
@@ -86,7 +78,7 @@ def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Ite
             try:
                 security = distributed.security.Security.temporary()  # needs cryptography
             except ImportError:
-                raise EngineError(MISSING, ExitCode.USAGE) from None
+                raise EngineError(MISSING, usage=True) from None
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
                 host="127.0.0.1", protocol="tls://", security=security,
@@ -99,7 +91,7 @@ def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Ite
             client = stack.enter_context(_connect(distributed, scheduler))
         _check_workers(client, scheduler)
         try:
-            yield Engine(executor=client.get_executor(pure=False), workers=sum(client.nthreads().values()))
+            yield Executor(client.get_executor(pure=False), workers=sum(client.nthreads().values()))
         except (CancelledError, distributed.KilledWorker) as exc:
             # The scheduler went away (the client cancels every task), or workers kept dying.
             reason = " ".join(str(exc).split()) or "its tasks were cancelled"
@@ -134,7 +126,7 @@ def _connect(distributed: object, scheduler: str) -> Iterator[object]:
     except (OSError, TimeoutError, ValueError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         if isinstance(exc, ValueError):  # not an address: tcp://host:port, tls://…, or host:port
-            raise EngineError(f"--scheduler {scheduler}: {reason}", ExitCode.USAGE) from None
+            raise EngineError(f"--scheduler {scheduler}: {reason}", usage=True) from None
         raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {reason}") from None
     with client:  # type: ignore[attr-defined]
         yield client

@@ -91,7 +91,8 @@ class DigestApp(App[None]):
 
         # Deferred: the pipeline brings in sumy, scikit-learn and numpy (about a second), and the
         # first screen must not wait for them.
-        from digest.pipeline import NothingToSummarize, build
+        from digest.errors import NothingToSummarize
+        from digest.pipeline import build
 
         notes: list[str] = []
         try:

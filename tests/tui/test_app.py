@@ -689,6 +689,10 @@ async def test_clicking_a_story_then_a_sentence_opens_its_source(corpus_json: Pa
         assert showing(app, ArticleScreen)
         assert folded(app.screen.query_one(SourceView).cited_text) == folded(
             digest.stories[1].sentences[0].candidate.text)
+        for _ in range(100):  # the footer composes its keys after the screen is shown
+            if app.screen.query("FooterKey"):
+                break
+            await pilot.pause(0.05)
         await pilot.click("FooterKey")  # esc Back
         assert app.screen is app.main
 
