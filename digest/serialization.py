@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, TypedDict
 
-from digest.models import Digest, Document
+from digest.models import Candidate, Citation, Digest, Document, Link, Pick, Story
 from digest.sanitize import clean_text, visible
 
 SCHEMA = "digest/1"
@@ -125,98 +125,111 @@ def from_dict(data: Any) -> Digest:
     Raises:
         SchemaError: when ``data`` is not a valid digest/1 object.
     """
-    from digest.models import Candidate, Citation, Link, Pick, Story
-    from digest.sanitize import clean_text
-
-    def need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
-        if not isinstance(mapping, dict) or key not in mapping:
-            raise SchemaError(f"{where}: missing {key!r}")
-        value = mapping[key]
-        if not isinstance(value, kind):
-            raise SchemaError(f"{where}: {key!r} has the wrong type")
-        return value
-
-    def text_or_none(mapping: dict[str, Any], key: str) -> str | None:
-        value = mapping.get(key)
-        return clean_text(value) if isinstance(value, str) else None
-
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise SchemaError(f"not a {SCHEMA} digest (no \"schema\": \"{SCHEMA}\")")
-    documents = []
-    for n, entry in enumerate(need(data, "documents", list, "digest"), 1):
-        where = f"documents[{n}]"
-        doc_id = need(entry, "id", str, where)
-        path = text_or_none(entry, "path")
-        url = text_or_none(entry, "url")
-        documents.append(Document(
-            id=doc_id,
-            origin=path or url or doc_id,
-            title=clean_text(need(entry, "title", str, where)),
-            text=clean_text(entry.get("text") or ""),
-            source=text_or_none(entry, "source"),
-            published=text_or_none(entry, "published"),
-            url=url,
-            copy_of=text_or_none(entry, "copy_of"),
-            kind=entry.get("text_kind") if entry.get("text_kind") in ("text", "extracted") else "text",
-        ))
-    known = {d.id for d in documents}
+    documents = [_document(entry, f"documents[{n}]")
+                 for n, entry in enumerate(_need(data, "documents", list, "digest"), 1)]
     order = {d.id: i for i, d in enumerate(documents)}
-    stories = []
-    for n, entry in enumerate(need(data, "clusters", list, "digest"), 1):
-        where = f"clusters[{n}]"
-        members = need(entry, "documents", list, where)
-        if any(m not in known for m in members):
-            raise SchemaError(f"{where}: cites a document that is not listed")
-        picks = []
-        for k, sentence in enumerate(need(entry, "sentences", list, where), 1):
-            place = f"{where}.sentences[{k}]"
-            citations, related = [], []
-            places = [(c, citations) for c in need(sentence, "citations", list, place)]
-            places += [(c, related) for c in sentence.get("related", ()) if isinstance(sentence.get("related"), list)]
-            for c, into in places:
-                doc_id = need(c, "document", str, place)
-                start, end = need(c, "start", int, place), need(c, "end", int, place)
-                if doc_id not in known or not 0 <= start <= end:
-                    raise SchemaError(f"{place}: a citation does not point into a listed document")
-                into.append(Citation(doc_id, start, end))
-            if not citations:
-                raise SchemaError(f"{place}: no citation")
-            score = need(sentence, "score", (int, float), place)
-            components = sentence.get("components") if isinstance(sentence.get("components"), dict) else {}
-            candidate = Candidate(
-                text=clean_text(need(sentence, "text", str, place)),
-                citations=tuple(citations),
-                position=0.0,
-                order=(order[citations[0].document], citations[0].start),
-                support=len({c.document for c in citations + related}),
-                related=tuple(related),
-            )
-            picks.append(Pick(candidate, float(score),
-                              {str(k): float(v) if isinstance(v, (int, float)) else clean_text(v)[:40]
-                               for k, v in components.items() if isinstance(v, (int, float, str))},
-                              new=sentence.get("new") is not False))
-        links = []
-        for link in entry.get("links", ()) if isinstance(entry.get("links"), list) else ():
-            if not isinstance(link, dict):
-                continue
-            a, b, similarity = link.get("document"), link.get("linked_to"), link.get("similarity")
-            if a in members and b in members:
-                shared = link.get("shared") if isinstance(link.get("shared"), list) else []
-                links.append(Link(a, b, float(similarity) if isinstance(similarity, (int, float)) else None,
-                                  tuple(clean_text(t) for t in shared if isinstance(t, str)),
-                                  copy=link.get("copy") is True))
-        stories.append(Story(
-            id=need(entry, "id", str, where),
-            title=clean_text(need(entry, "title", str, where)),
-            documents=tuple(members),
-            sentences=tuple(picks),
-            sources=entry.get("sources") if isinstance(entry.get("sources"), int) else len(members),
-            new=entry.get("new") is not False,
-            update=entry.get("update") is True,
-            links=tuple(links),
-        ))
+    stories = [_story(entry, f"clusters[{n}]", order)
+               for n, entry in enumerate(_need(data, "clusters", list, "digest"), 1)]
     settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
     generated = data.get("generated_at") if isinstance(data.get("generated_at"), str) else ""
     warnings = [clean_text(w) for w in data.get("warnings", []) if isinstance(w, str)]
     base = clean_text(data["base"]) if isinstance(data.get("base"), str) else ""
     return Digest(tuple(stories), tuple(documents), settings, generated, tuple(warnings), base)
+
+
+def _need(mapping: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    """``mapping[key]``, which must be a ``kind``; else SchemaError naming ``where``."""
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise SchemaError(f"{where}: missing {key!r}")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        raise SchemaError(f"{where}: {key!r} has the wrong type")
+    return value
+
+
+def _text_or_none(mapping: dict[str, Any], key: str) -> str | None:
+    value = mapping.get(key)
+    return clean_text(value) if isinstance(value, str) else None
+
+
+def _document(entry: Any, where: str) -> Document:
+    doc_id = _need(entry, "id", str, where)
+    path = _text_or_none(entry, "path")
+    url = _text_or_none(entry, "url")
+    return Document(
+        id=doc_id,
+        origin=path or url or doc_id,
+        title=clean_text(_need(entry, "title", str, where)),
+        text=clean_text(entry.get("text") or ""),
+        source=_text_or_none(entry, "source"),
+        published=_text_or_none(entry, "published"),
+        url=url,
+        copy_of=_text_or_none(entry, "copy_of"),
+        kind=entry.get("text_kind") if entry.get("text_kind") in ("text", "extracted") else "text",
+    )
+
+
+def _story(entry: Any, where: str, order: dict[str, int]) -> Story:
+    members = _need(entry, "documents", list, where)
+    if any(m not in order for m in members):
+        raise SchemaError(f"{where}: cites a document that is not listed")
+    picks = [_pick(sentence, f"{where}.sentences[{k}]", order)
+             for k, sentence in enumerate(_need(entry, "sentences", list, where), 1)]
+    return Story(
+        id=_need(entry, "id", str, where),
+        title=clean_text(_need(entry, "title", str, where)),
+        documents=tuple(members),
+        sentences=tuple(picks),
+        sources=entry.get("sources") if isinstance(entry.get("sources"), int) else len(members),
+        new=entry.get("new") is not False,
+        update=entry.get("update") is True,
+        links=_links(entry.get("links"), members),
+    )
+
+
+def _citations(entries: Any, place: str, order: dict[str, int]) -> list[Citation]:
+    citations = []
+    for c in entries if isinstance(entries, list) else ():
+        doc_id = _need(c, "document", str, place)
+        start, end = _need(c, "start", int, place), _need(c, "end", int, place)
+        if doc_id not in order or not 0 <= start <= end:
+            raise SchemaError(f"{place}: a citation does not point into a listed document")
+        citations.append(Citation(doc_id, start, end))
+    return citations
+
+
+def _pick(sentence: Any, place: str, order: dict[str, int]) -> Pick:
+    citations = _citations(_need(sentence, "citations", list, place), place, order)
+    related = _citations(sentence.get("related", ()), place, order)
+    if not citations:
+        raise SchemaError(f"{place}: no citation")
+    score = _need(sentence, "score", (int, float), place)
+    components = sentence.get("components") if isinstance(sentence.get("components"), dict) else {}
+    candidate = Candidate(
+        text=clean_text(_need(sentence, "text", str, place)),
+        citations=tuple(citations),
+        position=0.0,
+        order=(order[citations[0].document], citations[0].start),
+        support=len({c.document for c in citations + related}),
+        related=tuple(related),
+    )
+    return Pick(candidate, float(score),
+                {str(k): float(v) if isinstance(v, (int, float)) else clean_text(v)[:40]
+                 for k, v in components.items() if isinstance(v, (int, float, str))},
+                new=sentence.get("new") is not False)
+
+
+def _links(entries: Any, members: list[str]) -> tuple[Link, ...]:
+    links = []
+    for link in entries if isinstance(entries, list) else ():
+        if not isinstance(link, dict):
+            continue
+        a, b, similarity = link.get("document"), link.get("linked_to"), link.get("similarity")
+        if a in members and b in members:
+            shared = link.get("shared") if isinstance(link.get("shared"), list) else []
+            links.append(Link(a, b, float(similarity) if isinstance(similarity, (int, float)) else None,
+                              tuple(clean_text(t) for t in shared if isinstance(t, str)),
+                              copy=link.get("copy") is True))
+    return tuple(links)
