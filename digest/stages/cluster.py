@@ -128,7 +128,7 @@ def _prior(language: str) -> dict[str, float]:
 
 def _stop_words(language: str) -> frozenset[str]:
     """sumy's stop words of the language (those the summaries leave out), when it has them."""
-    from digest.stages.summarize import _stop_words as stop_words
+    from digest.stages.language import stop_words
 
     try:
         return stop_words(language)
@@ -697,7 +697,6 @@ def _links(ev: Evidence, probabilities: Any, members: list[int]) -> list[Link]:
     """Each member but the first with the member it is most strongly tied to: the tree of
     strongest links of the group (a maximum spanning tree of its probabilities), walked from its
     first member. A member with no link over FLOOR is tied to the first (a forced count)."""
-    import numpy as np
     from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
 
     if len(members) < 2:

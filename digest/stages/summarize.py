@@ -19,11 +19,12 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from digest.models import Candidate, Pick
 from digest.settings import ALGORITHMS, Settings
+from digest.stages.language import stemmer as _stemmer
+from digest.stages.language import stop_words as _stop_words
 
 WEIGHTS = {"algorithm": 0.25, "position": 0.35, "centrality": 0.3, "sources": 0.1, "coverage": 0.2}
 """How the score components add up to a score (each component is in [0, 1]).
@@ -73,21 +74,6 @@ class WordTokenizer:
     def to_sentences(self, text: str) -> tuple[str, ...]:
         """Sentences of a paragraph (one per line: digest.stages.segment has split them)."""
         return tuple(line for line in text.splitlines() if line.strip())
-
-
-@lru_cache(maxsize=4)
-def _stop_words(language: str) -> frozenset[str]:
-    from sumy.utils import get_stop_words
-
-    return frozenset(get_stop_words(language))
-
-
-@lru_cache(maxsize=4)
-def _stemmer(language: str) -> Callable[[str], str]:
-    from sumy.nlp.stemmers import Stemmer
-
-    # Snowball stemming in pure Python dominated ranking: each word is stemmed once.
-    return lru_cache(maxsize=1 << 18)(Stemmer(language))
 
 
 def _make_summarizer(name: str, language: str, titles: Sequence[str]) -> Any:
@@ -195,7 +181,6 @@ def _lexrank(texts: Sequence[str], language: str) -> list[float]:
     computed a block of rows at a time and only its entries above the threshold are kept,
     instead of n² cosines in Python and a dense n×n matrix.
     """
-    import math
 
     import numpy as np
     from scipy.sparse import csr_matrix, diags, vstack

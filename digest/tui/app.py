@@ -22,7 +22,14 @@ from digest.models import Digest, Document
 from digest.sanitize import visible
 from digest.settings import Settings
 from digest.tui.loading import SavedDigestError, export_markdown, load_saved, open_target, rebuild_inputs
-from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
+from digest.tui.messages import (
+    BuildFailed,
+    BuildProgressed,
+    DigestBuilt,
+    OpenRequested,
+    RecomputeRequested,
+    ScreenReady,
+)
 from digest.tui.screens import DigestScreen, HelpScreen
 
 
@@ -62,7 +69,7 @@ class DigestApp(App[None]):
         """The digest shown, once there is one."""
         self.failure: str | None = None
         """Why there is no digest, when the build or the saved digest failed."""
-        self.main = DigestScreen()
+        self.main = DigestScreen(self.input_label)
         """The stories-and-summary screen, at the bottom of the stack."""
         self._openers: list[subprocess.Popen[bytes]] = []
 
@@ -149,6 +156,15 @@ class DigestApp(App[None]):
         else:
             self.failure = event.message
             self.main.show_failure(event.title, event.message, event.details)
+
+    def on_screen_ready(self, message: ScreenReady) -> None:
+        self.load(self.settings, rebuild=False)
+
+    def on_recompute_requested(self, message: RecomputeRequested) -> None:
+        self.recompute(message.algorithm)
+
+    def on_open_requested(self, message: OpenRequested) -> None:
+        self.open_external(message.document)
 
     def recompute(self, algorithm: str) -> None:
         """Rebuild the digest with another summarizer, in the worker."""

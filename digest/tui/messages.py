@@ -1,4 +1,5 @@
-"""Messages the build worker posts to the app, named for what happened."""
+"""Messages to the app, named for what happened: from the build worker, and from the screens
+(which ask the app for what only it can do through these, never by calling it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from digest.models import Digest
+from digest.models import Digest, Document
 
 
 @dataclass
@@ -41,3 +42,22 @@ class BuildFailed(Message):
     """Further lines (the warnings for each skipped input)."""
     rebuilt: bool = False
     """True when a digest is already shown and stays: only the recomputation failed."""
+
+
+@dataclass
+class RecomputeRequested(Message):
+    """The reader picked another summarizer: the app builds the digest again with it."""
+
+    algorithm: str
+
+
+@dataclass
+class OpenRequested(Message):
+    """The reader asked to open an article's URL or file outside the terminal."""
+
+    document: Document
+
+
+@dataclass
+class ScreenReady(Message):
+    """The main screen is mounted and can show the outcome: the app starts the first build."""

@@ -28,6 +28,7 @@ from digest.render import (
 from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS
 from digest.tui.loading import SearchHit, locate, search
+from digest.tui.messages import OpenRequested, RecomputeRequested, ScreenReady
 from digest.tui.widgets import (
     MARKER,
     MUTED,
@@ -93,8 +94,10 @@ class DigestScreen(Screen[None]):
 
     app: DigestApp
 
-    def __init__(self) -> None:
+    def __init__(self, label: str) -> None:
         super().__init__(classes="-loading")
+        self.input_label = label
+        """What the digest is of, on one line."""
         self.digest: Digest | None = None
         self.story: Story | None = None
         self.last_query = ""
@@ -102,7 +105,7 @@ class DigestScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The first contents are given here, not in on_mount: a fast worker (a saved digest)
         # can report before this screen's on_mount runs.
-        yield TopBar(TopBar.text(self.app.input_label, "reading…"), id="topbar")
+        yield TopBar(TopBar.text(self.input_label, "reading…"), id="topbar")
         with Container(id="body", disabled=True):  # nothing to focus until there is a digest
             with Vertical(id="stories-pane", classes="pane"):
                 yield StoryList(id="stories")
@@ -121,7 +124,7 @@ class DigestScreen(Screen[None]):
         self.query_one("#stories-pane").border_title = Content("Stories")
         self.query_one("#summary-pane").border_title = Content("Summary")
         self.query_one("#preview-pane").border_title = Content("Source")
-        self.app.load(self.app.settings, rebuild=False)  # once the screen can show the outcome
+        self.post_message(ScreenReady())  # the app builds once the screen can show the outcome
 
     # -- what the app tells the screen -------------------------------------------------------
 
@@ -130,7 +133,7 @@ class DigestScreen(Screen[None]):
         step = f"{stage} {done}/{total}" if total else f"{stage}…"
         if self.digest is None:
             self.query_one("#status-text", Static).update(Content(step.capitalize()))
-        self.query_one(TopBar).show(self.app.input_label, step)
+        self.query_one(TopBar).show(self.input_label, step)
 
     def show_digest(self, digest: Digest, rebuilt: bool = False) -> None:
         """Show a (new) digest; after a recomputation, stay on the same story if it is still there."""
@@ -157,7 +160,7 @@ class DigestScreen(Screen[None]):
         """A recomputation started: the summary waits for it."""
         for widget in (self.query_one("#summary-pane"), self.query_one("#preview-pane")):
             widget.loading = True
-        self.query_one(TopBar).show(self.app.input_label, f"recomputing with {algorithm}…")
+        self.query_one(TopBar).show(self.input_label, f"recomputing with {algorithm}…")
 
     def recompute_failed(self) -> None:
         """The recomputation failed: the digest shown stays."""
@@ -176,14 +179,14 @@ class DigestScreen(Screen[None]):
             lines += ["\n", (f"  … and {len(details) - 12} more", MUTED)]
         lines += ["\n\n", ("Press q to quit, ? for help.", MUTED)]
         self.query_one("#status-text", Static).update(Content.assemble(*lines))
-        self.query_one(TopBar).show(self.app.input_label, ("nothing to show", "$error"))
+        self.query_one(TopBar).show(self.input_label, ("nothing to show", "$error"))
         self.set_focus(None)
         self.refresh_bindings()
 
     def _show_top(self) -> None:
         if self.digest is not None:
             algorithm = str(self.digest.settings.get("algorithm", "?"))
-            self.query_one(TopBar).show(self.app.input_label, heading_line(self.digest), algorithm)
+            self.query_one(TopBar).show(self.input_label, heading_line(self.digest), algorithm)
         self.refresh_bindings()
 
     # -- moving around ------------------------------------------------------------------------
@@ -287,7 +290,7 @@ class DigestScreen(Screen[None]):
 
         def done(name: str | None) -> None:
             if name is not None and name != current:
-                self.app.recompute(name)
+                self.post_message(RecomputeRequested(name))
 
         self.app.push_screen(AlgorithmScreen(current), done)
 
@@ -306,7 +309,7 @@ class DigestScreen(Screen[None]):
             doc_id = self._stops(self.query_one(SummaryList).entry)[0].document
         else:
             doc_id = self.story.documents[0]
-        self.app.open_external(self.digest.document(doc_id))
+        self.post_message(OpenRequested(self.digest.document(doc_id)))
 
 
 def article_view(digest: Digest, story: Story, stop: Stop, position: str = "") -> \
@@ -430,7 +433,7 @@ class ArticleScreen(Screen[None]):
         self._show()
 
     def action_open_external(self) -> None:
-        self.app.open_external(self.document)
+        self.post_message(OpenRequested(self.document))
 
 
 class HelpScreen(ModalScreen[None]):
