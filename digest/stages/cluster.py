@@ -214,43 +214,9 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
     from sklearn.preprocessing import normalize
 
     prior = _prior(language)
-    stop = _stop_words(language)
-    capitalised_nouns = language.lower() in NOUN_CAPITALS
     n = len(documents)
-    vocabulary = _Vocabulary()
-    shown: dict[str, str] = {}
-    rows: dict[str, tuple[list[int], list[int], list[int]]] = {k: ([], [], [0]) for k in
-                                                               ("body", "lead", "title", "names")}
-
-    def add(kind: str, counts: Counter[str]) -> None:
-        indices, values, indptr = rows[kind]
-        indices.extend(map(vocabulary.__getitem__, counts))
-        values.extend(counts.values())
-        indptr.append(len(indices))
-
-    for doc in documents:
-        # The outlet's own name says who published a report, not what happened.
-        own = set(_WORD.findall(_fold(doc.source or "")))
-        text_words = _WORD.findall(_fold(doc.text))
-        title_words = _WORD.findall(_fold(doc.title))
-        if own:
-            text_words = [w for w in text_words if w not in own]
-            title_words = [w for w in title_words if w not in own]
-        body = Counter(text_words)
-        body.update(title_words)
-        lead = Counter(text_words[:LEAD_WORDS])
-        lead.update(title_words)
-        found = [(f, w) for f, w in _names(doc.text, prior, capitalised_nouns) if f not in own]
-        for folded, written in found:
-            shown.setdefault(folded, written)
-        add("body", body)
-        add("lead", lead)
-        add("title", Counter(title_words))
-        add("names", Counter(folded for folded, _ in found))
-    width = max(1, len(vocabulary))
-    words = [""] * width  # each column's word ("" for the one column of an input without words)
-    for word, column in vocabulary.items():
-        words[column] = word
+    rows, words, shown = _counts(documents, prior, language.lower() in NOUN_CAPITALS)
+    width = len(words)
 
     def raw(kind: str) -> Any:
         indices, values, indptr = rows[kind]
@@ -260,13 +226,8 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
         return result
 
     body_raw, lead_raw, title_raw, names_raw = raw("body"), raw("lead"), raw("title"), raw("names")
-    share = 1.0 - np.exp(-PRIOR_LENGTH * np.array([prior.get(w, 0.0) for w in words])) if prior else np.zeros(width)
+    kept, weight = _weights(words, prior, _stop_words(language), body_raw, n)
     known = np.array([w in prior for w in words])
-    df = np.bincount(body_raw.indices, minlength=width).astype(np.float64)
-    m, total = (PRIOR_DOCS, n + PRIOR_DOCS) if prior else (0.0, float(n))
-    idf = -np.log(np.maximum(df + m * share, 1e-12) / (total + 1.0))
-    kept = (share <= STOP_SHARE) & np.array([len(w) >= 2 and w not in stop for w in words])
-    weight = np.where(kept, idf, 0.0)
 
     def weighted(counts: Any) -> Any:
         result = counts.copy()
@@ -281,20 +242,82 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
     rare_raw = names_raw.multiply(csr_matrix((~known).astype(np.float64))).tocsr()
     body, lead, name, content, title, rare = (weighted(m) for m in
                                               (body_raw, lead_raw, names_raw, content_raw, title_raw, rare_raw))
-    both = (body + lead).tocsr()
-    top_rows: list[Any] = []
-    for i in range(n):
-        start, end = both.indptr[i], both.indptr[i + 1]
-        order = np.lexsort((both.indices[start:end], -both.data[start:end]))[:TOP_TERMS]
-        top_rows.append(np.sort(both.indices[start:end][order]))
-    top_indices = np.concatenate(top_rows) if top_rows else np.zeros(0, dtype=np.int64)
-    top_indptr = np.concatenate([[0], np.cumsum([len(r) for r in top_rows])]).astype(np.int64)
-    top = csr_matrix((np.ones(len(top_indices)), top_indices, top_indptr), shape=body.shape)
+    top = _top_terms((body + lead).tocsr(), body.shape)
     terms = tuple(shown.get(w, w) if k else "" for w, k in zip(words, kept, strict=True))
     days = np.array([_day(d.published) for d in documents], dtype=np.float64)
     specific = rare.copy()
     specific.data[:] = 1.0
     return Evidence(body, lead, name, content, title, top, rare, specific, days, terms)
+
+
+Rows = dict[str, tuple[list[int], list[int], list[int]]]
+"""Sparse rows (indices, values, indptr) of word counts, per kind of evidence."""
+
+
+def _counts(documents: Sequence[Document], prior: dict[str, float],
+            capitalised_nouns: bool) -> tuple[Rows, list[str], dict[str, str]]:
+    """Each document's word counts in its body, lead, title and names; each column's word
+    ("" for the one column of an input without words); how each name was first written."""
+    vocabulary = _Vocabulary()
+    shown: dict[str, str] = {}
+    rows: Rows = {k: ([], [], [0]) for k in ("body", "lead", "title", "names")}
+
+    def add(kind: str, counts: Counter[str]) -> None:
+        indices, values, indptr = rows[kind]
+        indices.extend(map(vocabulary.__getitem__, counts))
+        values.extend(counts.values())
+        indptr.append(len(indices))
+
+    for doc in documents:
+        # The outlet's own name says who published a report, not what happened.
+        own = set(_WORD.findall(_fold(doc.source or "")))
+        text_words = [w for w in _WORD.findall(_fold(doc.text)) if w not in own]
+        title_words = [w for w in _WORD.findall(_fold(doc.title)) if w not in own]
+        body = Counter(text_words)
+        body.update(title_words)
+        lead = Counter(text_words[:LEAD_WORDS])
+        lead.update(title_words)
+        found = [(f, w) for f, w in _names(doc.text, prior, capitalised_nouns) if f not in own]
+        for folded, written in found:
+            shown.setdefault(folded, written)
+        add("body", body)
+        add("lead", lead)
+        add("title", Counter(title_words))
+        add("names", Counter(folded for folded, _ in found))
+    words = [""] * max(1, len(vocabulary))
+    for word, column in vocabulary.items():
+        words[column] = word
+    return rows, words, shown
+
+
+def _weights(words: list[str], prior: dict[str, float], stop: frozenset[str], body_raw: Any,
+             n: int) -> tuple[Any, Any]:
+    """Which words count (not stop words, not too common in news), and their IDF weights:
+    document frequencies in this input, smoothed with the language's prior."""
+    import numpy as np
+
+    width = len(words)
+    share = 1.0 - np.exp(-PRIOR_LENGTH * np.array([prior.get(w, 0.0) for w in words])) if prior else np.zeros(width)
+    df = np.bincount(body_raw.indices, minlength=width).astype(np.float64)
+    m, total = (PRIOR_DOCS, n + PRIOR_DOCS) if prior else (0.0, float(n))
+    idf = -np.log(np.maximum(df + m * share, 1e-12) / (total + 1.0))
+    kept = (share <= STOP_SHARE) & np.array([len(w) >= 2 and w not in stop for w in words])
+    return kept, np.where(kept, idf, 0.0)
+
+
+def _top_terms(both: Any, shape: tuple[int, int]) -> Any:
+    """Each document's TOP_TERMS heaviest words (ties by column), as a 0/1 matrix."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    top_rows: list[Any] = []
+    for i in range(shape[0]):
+        start, end = both.indptr[i], both.indptr[i + 1]
+        order = np.lexsort((both.indices[start:end], -both.data[start:end]))[:TOP_TERMS]
+        top_rows.append(np.sort(both.indices[start:end][order]))
+    top_indices = np.concatenate(top_rows) if top_rows else np.zeros(0, dtype=np.int64)
+    top_indptr = np.concatenate([[0], np.cumsum([len(r) for r in top_rows])]).astype(np.int64)
+    return csr_matrix((np.ones(len(top_indices)), top_indices, top_indptr), shape=shape)
 
 
 SIMILARITIES = ("body", "lead", "names", "content", "title", "salient", "rare names", "shared rare names")

@@ -732,53 +732,59 @@ def summarize(candidates: Sequence[Candidate], settings: Settings, titles: Seque
         content, concept = _words(text, settings.language)
         contents.append(content)
         concepts.append(concept)
-    algo = _rank_normalize(rate(texts, settings.algorithm, settings.language, titles))
-    lead = _lead(candidates)
-    central = _rank_normalize(_centrality(candidates, contents))
     weight = _concept_weights(candidates, concepts)
-    lengths = [max(len(text.split()), 1) for text in texts]
-    top_support = max(c.support for c in candidates)
     if settings.words is not None:
-        costs, budget = lengths, settings.words
+        costs, budget = [max(len(text.split()), 1) for text in texts], settings.words
     else:
         costs, budget = [1] * len(candidates), settings.sentence_budget
     held = [sum(weight.get(c, 0) for c in found) for found in concepts]
-    top_density = max(h / c for h, c in zip(held, costs)) if weight else 0.0
-    top_held = max(held) or 1
-    components = []
-    for i, c in enumerate(candidates):
-        components.append({
-            "algorithm": round(algo[i], 4),
-            "position": round(lead[i], 4),
-            "centrality": round(central[i], 4),
-            "sources": round(c.support / top_support, 4) if top_support > 1 else 0.0,
-            "coverage": round(held[i] / top_held, 4),
-            "form": round(_form(texts[i]), 4),
-        })
+    components = _components(candidates, contents, held, settings, titles)
     prior = [_prior(c) for c in components]
     fits = [i for i in range(len(candidates)) if costs[i] <= budget]
     if not fits:
         shortest = min(costs)
-        fits = [max((i for i in range(len(candidates)) if costs[i] == shortest), key=lambda i: prior[i])]
-        picked, method = fits, "shortest"
+        picked = [max((i for i in range(len(candidates)) if costs[i] == shortest), key=lambda i: prior[i])]
+        method = "shortest"
     else:
-        pairs = _redundant_pairs([contents[i] for i in fits]) if len(fits) <= SELECTION_LIMIT else []
-        if not weight:
-            picked = _knapsack([prior[i] * costs[i] for i in fits], [costs[i] for i in fits], budget, pairs)
-            picked, method = [fits[k] for k in picked], "knapsack"
-        else:
-            scale = PRIOR_SHARE * top_density
-            bonus = [scale * prior[i] * costs[i] for i in fits]
-            picked = []
-            if len(fits) <= SELECTION_LIMIT:
-                found, _ = _ilp(weight, [concepts[i] for i in fits], bonus, [costs[i] for i in fits],
-                                budget, pairs)
-                picked, method = [fits[k] for k in found], "ilp"
-            if not picked:
-                found = _greedy(weight, [concepts[i] for i in fits], bonus, [costs[i] for i in fits],
-                                budget, [contents[i] for i in fits])
-                picked, method = [fits[k] for k in found], "greedy"
+        top_density = max(h / c for h, c in zip(held, costs, strict=True)) if weight else 0.0
+        found, method = _select(weight, [concepts[i] for i in fits], [prior[i] for i in fits],
+                                [costs[i] for i in fits], budget, [contents[i] for i in fits], top_density)
+        picked = [fits[k] for k in found]
     picks = [Pick(candidates[i], round(prior[i], 4), {**components[i], "selection": method})
              for i in picked]
     picks.sort(key=lambda p: p.candidate.order)
     return picks
+
+
+def _components(candidates: Sequence[Candidate], contents: Sequence[frozenset[str]], held: Sequence[float],
+                settings: Settings, titles: Sequence[str]) -> list[dict[str, float]]:
+    """What each candidate's prior is made of, each in [0, 1] (the JSON's ``components``)."""
+    texts = [c.text for c in candidates]
+    algo = _rank_normalize(rate(texts, settings.algorithm, settings.language, titles))
+    lead = _lead(candidates)
+    central = _rank_normalize(_centrality(candidates, contents))
+    top_support = max(c.support for c in candidates)
+    top_held = max(held) or 1
+    return [{
+        "algorithm": round(algo[i], 4),
+        "position": round(lead[i], 4),
+        "centrality": round(central[i], 4),
+        "sources": round(c.support / top_support, 4) if top_support > 1 else 0.0,
+        "coverage": round(held[i] / top_held, 4),
+        "form": round(_form(texts[i]), 4),
+    } for i, c in enumerate(candidates)]
+
+
+def _select(weight: Any, concepts: list[Any], prior: list[float], costs: list[int],
+            budget: int, contents: Sequence[frozenset[str]], top_density: float) -> tuple[list[int], str]:
+    """The candidates that fit (by index), and the method that chose them (see ``summarize``)."""
+    pairs = _redundant_pairs(contents) if len(costs) <= SELECTION_LIMIT else []
+    if not weight:
+        return _knapsack([p * c for p, c in zip(prior, costs, strict=True)], costs, budget, pairs), "knapsack"
+    scale = PRIOR_SHARE * top_density
+    bonus = [scale * p * c for p, c in zip(prior, costs, strict=True)]
+    if len(costs) <= SELECTION_LIMIT:
+        found, _ = _ilp(weight, concepts, bonus, costs, budget, pairs)
+        if found:
+            return found, "ilp"
+    return _greedy(weight, concepts, bonus, costs, budget, contents), "greedy"
