@@ -337,7 +337,7 @@ def main() -> None:
     options = ("-h", "--help", "--version", "--install-completion", "--show-completion")
     if args and args[0] not in command_names() and args[0] not in options:
         args = [DEFAULT_COMMAND, *args]
-    from digest.render import fit_stream
+    from digest.cli.output import fit_stream
 
     fit_stream(sys.stdout)  # LANG=C: non-ASCII text as \uXXXX, not a UnicodeEncodeError
     import signal

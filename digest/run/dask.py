@@ -23,7 +23,6 @@ run commands as this one.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import CancelledError
@@ -32,6 +31,7 @@ from contextlib import ExitStack, contextmanager
 from digest import __version__
 from digest.errors import EngineError
 from digest.run import Executor
+from digest.run.local import requested_workers, usable_cores
 
 MISSING = "the dask engine needs the dask extra: pip install 'news-digest[dask]'"
 QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
@@ -46,10 +46,7 @@ def _digest_version() -> str:
 
 def local_workers() -> int:
     """Worker processes of the local cluster: one per usable core, or ``$DIGEST_WORKERS``."""
-    wanted = os.environ.get("DIGEST_WORKERS", "")
-    if wanted.isdigit() and int(wanted) >= 1:
-        return int(wanted)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return requested_workers() or usable_cores()
 
 
 @contextmanager

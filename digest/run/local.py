@@ -34,11 +34,18 @@ def worker_count(items: int) -> int:
 
     if items < WORKERS_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    return requested_workers() or max(1, min(usable_cores(), 8))
+
+
+def requested_workers() -> int | None:
+    """``$DIGEST_WORKERS``, when it is a number of workers (1 or more)."""
     wanted = os.environ.get("DIGEST_WORKERS", "")
-    if wanted.isdigit() and int(wanted) >= 1:
-        return int(wanted)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 8))
+    return int(wanted) if wanted.isdigit() and int(wanted) >= 1 else None
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class LocalPool:
