@@ -270,22 +270,9 @@ class _Reader:
             if key in top:
                 values[key] = self.integer(top, key, 1)
         if "clusters" in top:
-            value = top["clusters"]
-            if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-                values["clusters"] = str(value)
-            else:
-                raise self.fail("clusters", 'must be "auto" or a whole number of at least 1')
+            values["clusters"] = self.clusters(top["clusters"])
         if "grouping" in top:
-            from digest.stages.cluster import threshold_of
-
-            value = top["grouping"]
-            try:
-                if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                    raise ValueError
-                threshold_of(str(value))
-            except ValueError:
-                raise self.fail("grouping", 'must be "strict", "default", "loose" or a number between 0 and 1') from None
-            values["grouping"] = str(value)
+            values["grouping"] = self.grouping(top["grouping"])
         if "language" in top:
             values["language"] = self.string(top, "language")
         if "state" in top:
@@ -296,6 +283,22 @@ class _Reader:
         values["email"] = self.email(email)
         values["fetch"] = self.fetch(fetch)
         return UserConfig(path=self.path, exists=True, **values)
+
+    def clusters(self, value: Any) -> str:
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            return str(value)
+        raise self.fail("clusters", 'must be "auto" or a whole number of at least 1')
+
+    def grouping(self, value: Any) -> str:
+        from digest.stages.cluster import threshold_of
+
+        try:
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise ValueError
+            threshold_of(str(value))
+        except ValueError:
+            raise self.fail("grouping", 'must be "strict", "default", "loose" or a number between 0 and 1') from None
+        return str(value)
 
     def email(self, table: dict[str, Any]) -> EmailSettings:
         known = {"from", "to", "cc", "subject"}
