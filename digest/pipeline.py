@@ -94,17 +94,9 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         grouping = _stories(originals, settings, store)
         sentences = {d.id: split for d, split in zip(documents, splitting.collect(report, "splitting"),
                                                      strict=True)}
-    documents = [dataclasses.replace(d, copy_of=copies.get(d.id)) for d in documents]
-    by_id = {d.id: d for d in documents}
-    originals = [by_id[d.id] for d in originals]
-    members = [[originals[i] for i in story] for story in grouping.groups]
-    story_docs = _with_copies(members, documents)
+    documents, originals, members, story_docs = _members(documents, originals, copies, grouping.groups)
     summaries = _summaries(story_docs, members, sentences, settings, runner, store, report)
-    for docs in story_docs:
-        count = story_sentence_count(docs, sentences)
-        if count > MAX_STORY_SENTENCES:
-            warnings.append(f"{visible(docs[0].origin)}: a story of {count:,} distinct sentences: "
-                            f"{MAX_STORY_SENTENCES:,} of them are summarized")
+    warnings += _sampled(story_docs, sentences)
     assembled = []
     for docs, story_members, (picks, title), ties in zip(story_docs, members, summaries, grouping.links,
                                                          strict=True):
@@ -125,6 +117,17 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         generated_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         warnings=tuple(warnings),
     )
+
+
+def _sampled(story_docs: list[list[Document]], sentences: dict[str, list[Sentence]]) -> list[str]:
+    """A warning for each story too big to summarize whole."""
+    warnings = []
+    for docs in story_docs:
+        count = story_sentence_count(docs, sentences)
+        if count > MAX_STORY_SENTENCES:
+            warnings.append(f"{visible(docs[0].origin)}: a story of {count:,} distinct sentences: "
+                            f"{MAX_STORY_SENTENCES:,} of them are summarized")
+    return warnings
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -304,13 +307,21 @@ def _stories(originals: list[Document], settings: Settings, store: AnyCache) -> 
         return step.collect()[0]  # type: ignore[no-any-return]
 
 
-def _with_copies(members: list[list[Document]], documents: list[Document]) -> list[list[Document]]:
-    """Each story's documents: its originals, then their copies."""
+def _members(documents: list[Document], originals: list[Document], copies: dict[str, str],
+             groups: list[list[int]]) -> tuple[list[Document], list[Document], list[list[Document]],
+                                               list[list[Document]]]:
+    """The documents with their copies marked, the originals, each story's originals, and each
+    story's documents: its originals, then their copies."""
+    documents = [dataclasses.replace(d, copy_of=copies.get(d.id)) for d in documents]
+    by_id = {d.id: d for d in documents}
+    originals = [by_id[d.id] for d in originals]
+    members = [[originals[i] for i in story] for story in groups]
     copies_of: dict[str, list[Document]] = {}
     for doc in documents:
         if doc.copy_of is not None:
             copies_of.setdefault(doc.copy_of, []).append(doc)
-    return [story + [c for d in story for c in copies_of.get(d.id, [])] for story in members]
+    story_docs = [story + [c for d in story for c in copies_of.get(d.id, [])] for story in members]
+    return documents, originals, members, story_docs
 
 
 # -- summaries -------------------------------------------------------------------------------
