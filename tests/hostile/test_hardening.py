@@ -285,7 +285,7 @@ def test_headers_trickled_one_byte_at_a_time_hit_the_deadline(feeds: FeedServer,
     elapsed = time.monotonic() - start
     assert result.returncode == 0, result.stderr
     assert f"digest: warning: feed failed: {slow}: too slow (over 1.5 s)" in result.stderr.splitlines()
-    assert elapsed < 15, elapsed
+    assert elapsed < 60, elapsed  # the trickle lasts 300 s; the margin is for a loaded machine
     assert "Storm Elena floods Marlow" in result.stdout
 
 
