@@ -268,7 +268,7 @@ def _read_cached(raws: list[RawInput], settings: Settings, cache: Cache, report:
     """Read every input here and parse only those the cache does not hold, on the engine or
     in worker processes from WORKERS_FROM of them; ids, order and warnings as ``read_all``
     gives. Returns the documents, their shingles (as bytes) and the warnings."""
-    from digest.cache import content_hash, key
+    from digest.cache import BadEntry, check_input, content_hash, key
 
     slots: list[str | tuple[RawInput, bytes, str]] = []
     for raw in raws:
@@ -280,6 +280,13 @@ def _read_cached(raws: list[RawInput], settings: Settings, cache: Cache, report:
         # The reader uses the path (a title-less article is named after its file) and the suffix.
         slots.append((raw, data, key("input", content_hash(data), raw.origin, raw.suffix)))
     entries = cache.get_many(slot[2] for slot in slots if not isinstance(slot, str))
+    for slot in slots:
+        if not isinstance(slot, str) and slot[2] in entries:
+            try:
+                check_input(*entries[slot[2]], slot[0].origin)
+            except BadEntry as exc:  # parsed again, and replaced
+                cache.reject(slot[2], str(exc))
+                del entries[slot[2]]
     missing = [slot for slot in slots if not isinstance(slot, str) and slot[2] not in entries]
     items = [(raw, data) for raw, data, _ in missing]
     workers = worker_count(len(items))
@@ -479,16 +486,22 @@ def _cached_sentences(documents: list[Document], language: str, cache: Cache,
                       sentences: dict[str, list[Sentence]]) -> tuple[list[Document], list[str]]:
     """Fill ``sentences`` with what an earlier build split of the same titles and texts
     (``segment`` reads both); return the documents left to split, and their keys."""
-    from digest.cache import content_hash, key
+    from digest.cache import BadEntry, content_hash, key, sentences_from_data
 
     keys = [key("sentences", content_hash(f"{d.title}\n{d.text}"), language) for d in documents]
     entries = cache.get_many(keys)
     targets, missing = [], []
     for doc, k in zip(documents, keys):
         if k in entries:
+            try:
+                spans = sentences_from_data(entries[k][0], doc.text)
+            except BadEntry as exc:
+                cache.reject(k, str(exc))
+                del entries[k]
+        if k in entries:
             text = doc.text
-            sentences[doc.id] = [Sentence(doc.id, i, s, e, text[s:e], bool(candidate))
-                                 for i, (s, e, candidate) in enumerate(entries[k][0])]
+            sentences[doc.id] = [Sentence(doc.id, i, s, e, text[s:e], candidate)
+                                 for i, (s, e, candidate) in enumerate(spans)]
         else:
             targets.append(doc)
             missing.append(k)
@@ -500,12 +513,15 @@ def _copies(documents: list[Document], hashed: list[object] | None, cache: Cache
     """``find_copies``, or what it found for the same texts in an earlier build."""
     if cache is None:
         return find_copies(documents, hashed)
-    from digest.cache import content_hash, key
+    from digest.cache import BadEntry, content_hash, copies_from_data, key
 
     k = key("copies", [content_hash(d.text) for d in documents])
     found = cache.get(k)
     if found is not None:
-        return {documents[i].id: documents[j].id for i, j in found[0]}
+        try:
+            return {documents[i].id: documents[j].id for i, j in copies_from_data(found[0], len(documents))}
+        except BadEntry as exc:
+            cache.reject(k, str(exc))
     if hashed is None and blobs is not None:
         import numpy as np
 
@@ -524,7 +540,7 @@ def _groups(originals: list[Document], count: int | None, settings: Settings, ca
     threshold = threshold_of(settings.grouping)
     if cache is None:
         return group(originals, count, threshold, threads, settings.language)
-    from digest.cache import content_hash, key
+    from digest.cache import BadEntry, content_hash, grouping_from_data, key
 
     # What the grouping reads of a document: its title, text, outlet and date.
     k = key("stories", count, threshold, settings.language,
@@ -532,12 +548,10 @@ def _groups(originals: list[Document], count: int | None, settings: Settings, ca
     found = cache.get(k)
     if found is not None:
         try:
-            value = found[0]
-            return Grouping([list(g) for g in value["groups"]],
-                            [[Tie(int(a), int(b), float(p), tuple(map(str, shared))) for a, b, p, shared in links]
-                             for links in value["links"]])
-        except (KeyError, TypeError, ValueError):  # not what this version stores: computed again
-            pass
+            groups, links = grouping_from_data(found[0], len(originals))
+            return Grouping(groups, [[Tie(*tie) for tie in ties] for ties in links])
+        except BadEntry as exc:  # not what this version stores: computed again
+            cache.reject(k, str(exc))
     result = group(originals, count, threshold, threads, settings.language)
     cache.put(k, {"groups": result.groups,
                   "links": [[[t.document, t.linked_to, t.probability, list(t.shared)] for t in links]
@@ -554,7 +568,7 @@ def _cached_summaries(all_docs: list[list[Document]], all_members: list[list[Doc
     before them renumbers them): citations are stored by place in the story."""
     if cache is None:
         return {}, []
-    from digest.cache import content_hash, key, picks_from_data
+    from digest.cache import BadEntry, content_hash, key, story_from_data
 
     options = [settings.algorithm, settings.sentences, settings.words, settings.language]
     keys = []
@@ -568,8 +582,10 @@ def _cached_summaries(all_docs: list[list[Document]], all_members: list[list[Doc
     found = {}
     for i, k in enumerate(keys):
         if k in entries:
-            value = entries[k][0]
-            found[i] = (picks_from_data(value["picks"], all_docs[i]), value["headline"])
+            try:
+                found[i] = story_from_data(entries[k][0], all_docs[i], all_members[i])
+            except BadEntry as exc:
+                cache.reject(k, str(exc))
     return found, keys
 
 
