@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from digest import __version__
-from digest.sanitize import clean_text, one_line, visible
+from digest.sanitize import clean_text, one_line, plain_url, visible
 from digest.userconfig import FetchSettings
 
 USER_AGENT = f"digest/{__version__} (news-digest feed reader; +https://pypi.org/project/news-digest/)"
@@ -640,6 +640,7 @@ def _http_url(value: Any) -> str | None:
         # no control, bidi, zero-width or BOM character (they disguise where a link goes) and
         # no lone surrogate (it cannot be encoded): such a link is dropped
         and not _BAD_URL_CHARS.search(value.strip())
+        and plain_url(value.strip())  # nor any other invisible (format) character
     ):
         return value.strip()
     return None

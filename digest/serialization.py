@@ -6,7 +6,7 @@ import math
 from typing import Any, TypedDict
 
 from digest.models import Digest, Document
-from digest.sanitize import clean_text, visible
+from digest.sanitize import clean_text, plain_url, visible
 
 SCHEMA = "digest/1"
 
@@ -148,6 +148,8 @@ def from_dict(data: Any) -> Digest:
         doc_id = need(entry, "id", str, where)
         path = text_or_none(entry, "path")
         url = text_or_none(entry, "url")
+        if url is not None and not plain_url(entry["url"]):  # a link with a hidden character: dropped, not altered
+            url = None
         documents.append(Document(
             id=doc_id,
             origin=path or url or doc_id,
