@@ -611,8 +611,10 @@ def _iso(value: Any) -> str | None:
     if not value:
         return None
     try:
+        if not 1 <= value.tm_year <= 9999:  # 0001-01-01T00:00+14:00 in UTC is in the year 0
+            return None
         return time.strftime("%Y-%m-%dT%H:%MZ", value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         return None
 
 
