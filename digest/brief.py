@@ -426,7 +426,11 @@ def _briefing(
         return empty, []
     try:
         built = build_from_documents([a.doc for a in articles], settings, warnings, report)
-    except NothingToSummarize:
+    except NothingToSummarize as exc:
+        from digest.pipeline import TooMuchInput
+
+        if isinstance(exc, TooMuchInput):
+            raise BriefError(str(exc)) from None
         return dataclasses.replace(empty, warnings=tuple(warnings)), []
     fresh: list[tuple[Story, int | None]] = []
     updates: list[tuple[Story, int | None]] = []

@@ -35,6 +35,11 @@ class NothingToSummarize(Exception):
         self.warnings = tuple(warnings)
 
 
+class TooMuchInput(NothingToSummarize):
+    """More articles than a build takes (``digest.cluster.MAX_DOCUMENTS``, ``MAX_FORCED``,
+    ``MAX_PAIRS``): a usage error, with the message saying what to do."""
+
+
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as the build goes."""
 
@@ -355,6 +360,12 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
     processes that read the documents). With workers (or an ``engine``), sentences are split
     in them while this process finds copies and groups stories.
     """
+    from digest.cluster import TooMuchInput as Limit, check_size
+
+    try:
+        check_size(len(documents))  # at once, not after reading, splitting and finding copies
+    except Limit as exc:
+        raise TooMuchInput(str(exc), warnings) from None
     sentences: dict[str, list[Sentence]] = {}
     targets, split_keys = documents, []  # the documents to split
     if cache is not None:
@@ -382,7 +393,14 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         originals = [d for d in documents if d.id not in copies]
         report("grouping", 0, len(originals))
         count = None if settings.clusters == "auto" else int(settings.clusters)
-        grouping = _groups(originals, count, settings, cache, worker_count(len(originals)))
+        try:
+            grouping = _groups(originals, count, settings, cache, worker_count(len(originals)))
+        except ValueError as exc:
+            from digest.cluster import TooMuchInput as Limit
+
+            if isinstance(exc, Limit):
+                raise TooMuchInput(str(exc), warnings) from None
+            raise
         groups = grouping.groups
         for start, future in pending:
             for offset, spans in enumerate(future.result()):
