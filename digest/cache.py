@@ -140,6 +140,9 @@ class Cache:
 
     def __init__(self, path: Path | None = None, warn: Callable[[str], None] | None = None) -> None:
         self.path = path if path is not None else location()
+        self.default = path is None and not os.environ.get("DIGEST_CACHE")
+        """The platform's cache folder, which digest made: made private if an earlier version
+        left it group-writable (umask 002) or readable by others."""
         self.warn = warn or (lambda message: None)
         self.broken = False
         self.pending: dict[str, Entry] = {}
@@ -176,6 +179,9 @@ class Cache:
             return
         me = os.geteuid()
         info = os.stat(folder)
+        if self.default and info.st_uid == me and info.st_mode & 0o077:
+            os.chmod(folder, 0o700)
+            info = os.stat(folder)
         if info.st_uid != me:
             raise Unsafe(f"its folder {folder} belongs to another user (uid {info.st_uid}); "
                          "set DIGEST_CACHE to a folder of yours")

@@ -83,6 +83,24 @@ def test_the_cache_is_made_private(cache_dir: Path) -> None:
 
 
 @posix_only
+def test_the_default_cache_folder_of_an_earlier_version_is_made_private(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """~/.cache/digest made 0775 by an earlier version under a 002 umask: made 0700, and used
+    (a folder named by DIGEST_CACHE is the user's: refused instead, see below)."""
+    monkeypatch.delenv("DIGEST_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    from digest.cache import location
+
+    folder = location().parent
+    assert folder.is_relative_to(tmp_path)
+    folder.mkdir(parents=True)
+    folder.chmod(0o775)
+    _, warnings = build()
+    assert warnings == [] and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert (folder / "cache.sqlite3").is_file()
+
+
+@posix_only
 @pytest.mark.parametrize("how", ["link", "group-writable", "world-writable", "folder-writable", "other-owner"])
 def test_a_cache_someone_else_could_write_is_not_used(cache_dir: Path, tmp_path: Path, how: str,
                                                      uncached: dict[str, Any]) -> None:
