@@ -11,8 +11,8 @@ articles (thousands of sentences from 40 words), feeds under stacked Content-Enc
 and cut streams among them), links disguised by invisible characters, entry dates at the
 ends of the calendar, and builds through a real build cache (built twice more through it:
 the same digest, no cache warning). Each case is written to a real file (or parsed as a
-feed), built into a digest and rendered in every format; a case fails on any exception other than "nothing to summarize", on a
-case that takes over 60 s, or when an output breaks one of the invariants in
+feed), built into a digest and rendered in every format; a case fails on any exception
+other than "nothing to summarize", on a case that takes over 60 s, or when an output breaks one of the invariants in
 ``tests/hostile/checks.py`` (no control characters, valid JSON, nothing live in Markdown
 or HTML, a 7-bit email). Failures are shrunk by Hypothesis and written, with their
 falsifying example, to the result file. Not run in CI: the hostile corpus and the property
@@ -65,8 +65,8 @@ HOSTILE = [
     # issue 15, item 13: other invisible (format) characters
     "\u00ad", "\u2062", "\u180e", "\ufff9",
 ]
-LINKS = ["https://example.org/a", "javascript:alert(1)", "http://x/\x1b[2J", 'https://e.example/"><script>', "ftp://x",
-         "", "data:text/html,<b>",
+LINKS = ["https://example.org/a", "javascript:alert(1)", "http://x/\x1b[2J", 'https://e.example/"><script>',
+         "ftp://x", "", "data:text/html,<b>",
          # issue 15, item 13: links disguised by invisible characters
          "https://e.example/\u202egpj.exe", "https://bank\u200b.example/", "https://e.example/\u00adpay",
          "https://e.example/\U000e0041", "https://e.example/\ufeffa"]

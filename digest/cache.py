@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import math
+import os
 import sqlite3
 import stat
 import sys
@@ -190,8 +190,9 @@ class Cache:
                          "set DIGEST_CACHE to a private folder")
         if create:
             try:
-                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-                                 | getattr(os, "O_CLOEXEC", 0), 0o600))
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+                os.close(os.open(self.path, flags, 0o600))
             except FileExistsError:
                 pass
         try:
@@ -408,13 +409,19 @@ def copies_from_data(value: Any, count: int) -> list[tuple[int, int]]:
     return pairs
 
 
-def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[list[tuple[int, int, float, tuple[str, ...]]]]]:
+Tie = tuple[int, int, float, tuple[str, ...]]
+"""A cached cluster.Link: document, linked_to, probability, shared."""
+
+
+def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[list[Tie]]]:
     """The stories (places of ``count`` originals) and their links stored by a build; raises
     BadEntry unless every original is in exactly one story and every link joins two of them."""
-    if not isinstance(value, dict) or not isinstance(value.get("groups"), list) or not isinstance(value.get("links"), list):
+    if not (isinstance(value, dict) and isinstance(value.get("groups"), list)
+            and isinstance(value.get("links"), list)):
         raise BadEntry("not stories")
     groups, links = value["groups"], value["links"]
-    if len(groups) != len(links) or not all(isinstance(g, list) and g and all(_is_int(i) for i in g) for g in groups):
+    if len(groups) != len(links) or not all(isinstance(g, list) and g and all(_is_int(i) for i in g)
+                                            for g in groups):
         raise BadEntry("not stories")
     if sorted(i for g in groups for i in g) != list(range(count)):
         raise BadEntry("stories that do not hold every article once")
@@ -433,7 +440,8 @@ def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[li
     return [list(g) for g in groups], ties
 
 
-def story_from_data(value: Any, story_docs: Sequence[Document], members: Sequence[Document]) -> tuple[list[Any], str]:
+def story_from_data(value: Any, story_docs: Sequence[Document],
+                    members: Sequence[Document]) -> tuple[list[Any], str]:
     """The picks and headline stored for a story; raises BadEntry unless every sentence is the
     exact slice of the document it cites first (and the same words in the others it cites),
     and the headline is the title of one of its articles."""
@@ -442,14 +450,16 @@ def story_from_data(value: Any, story_docs: Sequence[Document], members: Sequenc
     if not isinstance(value, dict) or not isinstance(value.get("headline"), str) or "picks" not in value:
         raise BadEntry("not a summary")
     picks, headline = picks_from_data(value["picks"], story_docs), value["headline"]
-    if not isinstance(value["picks"], list) or headline not in ({m.title for m in members} if picks else {""}):
+    titles = {m.title for m in members} if picks else {""}
+    if not isinstance(value["picks"], list) or headline not in titles:
         raise BadEntry("a headline that is no title of the story")
     texts = {d.id: d.text for d in story_docs}
     for pick in picks:
         c = pick.candidate if isinstance(pick, Pick) else None
         if not (isinstance(c, Candidate) and _is_number(pick.score) and isinstance(pick.new, bool)
                 and isinstance(pick.components, dict)
-                and all(isinstance(k, str) and (_is_number(v) or isinstance(v, str)) for k, v in pick.components.items())
+                and all(isinstance(k, str) and (_is_number(v) or isinstance(v, str))
+                        for k, v in pick.components.items())
                 and isinstance(c.text, str) and isinstance(c.citations, tuple) and c.citations
                 and isinstance(c.related, tuple) and _is_number(c.position) and _is_int(c.support)
                 and isinstance(c.order, tuple) and len(c.order) == 2 and all(_is_int(i) for i in c.order)):

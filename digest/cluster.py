@@ -464,8 +464,8 @@ def graph(ev: Evidence, threads: int = 1, band: int | None = None, threshold: fl
                 kept[0] += block.nnz
                 if kept[0] > MAX_PAIRS:
                     raise TooMuchInput(
-                        f"{n:,} articles too much alike to group: over {MAX_PAIRS:,} pairs of them may report "
-                        "the same event; remove the near-copies, or split them over several builds")
+                        f"{n:,} articles too much alike to group: over {MAX_PAIRS:,} pairs of them may "
+                        "report the same event; remove the near-copies, or split them over several builds")
         return block
 
     # scipy's sparse product and numpy release the GIL: threads use every core, and each block

@@ -88,4 +88,5 @@ def plain_url(url: str) -> bool:
     if url.isascii():
         return not _URL_ASCII_BAD.search(url)
     return not _URL_ASCII_BAD.search(url) and not any(
-        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp") for ch in url if ord(ch) > 0x7F)
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
+        for ch in url if ord(ch) > 0x7F)

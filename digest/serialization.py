@@ -148,8 +148,8 @@ def from_dict(data: Any) -> Digest:
         doc_id = need(entry, "id", str, where)
         path = text_or_none(entry, "path")
         url = text_or_none(entry, "url")
-        if url is not None and not plain_url(entry["url"]):  # a link with a hidden character: dropped, not altered
-            url = None
+        if url is not None and not plain_url(entry["url"]):
+            url = None  # a link with a hidden character: dropped, not altered
         documents.append(Document(
             id=doc_id,
             origin=path or url or doc_id,

@@ -203,9 +203,11 @@ def sqlite_problem(path: Path, exc: sqlite3.Error, delivered: bool = False) -> S
     else:
         advice = "try again"
     if delivered:
-        return StateError(f"{visible(str(path))}: the briefing was delivered but could not be recorded in the "
-                          f"state file ({exc}; {advice}); the next briefing shows the same articles again")
-    return StateError(f"{visible(str(path))}: cannot use the state file ({exc}; {advice}); it was left as it is")
+        return StateError(f"{visible(str(path))}: the briefing was delivered but could not be recorded "
+                          f"in the state file ({exc}; {advice}); the next briefing shows the same articles "
+                          "again")
+    return StateError(f"{visible(str(path))}: cannot use the state file ({exc}; {advice}); "
+                      "it was left as it is")
 
 
 def check_file(path: Path) -> None:
@@ -225,7 +227,8 @@ def check_file(path: Path) -> None:
         if not stat.S_ISREG(mode):
             os.close(fd)
             kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
-            raise StateError(f"{visible(str(path))}: {kind}, not a state file; choose another file with --state")
+            raise StateError(f"{visible(str(path))}: {kind}, not a state file; "
+                             "choose another file with --state")
         with open(fd, "rb") as handle:
             header = handle.read(100)
     except OSError as exc:
@@ -491,7 +494,8 @@ class State:
         """
         try:
             self._record(started=started, finished=finished, since=since, feeds=feeds, stories=stories,
-                         new_articles=new_articles, output_format=output_format, retention_days=retention_days)
+                         new_articles=new_articles, output_format=output_format,
+                         retention_days=retention_days)
         except sqlite3.Error as exc:
             raise sqlite_problem(self.path, exc, delivered=True) from None
 

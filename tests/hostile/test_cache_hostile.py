@@ -83,8 +83,8 @@ def test_the_cache_is_made_private(cache_dir: Path) -> None:
 
 
 @posix_only
-def test_the_default_cache_folder_of_an_earlier_version_is_made_private(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_cache_folder_of_an_earlier_version_is_made_private(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """~/.cache/digest made 0775 by an earlier version under a 002 umask: made 0700, and used
     (a folder named by DIGEST_CACHE is the user's: refused instead, see below)."""
     monkeypatch.delenv("DIGEST_CACHE")
@@ -101,7 +101,8 @@ def test_the_default_cache_folder_of_an_earlier_version_is_made_private(tmp_path
 
 
 @posix_only
-@pytest.mark.parametrize("how", ["link", "group-writable", "world-writable", "folder-writable", "other-owner"])
+@pytest.mark.parametrize("how", ["link", "group-writable", "world-writable", "folder-writable",
+                                 "other-owner"])
 def test_a_cache_someone_else_could_write_is_not_used(cache_dir: Path, tmp_path: Path, how: str,
                                                      uncached: dict[str, Any]) -> None:
     """A cache file reached by a symbolic link, writable by others, in a folder others can write,
@@ -142,7 +143,8 @@ def test_a_fifo_as_the_cache_file_does_not_block(cache_dir: Path, uncached: dict
     os.mkfifo(cache_dir / "cache.sqlite3", 0o600)
     data, warnings = build()
     assert data == uncached
-    assert warnings == [f"digest: warning: cache {cache_dir / 'cache.sqlite3'} not used: it is not a regular file"]
+    path = cache_dir / "cache.sqlite3"
+    assert warnings == [f"digest: warning: cache {path} not used: it is not a regular file"]
 
 
 # ---------------------------------------------------------------- 11. entries checked against their documents
@@ -173,8 +175,9 @@ def test_a_planted_sentence_is_not_shown(cache_dir: Path, uncached: dict[str, An
     data, warnings = build()
     assert planted not in json.dumps(data)
     assert data == uncached
-    assert len(warnings) == 1 and "an entry that does not check out (a sentence that is not in the document it " \
-                                  "cites) is ignored and computed again" in warnings[0], warnings
+    assert len(warnings) == 1, warnings
+    assert ("an entry that does not check out (a sentence that is not in the document it cites) is "
+            "ignored and computed again") in warnings[0], warnings
     assert build() == (uncached, [])  # replaced by the good entry
 
 
@@ -251,7 +254,8 @@ def test_a_malformed_entry_is_a_miss_with_one_warning(cache_dir: Path, kind: str
     assert _edit(cache_dir / "cache.sqlite3", _malformed(kind)) > 0
     data, warnings = build()
     assert data == uncached
-    assert len(warnings) == 1 and "does not check out" in warnings[0] and "computed again" in warnings[0], warnings
+    assert len(warnings) == 1, warnings
+    assert "does not check out" in warnings[0] and "computed again" in warnings[0], warnings
     assert build() == (uncached, [])
 
 

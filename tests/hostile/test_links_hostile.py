@@ -74,7 +74,8 @@ def test_renderers_make_no_link_of_a_disguised_url(form: str, name: str) -> None
         from email import policy
 
         message = email.message_from_string(text, policy=policy.default)
-        text = "\n".join(part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
+        text = "\n".join(part.get_content() for part in message.walk()
+                         if part.get_content_maintype() == "text")
         assert "bank.example" in text
     if form == "json":  # data, not a link: kept as it is, in strict JSON
         json.loads(text)

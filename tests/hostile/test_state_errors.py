@@ -102,7 +102,8 @@ Disk = Callable[[Path, Path], tuple[list[str], int | None]]
 def _tmpfs(tmp_path: Path, folder: Path) -> tuple[list[str], int | None]:
     if not _can_mount():
         pytest.skip("needs root and unshare -m to mount a small tmpfs")
-    return _namespace(f"mount -t tmpfs -o size=128k tmpfs {folder} && cp -a {tmp_path}/saved/. {folder}/"), None
+    script = f"mount -t tmpfs -o size=128k tmpfs {folder} && cp -a {tmp_path}/saved/. {folder}/"
+    return _namespace(script), None
 
 
 def _rlimit(tmp_path: Path, folder: Path) -> tuple[list[str], int | None]:
@@ -152,11 +153,12 @@ def test_a_full_disk_at_the_start_is_not_called_corrupt(tmp_path: Path) -> None:
     feed = _feed(tmp_path, 2)
     before = _new_state(state)
     if _can_mount():
-        script = (f"mount -t tmpfs -o size=256k tmpfs {tmp_path / 'disk'} && cp {state} {tmp_path / 'disk'}/ && "
-                  f"(dd if=/dev/zero of={tmp_path / 'disk' / 'fill'} bs=4k 2>/dev/null || true)")
-        (tmp_path / "disk").mkdir()
-        result = _brief(tmp_path, tmp_path / "disk" / "state.db", "--feed", str(feed), prefix=_namespace(script))
-        where = tmp_path / "disk" / "state.db"
+        disk = tmp_path / "disk"
+        script = (f"mount -t tmpfs -o size=256k tmpfs {disk} && cp {state} {disk}/ && "
+                  f"(dd if=/dev/zero of={disk / 'fill'} bs=4k 2>/dev/null || true)")
+        disk.mkdir()
+        where = disk / "state.db"
+        result = _brief(tmp_path, where, "--feed", str(feed), prefix=_namespace(script))
     else:
         result = _brief(tmp_path, state, "--feed", str(feed), limit=16_384)
         where = state
@@ -233,7 +235,8 @@ def test_a_state_path_that_is_not_a_regular_file_is_refused(tmp_path: Path, kind
         message = "a folder"
     result = _brief(tmp_path, state, "--feed", str(_feed(tmp_path, 1)))
     assert result.returncode == 1 and result.stdout == "", result.stderr
-    assert _one_line(result) == f"digest: {state}: {message}, not a state file; choose another file with --state"
+    expected = f"digest: {state}: {message}, not a state file; choose another file with --state"
+    assert _one_line(result) == expected
     assert os.path.exists(os.devnull) and not Path(os.devnull).is_file()
     if kind == "folder":
         assert list(state.iterdir()) == []
