@@ -5,10 +5,14 @@
 
 Hypothesis generates articles (bytes in any encoding, with terminal escapes, C1 controls,
 bidi overrides, Rich markup, Markdown, HTML and javascript: URLs mixed into news-like
-sentences), file names with control characters, and RSS/Atom feeds carrying the same text.
-Each case is written to a real file (or parsed as a feed), built into a digest and rendered
-in every format; a case fails on any exception other than "nothing to summarize", on a
-case that takes over 60 s, or when an output breaks one of the invariants in
+sentences), file names with control characters, and RSS/Atom/JSON feeds carrying the same
+text. Issue 15 added lone surrogates, zero-width, tag and other invisible characters, dense
+articles (thousands of sentences from 40 words), feeds under stacked Content-Encodings (bombs
+and cut streams among them), links disguised by invisible characters, entry dates at the
+ends of the calendar, and builds through a real build cache (built twice more through it:
+the same digest, no cache warning). Each case is written to a real file (or parsed as a
+feed), built into a digest and rendered in every format; a case fails on any exception
+other than "nothing to summarize", on a case that takes over 60 s, or when an output breaks one of the invariants in
 ``tests/hostile/checks.py`` (no control characters, valid JSON, nothing live in Markdown
 or HTML, a 7-bit email). Failures are shrunk by Hypothesis and written, with their
 falsifying example, to the result file. Not run in CI: the hostile corpus and the property
@@ -58,7 +62,17 @@ HOSTILE = [
     "“curly”", "café", "Ελληνικά", "русский", "עברית", "العربية", "中文句子。", "😀", "\u0301",
     # issue 15: lone surrogates (they survive only in JSON Feeds), zero-width, tag, bidi marks
     "\ud800", "\udc80", "\u200b", "\u2060", "\u061c", "\U000e0041", "\u200d",
+    # issue 15, item 13: other invisible (format) characters
+    "\u00ad", "\u2062", "\u180e", "\ufff9",
 ]
+LINKS = ["https://example.org/a", "javascript:alert(1)", "http://x/\x1b[2J", 'https://e.example/"><script>',
+         "ftp://x", "", "data:text/html,<b>",
+         # issue 15, item 13: links disguised by invisible characters
+         "https://e.example/\u202egpj.exe", "https://bank\u200b.example/", "https://e.example/\u00adpay",
+         "https://e.example/\U000e0041", "https://e.example/\ufeffa"]
+DATES = ["Mon, 01 Jan 2024 10:00:00 GMT", "2024-01-01T10:00:00Z", "0001-01-01T00:00:00+14:00",
+         "9999-12-31T23:59:59-12:00", "Fri, 31 Dec 9999 23:59:59 -1200", "0000-01-01", "garbage", ""]
+"""Entry dates, the ends of the calendar among them (issue 15, item 18)."""
 WORDS = ("the storm hit the coast on monday and officials said thousands of homes lost power while "
          "repairs will take a week according to the utility company which warned of more rain").split()
 
@@ -142,10 +156,11 @@ def build_settings(draw: st.DrawFn) -> Settings:
 
 FEED_TEMPLATES = [
     ('<?xml version="1.0"?><rss version="2.0"><channel><title>{ft}</title>{items}</channel></rss>',
-     "<item><title>{t}</title><link>{link}</link><guid>{g}</guid><description>{d}</description></item>"),
+     "<item><title>{t}</title><link>{link}</link><guid>{g}</guid><pubDate>{date}</pubDate>"
+     "<description>{d}</description></item>"),
     ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{ft}</title>'
      "{items}</feed>",
-     '<entry><title type="html">{t}</title><link href="{link}"/><id>{g}</id>'
+     '<entry><title type="html">{t}</title><link href="{link}"/><id>{g}</id><updated>{date}</updated>'
      '<content type="html">{d}</content></entry>'),
 ]
 
@@ -166,16 +181,15 @@ def feeds(draw: st.DrawFn) -> bytes:
     items = []
     for n in range(draw(st.integers(0, 5))):
         body = " ".join(draw(sentences()) for _ in range(draw(st.integers(0, 6))))
-        link = draw(st.sampled_from(["https://example.org/a", "javascript:alert(1)", "http://x/\x1b[2J",
-                                     'https://e.example/"><script>', "ftp://x", "", "data:text/html,<b>"]))
+        link = draw(st.sampled_from(LINKS))
         items.append(item.format(t=_xml(draw(sentences()), draw), link=_xml(link, draw), g=n,
-                                 d=_xml(body, draw)))
+                                 d=_xml(body, draw), date=draw(st.sampled_from(DATES))))
     if draw(st.integers(0, 3)) == 0:  # issue 15: a JSON Feed, whose escapes carry lone surrogates
         import json
 
         data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": draw(sentences()), "items": [
-            {"id": draw(sentences()), "url": draw(st.sampled_from(["https://example.org/\ud800", "https://e.example/a",
-                                                                   "https://e.example/\u202e"])),
+            {"id": draw(sentences()), "url": draw(st.sampled_from(["https://example.org/\ud800", *LINKS])),
+             "date_published": draw(st.sampled_from(DATES)),
              "title": draw(sentences()), "content_text": " ".join(draw(sentences()) for _ in range(4))}
             for _ in range(draw(st.integers(0, 4)))]}).encode("ascii")
     else:
@@ -222,7 +236,9 @@ def render_all(digest: object) -> None:
             check_output(name, out.getvalue(), digest, color=bool(color))  # type: ignore[arg-type]
 
 
-def one_case(tmp: Path, files: list[tuple[str, bytes]], config: Settings) -> None:
+def one_case(tmp: Path, files: list[tuple[str, bytes]], config: Settings, cached: bool = False) -> None:
+    """Build and render ``files``; with ``cached``, build twice more through a new build cache
+    (a real SQLite file, issue 15 items 11-12): both equal the uncached digest."""
     folder = Path(tempfile.mkdtemp(dir=tmp))
     paths = []
     for n, (name, data) in enumerate(files):
@@ -240,6 +256,19 @@ def one_case(tmp: Path, files: list[tuple[str, bytes]], config: Settings) -> Non
         except NothingToSummarize:
             return
         render_all(digest)
+        if cached:
+            import dataclasses
+
+            from digest.cache import Cache
+
+            store = folder / "cache" / "cache.sqlite3"
+            found = []
+            for _ in range(2):
+                complaints: list[str] = []
+                again = build(paths, config, cache=Cache(store, warn=complaints.append))
+                assert not complaints, complaints
+                found.append(dataclasses.replace(again, generated_at=digest.generated_at))
+            assert found[0] == found[1] == digest, "a build through the cache differs"
     finally:
         signal.alarm(0)
 
@@ -281,9 +310,10 @@ def targets(tmp: Path, batch: int, seed: int) -> list[tuple[str, object]]:
                       suppress_health_check=list(HealthCheck), print_blob=True)
 
     @common
-    @given(st.lists(st.tuples(file_names(), article_bytes()), min_size=1, max_size=4), build_settings())
-    def files(files: list[tuple[str, bytes]], config: Settings) -> None:
-        one_case(tmp, files, config)
+    @given(st.lists(st.tuples(file_names(), article_bytes()), min_size=1, max_size=4), build_settings(),
+           st.integers(0, 3))
+    def files(files: list[tuple[str, bytes]], config: Settings, cache: int) -> None:
+        one_case(tmp, files, config, cached=cache == 0)
 
     @common
     @given(encoded_feeds(), build_settings())

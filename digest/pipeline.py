@@ -19,14 +19,26 @@ from datetime import datetime, timezone
 from typing import Any
 
 from digest import stories
-from digest.cache import Cache, NoCache, content_hash, document_fields, picks_from_data, picks_to_data
-from digest.errors import NothingToSummarize
+from digest.cache import (
+    Cache,
+    NoCache,
+    check_input,
+    content_hash,
+    copies_from_data,
+    document_fields,
+    grouping_from_data,
+    picks_from_data,
+    picks_to_data,
+    sentences_from_data,
+    story_from_data,
+)
+from digest.errors import NothingToSummarize, TooMuchInput
 from digest.models import Digest, Document, Pick, Sentence
 from digest.run import Batch, Runner, SerialBatch
 from digest.run.local import LocalPool, worker_count
 from digest.sanitize import visible
 from digest.settings import Settings
-from digest.stages.cluster import Grouping, group, threshold_of
+from digest.stages.cluster import Grouping, check_size, group, threshold_of
 from digest.stages.cluster import Link as Tie
 from digest.stages.dedup import (
     MAX_STORY_SENTENCES,
@@ -39,7 +51,7 @@ from digest.stages.ingest import InputError, RawInput, discover, parse, read_byt
 from digest.stages.segment import segment
 from digest.stages.summarize import summarize
 
-__all__ = ["NothingToSummarize", "Progress", "build", "build_from_documents"]
+__all__ = ["NothingToSummarize", "Progress", "TooMuchInput", "build", "build_from_documents"]
 
 Progress = Callable[[str, int, int], None]
 """Called with (stage, done, total) as the build goes."""
@@ -86,12 +98,19 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
     store = cache if cache is not None else NoCache()
     runner = runner or LocalPool(worker_count(len(documents)))
     warnings = list(warnings)
+    try:
+        check_size(len(documents), None if settings.clusters == "auto" else int(settings.clusters))
+    except TooMuchInput as exc:  # at once, not after reading, splitting and finding copies
+        raise TooMuchInput(str(exc), warnings) from None
     # Sentences are split (in workers) while copies and stories are found here.
     with _split(documents, settings.language, runner, store) as splitting:
         copies = _copies(documents, blobs, store)
         originals = [d for d in documents if d.id not in copies]
         report("grouping", 0, len(originals))
-        grouping = _stories(originals, settings, store)
+        try:
+            grouping = _stories(originals, settings, store)
+        except TooMuchInput as exc:
+            raise TooMuchInput(str(exc), warnings) from None
         sentences = {d.id: split for d, split in zip(documents, splitting.collect(report, "splitting"),
                                                      strict=True)}
     documents, originals, members, story_docs = _members(documents, originals, copies, grouping.groups)
@@ -107,8 +126,6 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
     if not assembled:
         raise NothingToSummarize("nothing to summarize: no article has a sentence that can be quoted",
                                  warnings)
-    if store.rejected:
-        warnings.append(f"cache {visible(str(store.path))}: {store.rejected} unusable entries computed again")
     store.commit()
     return Digest(
         stories=tuple(stories.rank(assembled, documents)),
@@ -143,11 +160,14 @@ class _Step:
 
     ``keys``: each item's cache key (None: no cache). ``start``: starts the step on the items
     at the given indices and gives their entries in that order. ``decode``: an item's entry
-    into what the next step reads (a malformed cached entry raises one of UNUSABLE).
+    into what the next step reads. ``check``: the same for an entry read from the cache,
+    which it checks first (``digest.cache``'s readers): one that does not check out raises,
+    and is computed again.
     """
 
     def __init__(self, store: AnyCache, count: int, keys: Callable[[], list[str]] | None,
-                 start: Callable[[list[int]], Batch[Entry]], decode: Callable[[int, Entry], Any]) -> None:
+                 start: Callable[[list[int]], Batch[Entry]], decode: Callable[[int, Entry], Any],
+                 check: Callable[[int, Entry], Any] | None = None) -> None:
         self.store, self.decode = store, decode
         self.keys = keys() if store.enabled and keys is not None else None
         self.values: dict[int, Any] = {}
@@ -156,9 +176,9 @@ class _Step:
             for i, k in enumerate(self.keys):
                 if k in found:
                     try:
-                        self.values[i] = decode(i, found[k])
-                    except UNUSABLE:
-                        store.rejected += 1
+                        self.values[i] = (check or decode)(i, found[k])
+                    except UNUSABLE as exc:
+                        store.reject(k, str(exc) or type(exc).__name__)
         self.missing = [i for i in range(count) if i not in self.values]
         self.batch = start(self.missing) if self.missing else None
         self.count = count
@@ -219,8 +239,12 @@ def _read(raws: list[RawInput], settings: Settings, runner: Runner, store: AnyCa
             return str(value["warning"])
         return Document(id="", **value["document"]), bytes(blob or b"")
 
+    def check(i: int, entry: Entry) -> str | tuple[Document, bytes]:
+        check_input(*entry, present[i][0].origin)
+        return decode(i, entry)
+
     with _Step(store, len(present), keys, lambda todo: runner.start(_parse_input, [present[i] for i in todo]),
-               decode) as step:
+               decode, check) as step:
         parsed = iter(step.collect())
     documents: list[Document] = []
     blobs: list[bytes] = []
@@ -252,11 +276,14 @@ def _split(documents: list[Document], language: str, runner: Runner, store: AnyC
 
     def decode(i: int, entry: Entry) -> list[Sentence]:
         doc = documents[i]
-        return [Sentence(doc.id, n, int(s), int(e), doc.text[int(s):int(e)], bool(candidate))
-                for n, (s, e, candidate) in enumerate(entry[0])]
+        return [Sentence(doc.id, n, s, e, doc.text[s:e], candidate) for n, (s, e, candidate) in enumerate(entry[0])]
+
+    def check(i: int, entry: Entry) -> list[Sentence]:
+        return decode(i, (sentences_from_data(entry[0], documents[i].text), None))
 
     return _Step(store, len(documents), keys,
-                 lambda todo: runner.start(_split_document, [(documents[i], language) for i in todo]), decode)
+                 lambda todo: runner.start(_split_document, [(documents[i], language) for i in todo]),
+                 decode, check)
 
 
 # -- copies and stories: every document at once, here ----------------------------------------
@@ -271,10 +298,13 @@ def _copies(documents: list[Document], blobs: list[bytes] | None, store: AnyCach
         return [[index[a], index[b]] for a, b in find_copies(documents, hashed).items()], None
 
     def decode(i: int, entry: Entry) -> dict[str, str]:
-        return {documents[int(a)].id: documents[int(b)].id for a, b in entry[0]}
+        return {documents[a].id: documents[b].id for a, b in entry[0]}
+
+    def check(i: int, entry: Entry) -> dict[str, str]:
+        return decode(i, (copies_from_data(entry[0], len(documents)), None))
 
     keys = lambda: [store.key("copies", [content_hash(d.text) for d in documents])]  # noqa: E731
-    with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode) as step:
+    with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode, check) as step:
         return step.collect()[0]  # type: ignore[no-any-return]
 
 
@@ -291,19 +321,19 @@ def _stories(originals: list[Document], settings: Settings, store: AnyCache) -> 
 
     def decode(i: int, entry: Entry) -> Grouping:
         value = entry[0]
-        groups = [[int(member) for member in g] for g in value["groups"]]
-        if sorted(m for g in groups for m in g) != list(range(len(originals))) or \
-                len(value["links"]) != len(groups):
-            raise ValueError("not a grouping of these documents")
-        return Grouping(groups, [[Tie(int(a), int(b), float(p), tuple(map(str, shared)))
-                                  for a, b, p, shared in links] for links in value["links"]])
+        return Grouping([list(g) for g in value["groups"]],
+                        [[Tie(a, b, p, tuple(shared)) for a, b, p, shared in links] for links in value["links"]])
+
+    def check(i: int, entry: Entry) -> Grouping:
+        groups, links = grouping_from_data(entry[0], len(originals))
+        return Grouping(groups, [[Tie(*tie) for tie in ties] for ties in links])
 
     def keys() -> list[str]:  # what the grouping reads of a document: its title, text, outlet and date
         return [store.key("stories", count, threshold, settings.language,
                           [content_hash(f"{d.title}\n{d.text}\n{d.source or ''}\n{d.published or ''}")
                            for d in originals])]
 
-    with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode) as step:
+    with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode, check) as step:
         return step.collect()[0]  # type: ignore[no-any-return]
 
 
@@ -372,13 +402,16 @@ def _summaries(story_docs: list[list[Document]], members: list[list[Document]],
             return raw["picks"], raw["headline"]
         return picks_from_data(value["picks"], story_docs[i]), str(value["headline"])
 
+    def check(i: int, entry: Entry) -> tuple[list[Pick], str]:
+        return story_from_data(entry[0], story_docs[i], members[i])
+
     def start(todo: list[int]) -> Batch[Entry]:
         order = sorted(todo, key=lambda i: -len(story_docs[i]))
         items = [(story_docs[i], members[i], {d.id: sentences[d.id] for d in story_docs[i]}, settings)
                  for i in order]
         return _Reordered(runner.start(_summarize_story, items, chunk=1), order, todo)
 
-    with _Step(store, len(story_docs), keys, start, decode) as step:
+    with _Step(store, len(story_docs), keys, start, decode, check) as step:
         return step.collect(report, "summarizing")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Escape sequences, 7-bit (ESC ...) and 8-bit (C1 introducers), as a terminal would parse them:
 # - CSI: ESC [ or 0x9b, parameters, intermediates, one final byte (ESC [ 2J, ESC [ 31m);
@@ -52,7 +53,8 @@ def one_line(text: str) -> str:
 def visible(text: str) -> str:
     """Show a file name or URL on one line: control characters become visible escapes.
 
-    C0/C1 controls, DEL, bidi controls and line/paragraph separators are shown as ``\\x1b``,
+    C0/C1 controls, DEL, bidi controls, line/paragraph separators and the other invisible
+    (format) characters are shown as ``\\x1b``,
     ``\\n``, ``\\u202e`` ...; the undecodable bytes of a file name (lone surrogates from
     ``os.fsdecode``) as ``\\xff``, so the result can always be printed.
     """
@@ -65,8 +67,26 @@ def visible(text: str) -> str:
             out.append(f"\\u{code:04x}")
         elif (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
               or 0x200B <= code <= 0x200F or 0xE0000 <= code <= 0xE007F
-              or code in (0x061C, 0x2028, 0x2029, 0x2060, 0xFEFF)):
+              or code in (0x061C, 0x2028, 0x2029, 0x2060, 0xFEFF)
+              or (code > 0x7F and unicodedata.category(ch) == "Cf")):  # soft hyphen, U+2062 ...: invisible
             out.append(ch.encode("unicode_escape").decode("ascii"))
         else:
             out.append(ch)
     return "".join(out)
+
+
+_URL_ASCII_BAD = re.compile(r"[\x00-\x20\x7f]")
+
+
+def plain_url(url: str) -> bool:
+    """Whether ``url`` may stand in a link: no whitespace, no control character, and no
+    invisible character that disguises where it goes or splits it unseen (bidi controls and
+    marks, zero-width characters, BOM, soft hyphen, tag characters: every Unicode format
+    character, Cf), no lone surrogate, private-use or unassigned code point. Other letters
+    (an IRI's ``Straße``) are kept. A link that fails is dropped, not repaired: removing the
+    characters would silently point it somewhere else."""
+    if url.isascii():
+        return not _URL_ASCII_BAD.search(url)
+    return not _URL_ASCII_BAD.search(url) and not any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
+        for ch in url if ord(ch) > 0x7F)

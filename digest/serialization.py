@@ -6,7 +6,7 @@ import math
 from typing import Any, TypedDict
 
 from digest.models import Candidate, Citation, Digest, Document, Link, Pick, Story
-from digest.sanitize import clean_text, visible
+from digest.sanitize import clean_text, plain_url, visible
 
 SCHEMA = "digest/1"
 
@@ -158,6 +158,8 @@ def _document(entry: Any, where: str) -> Document:
     doc_id = _need(entry, "id", str, where)
     path = _text_or_none(entry, "path")
     url = _text_or_none(entry, "url")
+    if url is not None and not plain_url(entry["url"]):
+        url = None  # a link with a hidden character: dropped, not altered
     return Document(
         id=doc_id,
         origin=path or url or doc_id,

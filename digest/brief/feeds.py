@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from digest import __version__
 from digest.brief.userconfig import FetchSettings
-from digest.sanitize import clean_text, one_line, visible
+from digest.sanitize import clean_text, one_line, plain_url, visible
 
 USER_AGENT = f"digest/{__version__} (news-digest feed reader; +https://pypi.org/project/news-digest/)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -611,8 +611,10 @@ def _iso(value: Any) -> str | None:
     if not value:
         return None
     try:
+        if not 1 <= value.tm_year <= 9999:  # 0001-01-01T00:00+14:00 in UTC is in the year 0
+            return None
         return time.strftime("%Y-%m-%dT%H:%MZ", value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         return None
 
 
@@ -640,6 +642,7 @@ def _http_url(value: Any) -> str | None:
         # no control, bidi, zero-width or BOM character (they disguise where a link goes) and
         # no lone surrogate (it cannot be encoded): such a link is dropped
         and not _BAD_URL_CHARS.search(value.strip())
+        and plain_url(value.strip())  # nor any other invisible (format) character
     ):
         return value.strip()
     return None

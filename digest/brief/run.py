@@ -40,7 +40,7 @@ from digest.brief.feeds import (
 )
 from digest.brief.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
 from digest.brief.userconfig import FetchSettings, UserConfig
-from digest.errors import NothingToSummarize
+from digest.errors import NothingToSummarize, TooMuchInput
 from digest.models import Digest, Document, Pick, Story
 from digest.pipeline import Progress, build_from_documents
 from digest.sanitize import one_line, visible
@@ -428,6 +428,8 @@ def _briefing(
     try:
         built = build_from_documents([a.doc for a in articles], settings, warnings, report)
     except NothingToSummarize as exc:
+        if isinstance(exc, TooMuchInput):
+            raise BriefError(str(exc)) from None
         warnings[:] = exc.warnings  # the run's warnings, and the build's after them
         return dataclasses.replace(empty, warnings=tuple(warnings)), []
     warnings[:] = built.warnings

@@ -7,7 +7,12 @@ WAL journal): a second run on the same file waits ``wait`` seconds, then fails w
 killed before that leaves the file as it was (SQLite rolls the transaction back).
 
 A file that is empty, not SQLite, another application's database, corrupt, or written by a
-newer digest is refused with ``StateError``; it is never replaced or repaired silently.
+newer digest is refused with ``StateError``; it is never replaced or repaired silently. So
+is a path that is not a regular file (a FIFO would block the run, a device is not ours).
+A state that cannot be written (a full disk, a read-only file or folder: SQLite keeps its
+``-wal`` and ``-shm`` files next to it) is a ``StateError`` that says so, never "corrupt":
+at the start, before anything is fetched; at the end, saying that the briefing was
+delivered but not recorded (the next one shows the same articles).
 A new file is built aside and linked into place, so a half-made file is never seen.
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -174,14 +180,56 @@ def _problem(path: Path, what: str) -> StateError:
         "or choose another file with --state")
 
 
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def sqlite_problem(path: Path, exc: sqlite3.Error, delivered: bool = False) -> StateError:
+    """A one-line StateError for an SQLite failure: "corrupt" only when SQLite says the file is;
+    a full disk or a file or folder that cannot be written says so (and nothing to move away)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if not delivered and (name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+                          or "malformed" in text or "not a database" in text):
+        return _problem(path, f"the state file is corrupt ({exc})")
+    if name.startswith("SQLITE_FULL") or "full" in text:
+        advice = "the disk is full: free some space"
+    elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) \
+            or "readonly" in text or "unable to open" in text:
+        advice = ("the state file and its folder must be writable (SQLite keeps its -wal and -shm files "
+                  "next to it)")
+    elif name.startswith("SQLITE_IOERR") or "I/O" in text:
+        advice = "a read or write failed: is the disk full or failing?"
+    else:
+        advice = "try again"
+    if delivered:
+        return StateError(f"{visible(str(path))}: the briefing was delivered but could not be recorded "
+                          f"in the state file ({exc}; {advice}); the next briefing shows the same articles "
+                          "again")
+    return StateError(f"{visible(str(path))}: cannot use the state file ({exc}; {advice}); "
+                      "it was left as it is")
+
+
 def check_file(path: Path) -> None:
     """Refuse what is not a digest state file, without changing it.
 
     Raises:
-        StateError: empty, not SQLite, foreign, newer or corrupt.
+        StateError: not a regular file, empty, not SQLite, foreign, newer or corrupt.
     """
     try:
-        with open(path, "rb") as handle:
+        # Not blocking: a FIFO opens at once (and is then refused), rather than waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            os.close(fd)
+            raise
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+            raise StateError(f"{visible(str(path))}: {kind}, not a state file; "
+                             "choose another file with --state")
+        with open(fd, "rb") as handle:
             header = handle.read(100)
     except OSError as exc:
         reason = exc.strerror or exc
@@ -262,7 +310,7 @@ class State:
                 check_same_thread=False,
             )
         except sqlite3.Error as exc:
-            raise _problem(path, f"cannot be opened ({exc})") from None
+            raise sqlite_problem(path, exc) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(max(wait, 0.0) * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -277,10 +325,13 @@ class State:
                 raise
             state = cls(path, conn)
             state._verify()
+            # A read-only file opens (read-only) and even takes the lock: find out now, before
+            # anything is fetched and delivered, rather than at the commit.
+            conn.execute("UPDATE runs SET id = id WHERE 0")
             return state
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise _problem(path, f"the state file is corrupt ({exc})") from None
+            raise sqlite_problem(path, exc) from None
         except BaseException:
             conn.close()
             raise
@@ -435,7 +486,22 @@ class State:
         output_format: str,
         retention_days: float | None = None,
     ) -> None:
-        """Write what the run delivered and commit: the only place a run's changes become visible."""
+        """Write what the run delivered and commit: the only place a run's changes become visible.
+
+        Raises:
+            StateError: it could not be written (a full disk, a file made read-only); nothing
+                of the run is kept.
+        """
+        try:
+            self._record(started=started, finished=finished, since=since, feeds=feeds, stories=stories,
+                         new_articles=new_articles, output_format=output_format,
+                         retention_days=retention_days)
+        except sqlite3.Error as exc:
+            raise sqlite_problem(self.path, exc, delivered=True) from None
+
+    def _record(self, *, started: str, finished: str, since: str | None, feeds: Iterable[FeedStatus],
+                stories: Iterable[ShownStory], new_articles: int, output_format: str,
+                retention_days: float | None) -> None:
         conn = self.conn
         feeds = list(feeds)
         stories = list(stories)

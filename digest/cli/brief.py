@@ -250,10 +250,21 @@ def brief(
         wait=wait,
     )
     progress = ProgressLine(enabled=not quiet and sys.stderr.isatty())
+    delivered = []
+
+    def deliver(digest: Digest) -> None:
+        _write(digest, name, output, headers)
+        delivered.append(True)
+
+    import sqlite3
+
+    from digest.brief.state import sqlite_problem
+
     try:
-        outcome = run(
-            loaded, options, state_path, lambda digest: _write(digest, name, output, headers), progress
-        )
+        try:
+            outcome = run(loaded, options, state_path, deliver, progress)
+        except sqlite3.Error as exc:  # reading or writing the state failed midway (a disk, a permission)
+            raise sqlite_problem(state_path, exc, delivered=bool(delivered)) from None
     except BriefError as exc:
         progress.clear()
         raise _error(str(exc), ExitCode.USAGE) from None

@@ -319,6 +319,7 @@ def _limits() -> list[str]:
     """The LIMITS and UNTRUSTED INPUT sections, with the values the code uses."""
     from digest.brief.userconfig import FetchSettings
     from digest.settings import Settings
+    from digest.stages.cluster import MAX_DOCUMENTS, MAX_FORCED, MAX_PAIRS
     from digest.stages.ingest import MAX_LINE_CHARS
 
     fetch = FetchSettings()
@@ -338,10 +339,18 @@ def _limits() -> list[str]:
         f"attempts are retried up to {fetch.retries} times, with backoff. XML entities are never "
         "fetched or expanded without bound (no external entities, no entity bombs). A feed "
         "that fails is reported on standard error and the others go on."])
+    lines += _items(bold("Articles per build"), [
+        f"At most {MAX_DOCUMENTS:,} articles (grouping needs memory that grows faster than the "
+        f"input), and at most {MAX_FORCED:,} with --clusters N (a forced number of stories compares "
+        f"every pair); articles so much alike that over {MAX_PAIRS:,} pairs may report the same "
+        "event are refused too. Past a limit, digest exits with status 2 and a message, before "
+        "running out of memory."])
     lines += _items(bold("State file"), [
         "Updated in one SQLite transaction after the briefing was delivered: a run that "
         "fails, is interrupted or is killed records nothing. A second digest brief on the "
-        "same file waits --wait seconds, then exits with status 1."])
+        "same file waits --wait seconds, then exits with status 1. A state file that cannot be "
+        "written (a full disk, a read-only file or folder) is reported in one line, exit 1, and "
+        "never called corrupt; one that is not a regular file (a FIFO, a device) is refused."])
     lines += [".SH \"UNTRUSTED INPUT\""]
     lines += [escape(
         "Article text, titles, feed fields, file names and URLs are treated as untrusted. "

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from digest.models import Digest, Document, Pick, Story
 from digest.render import SEEN_MARK, RenderOptions, heading_line, markers, source_numbers, story_line
-from digest.sanitize import one_line, visible
+from digest.sanitize import one_line, plain_url, visible
 
 FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 STYLES = {
@@ -46,8 +46,9 @@ def esc(text: str) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it may be a link: http(s), a host, no whitespace, control characters or quotes."""
-    if not url or re.search(r"[\s\x00-\x1f\x7f-\x9f\"'<>\\`]", url):
+    """``url`` if it may be a link: http(s), a host, no whitespace, control characters or quotes,
+    no bidi, zero-width, BOM, tag or other invisible character (``sanitize.plain_url``)."""
+    if not url or re.search(r"[\s\x00-\x1f\x7f-\x9f\"'<>\\`]", url) or not plain_url(url):
         return None
     try:
         parts = urlsplit(url)

@@ -42,6 +42,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from digest.errors import TooMuchInput
 from digest.models import Document
 
 THRESHOLDS = {"strict": 0.6, "default": 0.3, "loose": 0.15}
@@ -435,6 +436,26 @@ EXACT_LIMIT = 3000
 BAND = 20
 """Above EXACT_LIMIT, how many of its probabilities between FLOOR and the threshold each document
 keeps (its largest): the rest count as 0 (see _sparse_average)."""
+MAX_DOCUMENTS = 20_000
+"""Articles grouped in one build at most (10,000 took 1.0 GB): past it, TooMuchInput. Memory
+grows faster than the input (a dict entry per likely pair); documented in the README's limits."""
+MAX_FORCED = 5_000
+"""``--clusters N`` groups at most this many articles: a forced count needs the whole tree, a
+dense matrix of every pair (5,000: 200 MB a copy)."""
+MAX_PAIRS = 10_000_000
+"""Entries of the sparse graph above EXACT_LIMIT at most (both directions of each pair kept:
+about 1 GB in _sparse_average's dicts). Real news keeps at most BAND + its few close pairs per
+article; only articles nearly all alike reach it: TooMuchInput, not MemoryError."""
+
+
+def check_size(n: int, count: int | None = None) -> None:
+    """Raise TooMuchInput when ``n`` articles (with ``--clusters count``) are past the limits."""
+    if n > MAX_DOCUMENTS:
+        raise TooMuchInput(f"too many articles to group: {n:,}, at most {MAX_DOCUMENTS:,} in one build "
+                           "(memory grows faster than the input); split them over several builds")
+    if count is not None and count > 1 and n > MAX_FORCED:
+        raise TooMuchInput(f"--clusters {count} groups at most {MAX_FORCED:,} articles (a forced number of "
+                           f"stories compares every pair); there are {n:,}: use --clusters auto")
 
 
 def graph(ev: Evidence, threads: int = 1, band: int | None = None, threshold: float = DEFAULT_THRESHOLD,
@@ -447,13 +468,25 @@ def graph(ev: Evidence, threads: int = 1, band: int | None = None, threshold: fl
     import numpy as np
     from scipy.sparse import csr_matrix, vstack
 
+    import threading
+
     n = ev.body.shape[0]
     body_t = ev.body.T.tocsc()
     rows_at_once = max(1, min(CHUNK, BLOCK_CELLS // max(n, 1)))
+    kept = [0]
+    lock = threading.Lock()
 
     def rows(start: int) -> Any:
         block = _block(ev, start, min(n, start + rows_at_once), body_t, FLOOR if floor is None else floor)
-        return _strongest(block, threshold, band) if band is not None else block
+        block = _strongest(block, threshold, band) if band is not None else block
+        if band is not None:
+            with lock:
+                kept[0] += block.nnz
+                if kept[0] > MAX_PAIRS:
+                    raise TooMuchInput(
+                        f"{n:,} articles too much alike to group: over {MAX_PAIRS:,} pairs of them may "
+                        "report the same event; remove the near-copies, or split them over several builds")
+        return block
 
     # scipy's sparse product and numpy release the GIL: threads use every core, and each block
     # is computed alike wherever it runs.
@@ -494,6 +527,7 @@ def group(documents: Sequence[Document], count: int | None = None, threshold: fl
         language: the articles' language (stop words, the word-frequency prior).
     """
     n = len(documents)
+    check_size(n, count)
     if n == 0:
         return Grouping([], [])
     if n == 1 or count == 1:

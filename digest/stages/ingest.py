@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from digest.models import Document
-from digest.sanitize import clean_text, one_line, visible
+from digest.sanitize import clean_text, one_line, plain_url, visible
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -541,7 +541,8 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
         text=text,
         source=one_line(meta.get("sitename") or "") or None,
         published=published,
-        url=one_line(url) if isinstance(url, str) and url.startswith(("http://", "https://")) else None,
+        url=url.strip() if isinstance(url, str) and url.strip().startswith(("http://", "https://"))
+        and plain_url(url.strip()) else None,
         kind="extracted",
     )
 
