@@ -510,8 +510,7 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
     trafilatura only parses the string given: it never fetches anything. Dates come from the
     page's metadata and markup (no guess from, say, a copyright year).
     """
-    import trafilatura  # deferred: a heavy import only HTML input needs
-    from trafilatura.settings import set_date_params
+    from digest.extract import extract  # deferred: heavy imports only HTML input needs
 
     name = "standard input" if origin == "-" else visible(origin)
     _quiet_html_loggers()
@@ -520,12 +519,9 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
     if not _HTML_START.search(html[:8192]):
         html = f"<html><body>{html}</body></html>"  # a fragment: trafilatura wants a whole page
     try:
-        result = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
-            date_extraction_params=set_date_params(False))
+        meta = extract(html)
     except Exception as exc:  # noqa: BLE001 - a parser failure is a bad input, not a crash
         raise InputError(f"{name}: cannot parse this HTML page ({one_line(str(exc))[:80]})") from None
-    meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
     text = clean_text(meta.get("text") or "")
     if not text.strip():
         raise InputError(f"{name}: no article text found in this HTML page")
