@@ -23,16 +23,17 @@ _FLAGS = re.I
 # "Related: ...", "SEE MORE: ...", "Sign up for ...", "Follow us on ...".
 _OPENERS = re.compile(
     r"^[\s\[(*•·>-]*(?:"
-    r"read (?:more|next|also|the full)\b|more:|see more\b|see also\b|also (?:on|read)\b|related\b[^.!?]{0,40}:|"
+    r"read (?:more|next|also)\b|read the full (?:story|article)\b|more:|see more\b|see also\b|also (?:on|read)\b|related\b[^.!?]{0,40}:|"
     r"related (?:posts?|stories|articles|coverage|content|reading|links?)\b|more (?:on|from) this\b|"
     r"(?:you|we think you) (?:may|might|will) (?:also )?(?:like|enjoy)\b|don'?t miss\b|most (?:read|popular)\b|"
     r"recommended(?: for you)?\s*:|trending(?: now)?\s*:|top stories\s*:|watch(?: now)?\s*:|listen(?: now)?\s*:|"
-    r"sign up\b|subscribe\b|follow (?:us|me)\b|like us on\b|share (?:this|on)\b|click here\b|tap here\b|"
+    r"sign up\b|subscribe\b|follow (?:us|me)\b|follow(?![\w-])[^.!?]{0,60}\bon (?:twitter|facebook|instagram|youtube|linkedin|"
+    r"tiktok)\b|like us on\b|share (?:this|on)\b|click here\b|tap here\b|"
     r"tags?\s*:|filed under\b|topics?\s*:|categor(?:y|ies)\s*:|"
     r"(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*:|(?:image )?(?:copyright|caption)\s*:?|"
     r"source\s*:|"
     r"advertisement\b|sponsored(?: content)?\b|"
-    r"(?:\()?(?:additional )?reporting by\b|(?:written|edited|editing) by\b|"
+    r"(?:\()?(?:additional )?reporting by (?-i:[A-Z])|(?:written|edited|editing) by (?-i:[A-Z])|"
     r"(?:print|e-?mail|order reprints|share|tweet|comments?|reprints?|print article)\s*$"
     r")",
     _FLAGS,
@@ -42,7 +43,8 @@ _OPENERS = re.compile(
 _PHRASES = re.compile(
     r"(?:please (?:subscribe|log ?in|sign in)\b|to (?:view|read|continue reading) (?:the|this) (?:full )?"
     r"(?:story|article)\b|subscribers? only\b|"
-    r"contains (?:references to products|affiliate links)|(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
+    r"contains (?:references to products|affiliate links)|if you (?:buy|purchase) (?:something|a product|anything) "
+    r"(?:through|via|from) (?:this|our|a) |(?:may|might|will) (?:get|earn|receive) a (?:share|commission|portion)|(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
     r"(?:commission|compensation)|"
     r"download (?:the|our) [^.]{0,60}\bapps?\b|(?:get|download) (?:the|our) [^.]{0,30}\bapp\b|"
     r"(?:sign up|subscribe) (?:for|to) [^.]{0,60}\b(?:newsletters?|alerts|updates|podcast)\b|"
@@ -51,7 +53,12 @@ _PHRASES = re.compile(
     r"contributed (?:reporting|to (?:this|the) (?:report|story|article))\b|"
     r"\(AP Photo\b|\bGetty Images\b|\bAFP via Getty\b|\bShutterstock\b|\(Reuters/|"
     r"share (?:it|this (?:story|article)) with a friend|"
-    r"this copy is for your personal, non-commercial use|all rights reserved)",
+    r"this copy is for your personal, non-commercial use|all rights reserved|"
+    r"\bmoderating (?:all )?comments\b|"
+    r"\b(?:comments?|comentários|comentarios|kommentare)\b[^.]{0,120}\b(?:moderated|moderador|moderator|moderiert)\b|"
+    r"\b(?:listen|watch|read|click|tap|sign up|subscribe|find out more|learn more|more information)\b[^.]{0,30}"
+    r"\bhere\s*[.!]?\s*$|"
+    r"\b(?:photos?|images?|pictures?)\s*(?:©|\(c\)|credit\b))",
     _FLAGS,
 )
 
@@ -73,6 +80,9 @@ _ONLY_EMAIL = re.compile(r"^\s*(?:e-?mail:?\s*)?[\w.+-]+@[\w-]+\.[\w.-]+\s*$", _
 _ONLY_HANDLE = re.compile(r"^\s*(?:(?:twitter|instagram)(?:\.com/|:\s*)|@)\w+\s*$", _FLAGS)
 _TIMESTAMP = re.compile(r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
 _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b)|\bcopyright\s+(?:©\s*)?\d{4}\b|©\s*\d{4}", _FLAGS)
+# A title in quotes alone on a line (a work, a caption): "‘Jewels after Jewels after Jewels’".
+# Quoted speech ends with its punctuation inside the quotes ("“We got her!”").
+_QUOTED_TITLE = re.compile(r"^[‘“\"'«][^.!?…‘“\"«»”’]{1,80}[’”\"'»]$")
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*\s*$")
 _WORDS = re.compile(r"\w+")
 
@@ -109,6 +119,8 @@ def is_furniture(line: str) -> bool:
     if words <= 12 and _STAMP.match(text):
         return True
     if words >= 12 and _EXCERPT.search(text):
+        return True
+    if _QUOTED_TITLE.match(text):
         return True
     return False
 

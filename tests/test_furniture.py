@@ -1,0 +1,178 @@
+"""Page furniture is never a candidate sentence; prose that looks like it is (issue 14, item 2).
+
+Both sides: the furniture lines quoted in issue 14 and their kinds, each beside a real
+sentence of the same look that must stay a candidate; and the labelled furniture lines of the
+181 benchmark pages of ../shared/data/aeb (tests/data/aeb_furniture.tsv), none of which may
+become a candidate or be picked when digest reads its page (skipped without the pages).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from digest import clean
+from digest.extract import strip_furniture
+from digest.furniture import furniture_lines, is_furniture
+from digest.models import Document
+from digest.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+AEB = ROOT.parent / "shared" / "data" / "aeb"
+LABELS = Path(__file__).resolve().parent / "data" / "aeb_furniture.tsv"
+
+FURNITURE = [
+    # quoted in issue 14
+    "To view the full story, please subscribe to The Haitian Times.",
+    "This post contains references to products from one or more of our advertisers.",
+    "For the latest stories and breaking news updates download the Nationnews apps for iOS and Android.",
+    # calls to action and notices
+    "Read more: Alibaba poised to launch record-breaking $13.4bn Hong Kong listing",
+    "Related: The 15 Weirdest Galaxies in Our Universe",
+    "SEE MORE: Hong Kong protests: 800 students under siege in university",
+    "Subscribe to the Morning Review newsletter",
+    "Sign up for our Email Newsletters here.",
+    "Get the day’s top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+    "Follow us on Twitter @Spacedotcom and on Facebook.",
+    "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.",
+    "Write to Al Root at allen.root@dowjones.com",
+    "Like this story? Share it with a friend!",
+    "Tell us what YOU think...",
+    "Click here to subscribe to The Paradigm Newsletter",
+    "© 2019 Associated Press. All Rights Reserved.",
+    "Disclosure: ZDNet may earn a commission from some of the products featured on this page.",
+    "If you buy something through this post, IGN may get a share of the sale.",
+    # credits and captions
+    "(Reporting by Will Dunham; Editing by Tom Brown)",
+    "Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly",
+    "Keith Bradsher contributed reporting from Hong Kong.",
+    "Fox News’ Jessica Napoli contributed to this report.",
+    "Natalie Naccache | Bloomberg | Getty Images",
+    "Protesters march in Santiago on Monday. (AP Photo/Esteban Felix)",
+    "Photo: Reuters",
+    "Jewels after Jewels after Jewels, installation views, photos © Inexhibit, 2018",
+    "‘Jewels after Jewels after Jewels’",
+    "Note: we are temporarily moderating all comments submitted to deal with a surge in spam.",
+    "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+    "Listen to Newsbeat live at 12:45 and 17:45 weekdays - or listen back here.",
+    # teasers, stamps, bare links
+    "China furious at Macron for Hong Kong protest jibe [INSIGHT]",
+    "Updated at 1:23 p.m.",
+    "https://www.barrons.com/articles/home-depot-stock-earnings-report-51574168486",
+    "2019-11-19T08:57:40+01:00",
+    "A vida requer da gente otimismo e coragem para esperar o melhor e fazer o melhor acontecer por …",
+]
+
+PROSE = [
+    "Subscribers to the service will pay $10 a month from January, the company said.",
+    "The newspaper said its newsletter had reached a million readers, most of them abroad.",
+    "Read the full report, the minister told parliament, and you will see the numbers.",
+    "Related companies in the group reported losses of $2 billion in the third quarter.",
+    "The app, which lets users download the Bible in 40 languages, was removed on Tuesday.",
+    "Police said the photo was taken by a witness minutes before the crash.",
+    "Reporting by the newspaper showed that the mayor knew about the leak in March.",
+    "He said he would follow the court's ruling, whatever it was.",
+    "The details of the session were shared on the Twitter handle of the Senate, @NGRSenate.",
+    "Posted on social media by analysts at Digital Foundry, the video shows the game stuttering.",
+    "Getting the story right matters more than getting it first, she said.",
+    "Sign language interpreters were brought in for the hearing, officials said.",
+    "Updated figures released on Monday showed inflation had slowed to 2.1 percent.",
+    "The company sent an email to all 3,000 employees on Friday, announcing the cuts.",
+    "The copyright lawsuit, filed in 2017, claims the song copied a 1970s hit.",
+    "“We got her!”",
+    "Follow-up tests on Facebook's data centre found no breach, the regulator said.",
+    "Moderate comments from the central bank lifted shares in Asia on Tuesday.",
+    "The photos show the ship listing badly before it sank.",
+    "Listen to the recording and you can hear the pilot asking for help, the report said.",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_furniture_lines_are_not_candidates(line: str) -> None:
+    assert is_furniture(line)
+    assert clean.line_is_boilerplate(line, "")
+    sentences = segment(doc(f"A title\n\nThe council met on Monday to discuss the budget.\n{line}\n"))
+    assert [s.text for s in sentences if s.candidate] == ["The council met on Monday to discuss the budget."]
+
+
+@pytest.mark.parametrize("line", PROSE)
+def test_prose_that_looks_like_furniture_is_kept(line: str) -> None:
+    assert not is_furniture(line)
+    assert not clean.line_is_boilerplate(line, "")
+    sentences = segment(doc(f"A title\n\nThe council met on Monday to discuss the budget.\n{line}\n"))
+    assert line in [s.text for s in sentences if s.candidate]
+
+
+def doc(text: str, title: str = "A title") -> Document:
+    return Document(id="d1", origin="a.txt", title=title, text=text)
+
+
+def test_a_list_of_related_links_goes_with_its_heading() -> None:
+    lines = ["The probe found water vapour above the moon's surface, NASA said.",
+             "Related: Possible Water Plumes on Europa: The Discovery in Images",
+             "- NASA Europa Mission Could Potentially Spot Signs of Alien Life",
+             "- Photos: Europa, Mysterious Icy Moon of Jupiter",
+             "The mission is due to launch in 2024, when the agency expects to know more."]
+    assert furniture_lines(lines) == [False, True, True, True, False]
+
+
+def test_labels_at_the_edges_go_but_a_list_in_the_article_stays() -> None:
+    body = ["Tempo de leitura: 1 minuto", "The band will tour North America next summer, it said.",
+            "June 24 -- Jiffy Lube Live, Bristow, VA", "June 26 -- PPL Center, Allentown, PA",
+            "June 27 -- BB&T Pavilion, Camden, NJ", "June 29 -- PNC Bank Arts Center, Holmdel, NJ"]
+    assert furniture_lines(body) == [True, False, False, False, False, False]
+    assert furniture_lines(["Big Title Here", "First sentence of the story is here."], "Big title here") == \
+        [True, False]
+    # A body that would lose every line keeps them all.
+    assert strip_furniture("Read more: elsewhere") == "Read more: elsewhere"
+
+
+def _labels() -> dict[str, list[str]]:
+    labels: dict[str, list[str]] = {}
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            page, text = line.split("\t", 1)
+            labels.setdefault(page, []).append(text)
+    return labels
+
+
+def _read_page(key: str) -> tuple[str, list[str], list[str]]:
+    """In a worker: the candidate sentences of a page as digest reads it, and the sentences a
+    build of that page alone (``--clusters 1``) picks."""
+    from digest.config import Settings
+    from digest.ingest import RawInput, parse
+    from digest.pipeline import NothingToSummarize, build_from_documents
+
+    data = gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes())
+    document = parse(RawInput(f"{key}.html", ".html"), data, "d1")
+    candidates = [s.text for s in segment(document) if s.candidate]
+    try:
+        digest = build_from_documents([document], Settings(clusters="1"), [], lambda *a: None)
+    except NothingToSummarize:
+        return key, candidates, []
+    return key, candidates, [p.candidate.text for story in digest.stories for p in story.sentences]
+
+
+def test_no_labelled_furniture_line_of_the_benchmark_pages_is_a_candidate_or_picked() -> None:
+    if not (AEB / "ground-truth.json").is_file():
+        pytest.skip("../shared/data/aeb is missing")
+    labels = _labels()
+    keys = list(json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8")))
+    assert len(keys) == 181 and {k[:12] for k in keys} >= set(labels)
+    with ProcessPoolExecutor(2) as pool:
+        pages = list(pool.map(_read_page, keys, chunksize=4))
+    failures = []
+    summarized = 0
+    for key, candidates, picks in pages:
+        furniture = [clean.normalize(text) for text in labels.get(key[:12], [])]
+        summarized += bool(picks)
+        for text in candidates + picks:
+            key_text = clean.normalize(text)
+            if len(key_text.split()) >= 3 and any(key_text in label for label in furniture):
+                failures.append(f"{key[:12]}: {text}")
+    assert summarized >= 175, "nearly every page gives a summary"
+    assert not failures, "\n".join(sorted(set(failures)))
