@@ -19,6 +19,7 @@ from digest.config import Settings
 from digest.dedup import find_copies, merge_sentences, shingles
 from digest.ingest import InputError, RawInput, discover, parse, read, read_all, read_bytes
 from digest.models import Digest, Document, Link, Pick, Sentence, Story
+from digest.recurring import recurring
 from digest.sanitize import visible
 from digest.segment import segment
 from digest.summarize import summarize
@@ -393,10 +394,16 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
     for doc in documents:
         if doc.copy_of is not None:
             copies_of.setdefault(doc.copy_of, []).append(doc)
+    # A sentence that one source repeats across its stories is boilerplate (digest.recurring).
+    masked = recurring(documents, sentences, {originals[i].id: g for g, members in enumerate(groups)
+                                              for i in members})
+    for doc_id, indices in masked.items():
+        sentences[doc_id] = [dataclasses.replace(s, candidate=False) if s.index in indices else s
+                             for s in sentences[doc_id]]
     stories = []
     all_members = [[originals[i] for i in members] for members in groups]
     all_docs = [members + [c for d in members for c in copies_of.get(d.id, [])] for members in all_members]
-    done_picks, story_keys = _cached_summaries(all_docs, all_members, settings, cache)
+    done_picks, story_keys = _cached_summaries(all_docs, all_members, settings, cache, masked)
     todo = [i for i in range(len(groups)) if i not in done_picks]
     _SHARED.update(stories=all_docs, members=all_members, sentences=sentences, settings=settings)
     try:
@@ -546,11 +553,13 @@ def _groups(originals: list[Document], count: int | None, settings: Settings, ca
 
 
 def _cached_summaries(all_docs: list[list[Document]], all_members: list[list[Document]], settings: Settings,
-                      cache: Cache | None) -> tuple[dict[int, tuple[list[Pick], str]], list[str]]:
+                      cache: Cache | None, masked: dict[str, frozenset[int]] | None = None,
+                      ) -> tuple[dict[int, tuple[list[Pick], str]], list[str]]:
     """The summaries (picks, headline) an earlier build made of the same stories, by story
     index, and every story's key. A story is the same when its documents have the same
-    titles and texts in the same order, with the same copies: what ``merge_sentences``,
-    ``summarize`` and ``_headline`` read. Document ids are not part of it (a file added
+    titles and texts in the same order, with the same copies and the same sentences found to
+    be boilerplate across documents (``masked``): what ``merge_sentences``, ``summarize`` and
+    ``_headline`` read. Document ids are not part of it (a file added
     before them renumbers them): citations are stored by place in the story."""
     if cache is None:
         return {}, []
@@ -561,7 +570,8 @@ def _cached_summaries(all_docs: list[list[Document]], all_members: list[list[Doc
     for story_docs, members in zip(all_docs, all_members):
         local = {d.id: n for n, d in enumerate(story_docs)}
         keys.append(key("story", options,
-                        [[content_hash(f"{d.title}\n{d.text}"), local.get(d.copy_of or "")]
+                        [[content_hash(f"{d.title}\n{d.text}"), local.get(d.copy_of or ""),
+                          sorted((masked or {}).get(d.id, ()))]
                          for d in story_docs],
                         [local[m.id] for m in members]))
     entries = cache.get_many(keys)
