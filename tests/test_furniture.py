@@ -8,9 +8,6 @@ become a candidate or be picked when digest reads its page (skipped without the 
 
 from __future__ import annotations
 
-import gzip
-import json
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,8 @@ from digest.extract import strip_furniture
 from digest.furniture import furniture_lines, is_furniture
 from digest.models import Document
 from digest.segment import segment
+from tests.aeb_pages import pages
 
-ROOT = Path(__file__).resolve().parent.parent
-AEB = ROOT.parent / "shared" / "data" / "aeb"
 LABELS = Path(__file__).resolve().parent / "data" / "aeb_furniture.tsv"
 
 FURNITURE = [
@@ -140,39 +136,16 @@ def _labels() -> dict[str, list[str]]:
     return labels
 
 
-def _read_page(key: str) -> tuple[str, list[str], list[str]]:
-    """In a worker: the candidate sentences of a page as digest reads it, and the sentences a
-    build of that page alone (``--clusters 1``) picks."""
-    from digest.config import Settings
-    from digest.ingest import RawInput, parse
-    from digest.pipeline import NothingToSummarize, build_from_documents
-
-    data = gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes())
-    document = parse(RawInput(f"{key}.html", ".html"), data, "d1")
-    candidates = [s.text for s in segment(document) if s.candidate]
-    try:
-        digest = build_from_documents([document], Settings(clusters="1"), [], lambda *a: None)
-    except NothingToSummarize:
-        return key, candidates, []
-    return key, candidates, [p.candidate.text for story in digest.stories for p in story.sentences]
-
-
 def test_no_labelled_furniture_line_of_the_benchmark_pages_is_a_candidate_or_picked() -> None:
-    if not (AEB / "ground-truth.json").is_file():
-        pytest.skip("../shared/data/aeb is missing")
+    read = pages()
     labels = _labels()
-    keys = list(json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8")))
-    assert len(keys) == 181 and {k[:12] for k in keys} >= set(labels)
-    with ProcessPoolExecutor(2) as pool:
-        pages = list(pool.map(_read_page, keys, chunksize=4))
+    assert len(read) == 181 and {p.key[:12] for p in read} >= set(labels)
     failures = []
-    summarized = 0
-    for key, candidates, picks in pages:
-        furniture = [clean.normalize(text) for text in labels.get(key[:12], [])]
-        summarized += bool(picks)
-        for text in candidates + picks:
+    for page in read:
+        furniture = [clean.normalize(text) for text in labels.get(page.key[:12], [])]
+        for text in page.candidates + page.picks:
             key_text = clean.normalize(text)
             if len(key_text.split()) >= 3 and any(key_text in label for label in furniture):
-                failures.append(f"{key[:12]}: {text}")
-    assert summarized >= 175, "nearly every page gives a summary"
+                failures.append(f"{page.key[:12]}: {text}")
+    assert sum(bool(p.picks) for p in read) >= 175, "nearly every page gives a summary"
     assert not failures, "\n".join(sorted(set(failures)))
