@@ -41,6 +41,12 @@ PARAGRAPH = 60
 HOLDS = 0.8
 """The second opinion holds the text taken: this share of its trigrams is in it."""
 _WORD = re.compile(r"\w+")
+_CAPTION_CLASSES = ("caption", "wp-caption-text", "figure-caption", "image-caption", "img-caption", "photo-caption",
+                    "credit", "photo-credit", "image-credit", "img-credit", "media-credit", "credits")
+CAPTIONS = "//figcaption | " + " | ".join(
+    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in _CAPTION_CLASSES)
+"""Captions and photo credits, by element and class, pruned before extraction (trafilatura
+drops most figures itself; captions outside a <figure> would pass)."""
 
 
 def extract(html: str) -> dict[str, Any]:
@@ -51,7 +57,7 @@ def extract(html: str) -> dict[str, Any]:
     import trafilatura  # deferred: a heavy import only HTML input needs
     from trafilatura.settings import set_date_params
 
-    options: dict[str, Any] = {"include_comments": False, "include_tables": False}
+    options: dict[str, Any] = {"include_comments": False, "include_tables": False, "prune_xpath": CAPTIONS}
     result = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True,
                                          date_extraction_params=set_date_params(False), **options)
     meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else dict(result or {})

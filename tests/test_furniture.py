@@ -83,6 +83,7 @@ PROSE = [
     "Follow-up tests on Facebook's data centre found no breach, the regulator said.",
     "Moderate comments from the central bank lifted shares in Asia on Tuesday.",
     "The photos show the ship listing badly before it sank.",
+    "Photographs by the agency showed the damage to the roof.",
     "Listen to the recording and you can hear the pilot asking for help, the report said.",
 ]
 
@@ -125,6 +126,22 @@ def test_labels_at_the_edges_go_but_a_list_in_the_article_stays() -> None:
         [True, False]
     # A body that would lose every line keeps them all.
     assert strip_furniture("Read more: elsewhere") == "Read more: elsewhere"
+
+
+def test_captions_and_photo_credits_of_a_page_are_not_its_text() -> None:
+    from digest.ingest import parse_html
+
+    prose = ["The driver of a pickup truck died after a crash with a bus on Monday morning, police said.",
+             "Investigators closed the road for six hours while they examined the scene of the crash.",
+             "The county said it would review the junction, the third to see a fatal crash this year."]
+    body = (f"<p>{prose[0]}</p><figure><img src='a.jpg'><figcaption>The Barbados Tridents' footballers "
+            "training ahead of a match against Dominica.</figcaption></figure>"
+            "<div class='media'><img src='b.jpg'><p class='caption'>Fans gathered outside the stadium "
+            f"before the match on Sunday.</p><span class='credit'>Jane Doe / Daily A</span></div><p>{prose[1]}</p>"
+            f"<p>Photo by John Smith for the Daily A newspaper, taken on Monday.</p><p>{prose[2]}</p>")
+    doc = parse_html(f"<html><head><title>T</title></head><body><article>{body}</article></body></html>",
+                     "a.html", "d1")
+    assert doc.text.splitlines() == prose
 
 
 def _labels() -> dict[str, list[str]]:
