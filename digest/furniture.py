@@ -63,6 +63,12 @@ _PHRASES = re.compile(
     _FLAGS,
 )
 
+# A byline: "By Patrick Shanley", "By Jane Doe and John Roe | Reuters", "By AP".
+_NAME = r"(?-i:[A-Z][\w.'’-]*)"
+_BYLINE = re.compile(
+    rf"^\s*by\s+{_NAME}(?:\s+(?:(?-i:[a-z]{{1,3}})\s+)?{_NAME}){{0,3}}"
+    rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*\s*(?:[|,–—-]\s*[^.!?]{{0,40}})?$",
+    _FLAGS)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 # A contact line: "Email Tariq Malik at ... or follow him @tariqjmalik", "Write to Al Root at ...".
@@ -122,6 +128,8 @@ def is_furniture(line: str) -> bool:
     if words >= 12 and _EXCERPT.search(text):
         return True
     if _QUOTED_TITLE.match(text):
+        return True
+    if words <= 14 and _BYLINE.match(text):
         return True
     return False
 

@@ -42,7 +42,10 @@ FURNITURE = [
     "© 2019 Associated Press. All Rights Reserved.",
     "Disclosure: ZDNet may earn a commission from some of the products featured on this page.",
     "If you buy something through this post, IGN may get a share of the sale.",
-    # credits and captions
+    # credits, bylines and captions
+    "By Patrick Shanley",
+    "By Jane Doe and John Roe | Reuters",
+    "BY MEG KINNARD, Associated Press",
     "(Reporting by Will Dunham; Editing by Tom Brown)",
     "Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly",
     "Keith Bradsher contributed reporting from Hong Kong.",
@@ -84,6 +87,9 @@ PROSE = [
     "Moderate comments from the central bank lifted shares in Asia on Tuesday.",
     "The photos show the ship listing badly before it sank.",
     "Photographs by the agency showed the damage to the roof.",
+    "By Monday, the river had risen two metres above its usual level.",
+    "By the end of the day, rescue teams had evacuated 400 residents.",
+
     "Listen to the recording and you can hear the pilot asking for help, the report said.",
 ]
 
