@@ -28,7 +28,7 @@ import json
 import shlex
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from digest.ingest import InputError, RawInput, parse
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     html = pages(args.data)
     names = ["digest"] + [b for b in args.baseline.split(",") if b and b != "none"]
     lines = [f"# {shlex.join(['python', 'benchmarks/extraction.py', *(argv or sys.argv[1:])])}",
-             f"# {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}, {len(html)} pages",
+             f"# {datetime.now(UTC).replace(microsecond=0).isoformat()}, {len(html)} pages",
              "",
              f"{'system':<24} {'F1':>6} {'prec.':>6} {'recall':>6} {'exact':>6} {'s/page':>7}"]
     worst: list[tuple[float, str]] = []

@@ -41,8 +41,9 @@ PARAGRAPH = 60
 HOLDS = 0.8
 """The second opinion holds the text taken: this share of its trigrams is in it."""
 _WORD = re.compile(r"\w+")
-_CAPTION_CLASSES = ("caption", "wp-caption-text", "figure-caption", "image-caption", "img-caption", "photo-caption",
-                    "credit", "photo-credit", "image-credit", "img-credit", "media-credit", "credits")
+_CAPTION_CLASSES = ("caption", "wp-caption-text", "figure-caption", "image-caption", "img-caption",
+                    "photo-caption", "credit", "photo-credit", "image-credit", "img-credit", "media-credit",
+                    "credits")
 CAPTIONS = "//figcaption | " + " | ".join(
     f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in _CAPTION_CLASSES)
 """Captions and photo credits, by element and class, pruned before extraction (trafilatura

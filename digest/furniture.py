@@ -23,12 +23,16 @@ _FLAGS = re.I
 # "Related: ...", "SEE MORE: ...", "Sign up for ...", "Follow us on ...".
 _OPENERS = re.compile(
     r"^[\s\[(*•·>-]*(?:"
-    r"read (?:more|next|also)\b|read the full (?:story|article)\b|more:|see more\b|see also\b|also (?:on|read)\b|related\b[^.!?]{0,40}:|"
+    r"read (?:more|next|also)\b|read the full (?:story|article)\b|more:|see more\b|see also\b|"
+    r"also (?:on|read)\b|related\b[^.!?]{0,40}:|"
     r"related (?:posts?|stories|articles|coverage|content|reading|links?)\b|more (?:on|from) this\b|"
-    r"(?:you|we think you) (?:may|might|will) (?:also )?(?:like|enjoy)\b|don'?t miss\b|most (?:read|popular)\b|"
-    r"recommended(?: for you)?\s*:|trending(?: now)?\s*:|top stories\s*:|watch(?: now)?\s*:|listen(?: now)?\s*:|"
-    r"sign up\b|subscribe\b|follow (?:us|me)\b|follow(?![\w-])[^.!?]{0,60}\bon (?:twitter|facebook|instagram|youtube|linkedin|"
-    r"tiktok)\b|like us on\b|share (?:this|on)\b|click here\b|tap here\b|"
+    r"(?:you|we think you) (?:may|might|will) (?:also )?(?:like|enjoy)\b|don'?t miss\b|"
+    r"most (?:read|popular)\b|"
+    r"recommended(?: for you)?\s*:|trending(?: now)?\s*:|top stories\s*:|watch(?: now)?\s*:|"
+    r"listen(?: now)?\s*:|"
+    r"sign up\b|subscribe\b|follow (?:us|me)\b|"
+    r"follow(?![\w-])[^.!?]{0,60}\bon (?:twitter|facebook|instagram|youtube|linkedin|tiktok)\b|"
+    r"like us on\b|share (?:this|on)\b|click here\b|tap here\b|"
     r"tags?\s*:|filed under\b|topics?\s*:|categor(?:y|ies)\s*:|"
     r"(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*:|"
     r"(?:photo|image|picture)s? (?:by|courtesy(?: of)?)\b|(?:image )?(?:copyright|caption)\s*:?|"
@@ -44,9 +48,10 @@ _OPENERS = re.compile(
 _PHRASES = re.compile(
     r"(?:please (?:subscribe|log ?in|sign in)\b|to (?:view|read|continue reading) (?:the|this) (?:full )?"
     r"(?:story|article)\b|subscribers? only\b|"
-    r"contains (?:references to products|affiliate links)|if you (?:buy|purchase) (?:something|a product|anything) "
-    r"(?:through|via|from) (?:this|our|a) |(?:may|might|will) (?:get|earn|receive) a (?:share|commission|portion)|(?:may|might) (?:earn|receive) (?:a )?(?:small )?"
-    r"(?:commission|compensation)|"
+    r"contains (?:references to products|affiliate links)|"
+    r"if you (?:buy|purchase) (?:something|a product|anything) (?:through|via|from) (?:this|our|a) |"
+    r"(?:may|might|will) (?:get|earn|receive) a (?:share|commission|portion)|"
+    r"(?:may|might) (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)|"
     r"download (?:the|our) [^.]{0,60}\bapps?\b|(?:get|download) (?:the|our) [^.]{0,30}\bapp\b|"
     r"(?:sign up|subscribe) (?:for|to) [^.]{0,60}\b(?:newsletters?|alerts|updates|podcast)\b|"
     r"delivered (?:straight |right )?(?:to|in(?:to)?|through) your (?:inbox|letterbox|door)|"
@@ -56,8 +61,10 @@ _PHRASES = re.compile(
     r"share (?:it|this (?:story|article)) with a friend|"
     r"this copy is for your personal, non-commercial use|all rights reserved|"
     r"\bmoderating (?:all )?comments\b|"
-    r"\b(?:comments?|comentários|comentarios|kommentare)\b[^.]{0,120}\b(?:moderated|moderador|moderator|moderiert)\b|"
-    r"\b(?:listen|watch|read|click|tap|sign up|subscribe|find out more|learn more|more information)\b[^.]{0,30}"
+    r"\b(?:comments?|comentários|comentarios|kommentare)\b[^.]{0,120}\b(?:moderated|moderador|moderator|"
+    r"moderiert)\b|"
+    r"\b(?:listen|watch|read|click|tap|sign up|subscribe|find out more|learn more|"
+    r"more information)\b[^.]{0,30}"
     r"\bhere\s*[.!]?\s*$|"
     r"\b(?:photos?|images?|pictures?)\s*(?:©|\(c\)|credit\b))",
     _FLAGS,
@@ -73,8 +80,10 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 # A contact line: "Email Tariq Malik at ... or follow him @tariqjmalik", "Write to Al Root at ...".
 _CONTACT = re.compile(
-    r"^[\s(]*(?:follow|e-?mail|write to|reach|contact|have a (?:news )?tip|send (?:us )?(?:your )?(?:news )?tips?|"
-    r"you can (?:follow|reach|e-?mail|contact))\b|\b(?:follow|reach|e-?mail|contact) (?:him|her|them|me|us)\b",
+    r"^[\s(]*(?:follow|e-?mail|write to|reach|contact|have a (?:news )?tip|"
+    r"send (?:us )?(?:your )?(?:news )?tips?|"
+    r"you can (?:follow|reach|e-?mail|contact))\b|\b(?:follow|reach|e-?mail|contact) (?:him|her|them|me|"
+    r"us)\b",
     _FLAGS)
 # "Updated at 1:23 p.m.", "Published: 19 Nov 2019 10:04"
 _STAMP = re.compile(r"^\s*(?:last )?(?:updated|published|posted)\b[^.!?]*\d", _FLAGS)
@@ -85,7 +94,8 @@ _EXCERPT = re.compile(r"\w\s+(?:…|\.\.\.)\s*$|\[(?:…|\.\.\.)\]\s*$")
 _ONLY_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", _FLAGS)
 _ONLY_EMAIL = re.compile(r"^\s*(?:e-?mail:?\s*)?[\w.+-]+@[\w-]+\.[\w.-]+\s*$", _FLAGS)
 _ONLY_HANDLE = re.compile(r"^\s*(?:(?:twitter|instagram)(?:\.com/|:\s*)|@)\w+\s*$", _FLAGS)
-_TIMESTAMP = re.compile(r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
+_TIMESTAMP = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
 _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b)|\bcopyright\s+(?:©\s*)?\d{4}\b|©\s*\d{4}", _FLAGS)
 # A title in quotes alone on a line (a work, a caption): "‘Jewels after Jewels after Jewels’".
 # Quoted speech ends with its punctuation inside the quotes ("“We got her!”").
@@ -104,7 +114,8 @@ EDGE_LABELS = 3
 """The most labels dropped at either end of a body; a longer run is taken for a list."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 # A teaser line that may head a list of more teasers: "Related: SpaceX's Starship in Pictures".
-_TEASER = re.compile(r"^[\s\[(*•·>-]*(?:related\b|read (?:more|next|also)\b|see (?:more|also)\b|more:)", _FLAGS)
+_TEASER = re.compile(r"^[\s\[(*•·>-]*(?:related\b|read (?:more|next|also)\b|see (?:more|also)\b|more:)",
+                     _FLAGS)
 
 
 def is_furniture(line: str) -> bool:

@@ -559,8 +559,8 @@ def _quiet_html_loggers() -> None:
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # What may come before <html> or <head> in a page as saved: style sheets, scripts, comments,
 # <meta>/<link> tags (a page that opens with 8 KB of <style> is still a whole page).
-_PRELUDE = re.compile(r"\s*(?:<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->|<(?:meta|link)\b[^>]*>)",
-                      re.I | re.S)
+_PRELUDE = re.compile(
+    r"\s*(?:<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->|<(?:meta|link)\b[^>]*>)", re.I | re.S)
 
 
 def _after_prelude(text: str) -> str:

@@ -61,7 +61,8 @@ def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = 
     names = [n for n in names if n and n.strip()]
     # A site name that holds separators itself ("Remember 80/90 - Memorabilia anni 80/90").
     for name in sorted({" ".join(n.split()) for n in names}, key=len, reverse=True):
-        for pattern in (rf"^{re.escape(name)}\s*(?:[|–—:·»-]|::)\s*(?=\S)", rf"\s*(?:[|–—:·»-]|::)\s*{re.escape(name)}$"):
+        for pattern in (rf"^{re.escape(name)}\s*(?:[|–—:·»-]|::)\s*(?=\S)",
+                        rf"\s*(?:[|–—:·»-]|::)\s*{re.escape(name)}$"):
             shorter = re.sub(pattern, "", title, flags=re.I)
             if shorter != title and _enough(shorter):
                 title = shorter

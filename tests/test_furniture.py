@@ -143,7 +143,8 @@ def test_captions_and_photo_credits_of_a_page_are_not_its_text() -> None:
     body = (f"<p>{prose[0]}</p><figure><img src='a.jpg'><figcaption>The Barbados Tridents' footballers "
             "training ahead of a match against Dominica.</figcaption></figure>"
             "<div class='media'><img src='b.jpg'><p class='caption'>Fans gathered outside the stadium "
-            f"before the match on Sunday.</p><span class='credit'>Jane Doe / Daily A</span></div><p>{prose[1]}</p>"
+            "before the match on Sunday.</p><span class='credit'>Jane Doe / Daily A</span></div>"
+            f"<p>{prose[1]}</p>"
             f"<p>Photo by John Smith for the Daily A newspaper, taken on Monday.</p><p>{prose[2]}</p>")
     doc = parse_html(f"<html><head><title>T</title></head><body><article>{body}</article></body></html>",
                      "a.html", "d1")

@@ -93,7 +93,7 @@ def atom(title: str, title_type: str, text: str) -> bytes:
             f'<title>Daily A</title><id>urn:a</id><updated>2024-05-06T08:00:00Z</updated>'
             f'<entry><title type="{title_type}">{title}</title><id>urn:1</id>'
             f'<link href="https://a.example/1"/><updated>2024-05-06T08:00:00Z</updated>'
-            f'<content type="html">{text}</content></entry></feed>').encode("utf-8")
+            f'<content type="html">{text}</content></entry></feed>').encode()
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -102,7 +102,8 @@ def atom(title: str, title_type: str, text: str) -> bytes:
     ("Tom &amp;amp; Jerry &amp;lt;3", "Tom & Jerry <3"),
 ])
 def test_html_feed_titles_have_their_entities_decoded(raw: str, expected: str) -> None:
-    result = parse_feed(atom(raw, "html", "&lt;p&gt;Some text of the entry.&lt;/p&gt;"), "https://a.example/feed")
+    result = parse_feed(atom(raw, "html", "&lt;p&gt;Some text of the entry.&lt;/p&gt;"),
+                        "https://a.example/feed")
     assert result.entries[0].title == expected
 
 
@@ -123,7 +124,8 @@ def test_benchmark_titles_carry_no_site_name() -> None:
     left = []
     for item in pages():
         meta = page_metadata(item.html)
-        names = {n for n in (item.document.source, meta.get("og:site_name"), *meta.get("publishers", [])) if n}
+        names = {n for n in (item.document.source, meta.get("og:site_name"), *meta.get("publishers", []))
+                 if n}
         title = item.document.title
         for name in names:
             if re.search(rf"{_SEPARATORS}{re.escape(name)}$", title, re.I) or \
