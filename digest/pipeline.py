@@ -48,6 +48,7 @@ from digest.stages.dedup import (
     story_sentence_count,
 )
 from digest.stages.ingest import InputError, RawInput, discover, parse, read_bytes
+from digest.stages.recurring import recurring
 from digest.stages.segment import segment
 from digest.stages.summarize import summarize
 
@@ -114,7 +115,13 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
         sentences = {d.id: split for d, split in zip(documents, splitting.collect(report, "splitting"),
                                                      strict=True)}
     documents, originals, members, story_docs = _members(documents, originals, copies, grouping.groups)
-    summaries = _summaries(story_docs, members, sentences, settings, runner, store, report)
+    # A sentence that one source repeats across its stories is boilerplate (stages.recurring).
+    masked = recurring(documents, sentences, {originals[i].id: g for g, story in enumerate(grouping.groups)
+                                              for i in story})
+    for doc_id, indices in masked.items():
+        sentences[doc_id] = [dataclasses.replace(s, candidate=False) if s.index in indices else s
+                             for s in sentences[doc_id]]
+    summaries = _summaries(story_docs, members, sentences, masked, settings, runner, store, report)
     warnings += _sampled(story_docs, sentences)
     assembled = []
     for docs, story_members, (picks, title), ties in zip(story_docs, members, summaries, grouping.links,
@@ -376,21 +383,23 @@ def _summarize_story(story: Story) -> Entry:
 
 
 def _summaries(story_docs: list[list[Document]], members: list[list[Document]],
-               sentences: dict[str, list[Sentence]], settings: Settings, runner: Runner, store: AnyCache,
-               report: Progress) -> list[tuple[list[Pick], str]]:
+               sentences: dict[str, list[Sentence]], masked: dict[str, frozenset[int]], settings: Settings,
+               runner: Runner, store: AnyCache, report: Progress) -> list[tuple[list[Pick], str]]:
     """Each story's picks and headline: biggest stories first, so that no worker is left
     with a big one at the end."""
     options = [settings.algorithm, settings.sentences, settings.words, settings.language]
 
     def keys() -> list[str]:
         # A story is the same when its documents have the same titles and texts in the same
-        # order, with the same copies: what merge_sentences, summarize and the headline read.
-        # Not the document ids (a file added before them renumbers them).
+        # order, with the same copies and the same sentences found to be boilerplate across
+        # documents (masked): what merge_sentences, summarize and the headline read. Not the
+        # document ids (a file added before them renumbers them).
         result = []
         for docs, story in zip(story_docs, members, strict=True):
             local = {d.id: n for n, d in enumerate(docs)}
             result.append(store.key("story", options,
-                                    [[content_hash(f"{d.title}\n{d.text}"), local.get(d.copy_of or "")]
+                                    [[content_hash(f"{d.title}\n{d.text}"), local.get(d.copy_of or ""),
+                                      sorted(masked.get(d.id, ()))]
                                      for d in docs],
                                     [local[m.id] for m in story]))
         return result

@@ -45,6 +45,23 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", _ESCAPES.sub("", _SURROGATES.sub("\ufffd", text)))
 
 
+# A UTF-8 sequence read as Latin-1 or cp1252 ("hesabÄ±", "2009â€™s"): a lead byte's letter
+# (Â-ô) followed by what a continuation byte reads as (U+0080-U+00BF, or cp1252's symbols).
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo double-encoded UTF-8 ("hesabÄ±" -> "hesabı") with ftfy's encoding repair only (no
+    other change of quotes, widths or forms); text without a sign of it is returned as is.
+    Control characters that a repair could reveal are removed as ``clean_text`` removes them."""
+    if not text or not _MOJIBAKE.search(text):
+        return text
+    import ftfy  # deferred: only text that looks double-encoded needs it
+
+    return clean_text(ftfy.fix_encoding(text))
+
+
 def one_line(text: str) -> str:
     """Clean ``text`` and fold all whitespace (newlines included) into single spaces."""
     return " ".join(clean_text(text).split())

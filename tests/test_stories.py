@@ -8,7 +8,6 @@ from digest.models import Document
 from digest.pipeline import NothingToSummarize, build
 from digest.settings import Settings
 from digest.stages.dedup import find_copies, merge_sentences
-from digest.stages.ingest import ingest
 from digest.stages.segment import segment
 from tests.conftest import CORPUS
 

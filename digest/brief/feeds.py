@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from digest import __version__
 from digest.brief.userconfig import FetchSettings
-from digest.sanitize import clean_text, one_line, plain_url, visible
+from digest.sanitize import clean_text, one_line, plain_url, repair_mojibake, visible
 
 USER_AGENT = f"digest/{__version__} (news-digest feed reader; +https://pypi.org/project/news-digest/)"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -689,7 +689,9 @@ def parse_feed(data: bytes, location: str, content_type: str = "", max_entries: 
         problem = parsed.get("bozo_exception")
         reason = f" ({one_line(str(problem))[:80]})" if problem else ""
         raise FetchError(f"{visible(location)}: not an RSS, Atom or JSON feed{reason}")
-    title = one_line(parsed.feed.get("title", "")) or None
+    raw_title = str(parsed.feed.get("title", "") or "")
+    title = repair_mojibake(one_line(html_to_text(raw_title) if "<" in raw_title or "&" in raw_title
+                                     else raw_title)) or None
     warnings = []
     if parsed.get("bozo") and not isinstance(
         parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride
@@ -732,15 +734,15 @@ def _entry(
 ) -> Entry:
     url = _http_url(link)
     guid_text = one_line(str(guid))[:500] if guid else None
-    headline = (
-        one_line(html_to_text(str(title or ""))) if "<" in str(title or "") else one_line(str(title or ""))
-    )
+    # A title of type="html" keeps its markup and entities ("Just The&nbsp;Tip", "2009&#8217;s").
+    raw = str(title or "")
+    headline = repair_mojibake(one_line(html_to_text(raw) if "<" in raw or "&" in raw else raw))
     return Entry(
         feed=feed,
         guid=guid_text or None,
         url=url,
         title=headline,
-        text=text,
+        text=repair_mojibake(text),
         source=source,
         published=published,
         summary_only=summary_only,

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from digest.stages.furniture import is_furniture
+
 _PROMO = re.compile(
-    r"^\s*(click here|tap here|sign up|subscribe|download|get the .* app|follow us|read more|"
+    r"^\s*(click here|tap here|sign up|subscribe\b|download\b|get the .* app|follow us|read more|"
     r"related:|see also|advertisement|sponsored|share this|watch:|listen:|newsletter)",
     re.I,
 )
@@ -77,7 +79,7 @@ def line_is_boilerplate(line: str, title_key: str) -> bool:
         return True
     if _COPYRIGHT_LINE.match(stripped) or _DATE_LINE.match(stripped):
         return True
-    return False
+    return is_furniture(stripped)  # calls to action, teasers, credits, notices (digest.stages.furniture)
 
 
 def sentence_is_prose(text: str) -> bool:

@@ -465,10 +465,10 @@ def graph(ev: Evidence, threads: int = 1, band: int | None = None, threshold: fl
 
     ``band``: keep, in each row, every probability over ``threshold`` and only the ``band``
     largest of the others."""
+    import threading
+
     import numpy as np
     from scipy.sparse import csr_matrix, vstack
-
-    import threading
 
     n = ev.body.shape[0]
     body_t = ev.body.T.tocsc()

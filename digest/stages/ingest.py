@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from digest.models import Document
-from digest.sanitize import clean_text, one_line, plain_url, visible
+from digest.sanitize import clean_text, one_line, plain_url, repair_mojibake, visible
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -510,27 +510,29 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
     trafilatura only parses the string given: it never fetches anything. Dates come from the
     page's metadata and markup (no guess from, say, a copyright year).
     """
-    import trafilatura  # deferred: a heavy import only HTML input needs
-    from trafilatura.settings import set_date_params
+    from digest.stages.extract import extract  # deferred: heavy imports only HTML input needs
+    from digest.stages.titles import choose_outlet, choose_title, page_metadata
 
     name = "standard input" if origin == "-" else visible(origin)
     _quiet_html_loggers()
     # lxml refuses a str that declares its encoding; the text is decoded already.
     html = _XML_DECLARATION.sub("", html, count=1)
-    if not _HTML_START.search(html[:8192]):
+    if not _HTML_START.search(_after_prelude(html)[:8192]):
         html = f"<html><body>{html}</body></html>"  # a fragment: trafilatura wants a whole page
     try:
-        result = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
-            date_extraction_params=set_date_params(False))
+        meta = extract(html)
     except Exception as exc:  # noqa: BLE001 - a parser failure is a bad input, not a crash
         raise InputError(f"{name}: cannot parse this HTML page ({one_line(str(exc))[:80]})") from None
-    meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else (result or {})
-    text = clean_text(meta.get("text") or "")
+    text = repair_mojibake(clean_text(meta.get("text") or ""))
     if not text.strip():
         raise InputError(f"{name}: no article text found in this HTML page")
-    title = one_line(meta.get("title") or "") or _title_from_text(text)[0]
     url = meta.get("url")
+    url = (url.strip() if isinstance(url, str) and url.strip().startswith(("http://", "https://"))
+           and plain_url(url.strip()) else None)
+    page = page_metadata(html)
+    outlet = choose_outlet(one_line(meta.get("sitename") or "") or None, page, meta.get("title") or "", url)
+    title = repair_mojibake(one_line(choose_title(one_line(meta.get("title") or ""), page, outlet, url)))
+    title = title or _title_from_text(text)[0]
     published = meta.get("date")
     if not (isinstance(published, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published)):
         published = None
@@ -539,10 +541,9 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
         origin=origin,
         title=title or visible(Path(origin).name),
         text=text,
-        source=one_line(meta.get("sitename") or "") or None,
+        source=one_line(outlet or "") or None,
         published=published,
-        url=url.strip() if isinstance(url, str) and url.strip().startswith(("http://", "https://"))
-        and plain_url(url.strip()) else None,
+        url=url,
         kind="extracted",
     )
 
@@ -557,6 +558,21 @@ def _quiet_html_loggers() -> None:
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# What may come before <html> or <head> in a page as saved: style sheets, scripts, comments,
+# <meta>/<link> tags (a page that opens with 8 KB of <style> is still a whole page).
+_PRELUDE = re.compile(
+    r"\s*(?:<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->|<(?:meta|link)\b[^>]*>)", re.I | re.S)
+
+
+def _after_prelude(text: str) -> str:
+    """``text`` after its leading style sheets, scripts, comments and meta or link tags."""
+    position = 0
+    while match := _PRELUDE.match(text, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    return text[position:]
+
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
 
 
@@ -566,7 +582,7 @@ def _is_html(raw: RawInput, head: str) -> bool:
         return True
     if raw.suffix:
         return False
-    head = head[:2048].lstrip().lower()
+    head = _after_prelude(head)[:2048].lstrip().lower()
     if head.startswith(("<!doctype html", "<html")):
         return True
     return head.startswith("<") and bool(_HTML_START.search(head))
@@ -587,7 +603,7 @@ def parse(raw: RawInput, data: bytes, doc_id: str) -> Document:
     if not data.strip():
         raise InputError(f"{_name(raw)}: empty (only whitespace), nothing to read")
     try:
-        text = decode(data, html=_is_html(raw, data[:2048].decode("latin_1")))
+        text = decode(data, html=_is_html(raw, data[:65536].decode("latin_1")))
     except InputError as exc:
         raise InputError(f"{_name(raw)}: {exc}") from None
     if _is_html(raw, text):

@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from digest.cli import app as cli
-from digest.stages import cluster
-from digest.settings import Settings
 from digest.models import Document
 from digest.pipeline import TooMuchInput, build_from_documents
+from digest.settings import Settings
+from digest.stages import cluster
 
 
 def _documents(n: int, groups: int = 0) -> list[Document]:
