@@ -1,4 +1,4 @@
-"""A complete email (RFC 5322, MIME): the Markdown digest as text/plain, the HTML page as text/html.
+"""A complete email (RFC 5322, MIME): the plain-text digest as text/plain, the HTML page as text/html.
 
 Built with the standard ``email`` package (``EmailMessage``, ``email.policy.default``): header
 values are folded onto one line first, and the policy refuses CR or LF in a header, so a
@@ -35,10 +35,12 @@ def subject_line(template: str, digest: Digest, now: datetime) -> str:
 
 
 def plain_text(digest: Digest) -> str:
-    """The text/plain part: the Markdown digest, or a line saying nothing is new."""
+    """The text/plain part: the plain-text digest (``--format text``: no markup, so nothing
+    to escape, control characters removed, wrapped at 78 columns), or a line saying nothing
+    is new. A mail reader shows it as it is: Markdown's backslashes would show too."""
     if not digest.stories:
-        return f"# Digest\n\n{since_text(digest)}\n"
-    from digest.render.markdown import render
+        return f"DIGEST\n\n{since_text(digest)}\n"
+    from digest.render.text import render
 
     buffer = io.StringIO()
     render(digest, buffer, RenderOptions())

@@ -34,7 +34,8 @@ FRAGMENTS = [
     "<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#60;", "&lt;", "&#x3c;",
     "[x]: http://e.example",
     "[link](http://e.example)", "![i](http://e.example/i.png)", "<http://e.example>", "[/bold]",
-    "[link=https://x]", "\x1b[2J", "\x1b]8;;http://e\x07", "\x9b", "\u202e", "\u00a0", "é", "中",
+    "[link=https://x]", "//e.example", "(//e.example/x)", "**x", "x**", "_x", "x_", "](", "][", "[x]: ",
+    "\x1b[2J", "\x1b]8;;http://e\x07", "\x9b", "\u202e", "\u00a0", "é", "中",
 ]
 untrusted = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=30).map("".join)
 LIVE = {"link_open", "image", "html_inline", "html_block", "code_inline", "em_open", "strong_open", "s_open",
