@@ -521,9 +521,10 @@ def _to_data(value: Any, local: dict[str, int]) -> Any:
         return {"dict": {k: _to_data(v, local) for k, v in value.items()}}
     name = type(value).__name__
     if _classes().get(name) is type(value):
-        fields = {f.name: getattr(value, f.name) for f in dataclass_fields(value)}
+        instance: Any = value  # a Pick, Candidate or Citation
+        fields = {f.name: getattr(instance, f.name) for f in dataclass_fields(instance)}
         if name == "Citation":
-            fields["document"] = local[value.document]
+            fields["document"] = local[instance.document]
         return {name: {k: _to_data(v, local) for k, v in fields.items()}}
     raise TypeError(f"cannot cache a {name}")
 

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 METRICS = ("rouge1", "rouge2", "rougeL")
 """rouge-score's names of the ROUGE variants reported: unigrams, bigrams, longest common subsequence."""
-METRIC_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L"}
-"""Short names for tables."""
 SCHEMA = "digest-eval/1"
 """The ``schema`` field of ``digest eval --format json``."""
 
@@ -229,9 +227,11 @@ def summarize_story(story: EvalStory, words: int, algorithm: str | None = None) 
     from digest.errors import NothingToSummarize
     from digest.pipeline import build
 
-    options = {} if algorithm is None else {"algorithm": algorithm}
+    settings = Settings(clusters="1", words=words)
+    if algorithm is not None:
+        settings = dataclasses.replace(settings, algorithm=algorithm)
     try:
-        digest = build([str(p) for p in story.docs], Settings(clusters="1", words=words, **options))
+        digest = build([str(p) for p in story.docs], settings)
     except NothingToSummarize:
         return ""
     return first_words(" ".join(p.candidate.text for s in digest.stories for p in s.sentences), words)

@@ -312,7 +312,8 @@ def _copies(documents: list[Document], blobs: list[bytes] | None, store: AnyCach
 
     keys = lambda: [store.key("copies", [content_hash(d.text) for d in documents])]  # noqa: E731
     with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode, check) as step:
-        return step.collect()[0]  # type: ignore[no-any-return]
+        found: dict[str, str] = step.collect()[0]
+        return found
 
 
 def _stories(originals: list[Document], settings: Settings, store: AnyCache) -> Grouping:
@@ -341,7 +342,8 @@ def _stories(originals: list[Document], settings: Settings, store: AnyCache) -> 
                            for d in originals])]
 
     with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode, check) as step:
-        return step.collect()[0]  # type: ignore[no-any-return]
+        grouping: Grouping = step.collect()[0]
+        return grouping
 
 
 def _members(documents: list[Document], originals: list[Document], copies: dict[str, str],

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any, TypedDict
+from typing import Any
 
 from digest.models import Candidate, Citation, Digest, Document, Link, Pick, Story
 from digest.sanitize import clean_text, plain_url, visible
 
 SCHEMA = "digest/1"
-
-
-class CitationDict(TypedDict):
-    """A citation on the wire."""
-
-    document: str
-    start: int
-    end: int
-
-
-class SentenceDict(TypedDict):
-    """A selected sentence on the wire."""
-
-    text: str
-    score: float
-    components: dict[str, float | str]
-    citations: list[CitationDict]
-    related: list[CitationDict]
-    new: bool
 
 
 def _number(value: float) -> float:
@@ -132,8 +113,8 @@ def from_dict(data: Any) -> Digest:
     order = {d.id: i for i, d in enumerate(documents)}
     stories = [_story(entry, f"clusters[{n}]", order)
                for n, entry in enumerate(_need(data, "clusters", list, "digest"), 1)]
-    settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
-    generated = data.get("generated_at") if isinstance(data.get("generated_at"), str) else ""
+    settings: dict[str, object] = data["settings"] if isinstance(data.get("settings"), dict) else {}
+    generated: str = data["generated_at"] if isinstance(data.get("generated_at"), str) else ""
     warnings = [clean_text(w) for w in data.get("warnings", []) if isinstance(w, str)]
     base = clean_text(data["base"]) if isinstance(data.get("base"), str) else ""
     return Digest(tuple(stories), tuple(documents), settings, generated, tuple(warnings), base)
@@ -230,7 +211,7 @@ def _links(entries: Any, members: list[str]) -> tuple[Link, ...]:
             continue
         a, b, similarity = link.get("document"), link.get("linked_to"), link.get("similarity")
         if a in members and b in members:
-            shared = link.get("shared") if isinstance(link.get("shared"), list) else []
+            shared: list[Any] = link["shared"] if isinstance(link.get("shared"), list) else []
             links.append(Link(a, b, float(similarity) if isinstance(similarity, (int, float)) else None,
                               tuple(clean_text(t) for t in shared if isinstance(t, str)),
                               copy=link.get("copy") is True))

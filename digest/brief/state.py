@@ -373,15 +373,6 @@ class State:
         row = self.conn.execute("SELECT max(finished_at) FROM runs").fetchone()
         return row[0] if row else None
 
-    def runs(self) -> list[tuple[str, int, int]]:
-        """(finished_at, new articles, stories) of every recorded run, oldest first."""
-        return [
-            tuple(r)
-            for r in self.conn.execute(  # type: ignore[misc]
-                "SELECT finished_at, new_articles, stories FROM runs ORDER BY id"
-            )
-        ]
-
     def validators(self) -> dict[str, tuple[str | None, str | None]]:
         """(ETag, Last-Modified) of every feed that had them."""
         return {
@@ -412,11 +403,6 @@ class State:
                 f"SELECT {_COLUMNS} FROM articles WHERE first_seen >= ? ORDER BY first_seen, id", (since,)
             )
         ]
-
-    def article(self, article_id: int) -> StoredArticle | None:
-        """The stored article ``article_id``."""
-        row = self.conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return StoredArticle(*row) if row else None
 
     def story_of(self, article_ids: Iterable[int], until: str | None = None) -> tuple[int, str] | None:
         """The story last shown (up to ``until``) with any of these articles: (id, title), or None."""

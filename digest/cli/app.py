@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -17,6 +17,10 @@ from digest import __version__
 from digest.cli.exit_codes import ExitCode
 from digest.cli.progress import ProgressLine
 from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM, Settings
+
+if TYPE_CHECKING:
+    from digest.cache import Cache
+    from digest.run import Runner
 
 # The pipeline, sumy, scikit-learn and rich renderers are imported inside the command:
 # together they take over a second to import, and `digest --help` must answer at once.
@@ -187,7 +191,7 @@ def build(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE instead of standard output (written whole or not at all).",
         metavar="FILE")] = None,
-    algorithm: AlgorithmOption = DEFAULT_ALGORITHM,
+    algorithm: AlgorithmOption = DEFAULT_ALGORITHM,  # type: ignore[assignment]  # typer reads the str
     sentences: SentencesOption = None,
     words: WordsOption = None,
     clusters: ClustersOption = "auto",
@@ -198,7 +202,7 @@ def build(
     engine: Annotated[EngineName, typer.Option(
         "--engine", metavar="NAME",
         help="Where reading, sentence splitting and summaries run: local (worker processes from 200 "
-        "inputs) or dask (a Dask cluster; needs the dask extra). The digest is the same.")] = "local",
+        "inputs) or dask (a Dask cluster; needs the dask extra). The digest is the same.")] = "local",  # type: ignore[assignment]
     scheduler: Annotated[Optional[str], typer.Option(
         "--scheduler", metavar="ADDRESS",
         help="With --engine dask: the Dask scheduler to use, such as tcp://host:8786. "
@@ -252,7 +256,7 @@ def build(
         _interrupted()
 
 
-def _cache(no_cache: bool, quiet: bool) -> object:
+def _cache(no_cache: bool, quiet: bool) -> Cache | None:
     """The build cache (digest.cache), or None with --no-cache."""
     if no_cache:
         return None
@@ -262,7 +266,7 @@ def _cache(no_cache: bool, quiet: bool) -> object:
 
 
 @contextmanager
-def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iterator[object]:
+def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iterator[Runner | None]:
     """The runner of ``--engine`` (None: local worker processes), closed after the build.
 
     Dask missing: exit 2; a scheduler that cannot be reached, or a cluster lost: exit 1.
@@ -376,7 +380,7 @@ def tui(
         metavar="PATH...",
         help="Article files (.txt, .md, .html) and folders, as for build; or one digest saved with "
         "--format json.", show_default=False)],
-    algorithm: AlgorithmOption = DEFAULT_ALGORITHM,
+    algorithm: AlgorithmOption = DEFAULT_ALGORITHM,  # type: ignore[assignment]  # typer reads the str
     sentences: SentencesOption = None,
     words: WordsOption = None,
     clusters: ClustersOption = "auto",

@@ -374,7 +374,7 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
     from digest.cli.outfile import write_output
 
     try:
-        write_output(output, lambda handle: handle.write(text))
+        write_output(output, lambda handle: None if handle.write(text) else None)
     except OSError as exc:
         raise _NotWritten(f"cannot write {output}: {exc.strerror or exc}") from None
 

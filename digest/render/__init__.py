@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from digest.models import Digest, Document, Story
+from digest.models import Citation, Digest, Document, Story
 from digest.sanitize import one_line, visible
 
 
@@ -114,7 +114,7 @@ def grouping_lines(story: Story, digest: Digest) -> list[str]:
     return lines
 
 
-def markers(story: Story, numbers: dict[str, int], citations: tuple) -> list[int]:  # type: ignore[type-arg]
+def markers(story: Story, numbers: dict[str, int], citations: tuple[Citation, ...]) -> list[int]:
     """The sorted citation numbers of a sentence."""
     return sorted(numbers[c.document] for c in citations)
 

@@ -125,7 +125,7 @@ def _connect(distributed: object, scheduler: str) -> Iterator[object]:
         if isinstance(exc, ValueError):  # not an address: tcp://host:port, tls://…, or host:port
             raise EngineError(f"--scheduler {scheduler}: {reason}", usage=True) from None
         raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {reason}") from None
-    with client:  # type: ignore[attr-defined]
+    with client:
         yield client
 
 

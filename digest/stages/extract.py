@@ -69,9 +69,9 @@ def extract(html: str) -> dict[str, Any]:
     if len(text) < SHORT * len(default) and len(second) >= SHORT * len(default):
         text = default
     grams = _trigrams(second)
-    if len(second) > MORE * len(text) and _share(text, grams) >= HOLDS:
+    if len(second) > MORE * len(text) and (_share(text, grams) or 0.0) >= HOLDS:  # None: under 3 words
         text = second
-    elif second and _share(text, grams) >= SAME:
+    elif second and (_share(text, grams) or 0.0) >= SAME:
         text = _agreed_stretch(text, grams)
     meta["text"] = strip_furniture(text, meta.get("title") or "")
     return meta

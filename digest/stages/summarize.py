@@ -346,7 +346,7 @@ def _lsa_ranks(sigma: Any, v_matrix: Any) -> list[float]:
     dimensions = max(LsaSummarizer.MIN_DIMENSIONS, int(len(sigma) * LsaSummarizer.REDUCTION_RATIO))
     powered = np.where(np.arange(len(sigma)) < dimensions, np.asarray(sigma) ** 2, 0.0)
     ranks = np.sqrt((powered[:, None] * np.asarray(v_matrix) ** 2).sum(axis=0))
-    return ranks.tolist()  # type: ignore[no-any-return]
+    return ranks.tolist()
 
 
 def _lsa(texts: Sequence[str], language: str) -> list[float]:
@@ -480,8 +480,8 @@ def _concept_weights(candidates: Sequence[Candidate],
             for concept in found:
                 weight[concept] = weight.get(concept, 0) + 1
         return {c: n for c, n in weight.items() if n >= 2}
-    for found in sources:
-        for concept in found:
+    for held in sources:
+        for concept in held:
             weight[concept] = weight.get(concept, 0) + 1
     return {c: n for c, n in weight.items() if n >= CONCEPT_SOURCES}
 
@@ -569,7 +569,7 @@ def _knapsack(values: Sequence[float], costs: Sequence[int], budget: int,
         if taken[i][b]:
             chosen.append(i)
             b -= costs[i]
-    clash = {i: set() for i in chosen}
+    clash: dict[int, set[int]] = {i: set() for i in chosen}
     for i, j in pairs:
         if i in clash and j in clash:
             clash[i].add(j)

@@ -58,15 +58,15 @@ def _is_site(segment: str, keys: set[str]) -> bool:
 def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = None) -> str:
     """``title`` without the site names, slogans and section labels at either end."""
     title = " ".join(title.split())
-    names = [n for n in names if n and n.strip()]
+    given = [n for n in names if n and n.strip()]
     # A site name that holds separators itself ("Remember 80/90 - Memorabilia anni 80/90").
-    for name in sorted({" ".join(n.split()) for n in names}, key=len, reverse=True):
+    for name in sorted({" ".join(n.split()) for n in given}, key=len, reverse=True):
         for pattern in (rf"^{re.escape(name)}\s*(?:[|–—:·»-]|::)\s*(?=\S)",
                         rf"\s*(?:[|–—:·»-]|::)\s*{re.escape(name)}$"):
             shorter = re.sub(pattern, "", title, flags=re.I)
             if shorter != title and _enough(shorter):
                 title = shorter
-    keys = site_keys(names, url)
+    keys = site_keys(given, url)
     parts = _SEPARATOR.split(title)
     if len(parts) < 2:
         return title
