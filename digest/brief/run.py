@@ -261,44 +261,17 @@ def _articles(
     report: Progress,
 ) -> list[_Article]:
     """This run's articles: new entries of the feeds, then articles seen recently (context)."""
+    taken = _Taken(state, since)
     found: list[_Article] = []
-    taken_keys: dict[str, tuple[str, str]] = {}
-    """Keys taken in this run, with the feed and the text hash of the entry that took them."""
-    taken_ids: set[int] = set()
     untitled = 0
-    for result in results:
-        for entry in result.entries:
-            keys = entry.keys()
-            mine = (entry.feed, content_hash(entry.text))
-            if any(k in taken_keys and (taken_keys[k][0] == entry.feed or taken_keys[k][1] == mine[1])
-                   for k in keys):
-                continue  # the same article listed twice (in one feed, or with the same text in two)
-            keys = [k for k in keys if k not in taken_keys]  # another feed's URL with other text
-            stored = state.find(keys)
-            if (stored is not None and stored.feed not in (None, entry.feed) and entry.text.strip()
-                    and content_hash(entry.text) != content_hash(stored.text)):
-                # Another feed's article under this URL, with other text: a feed cannot mark
-                # another's article as seen by claiming its URL first. Seen only if this text was.
-                stored = None
-                keys = [k for k in keys if not k.startswith("url:")]
-            if stored is None and entry.text.strip():
-                stored = state.find([content_hash(entry.text)])
-            if stored is not None:
-                if stored.id not in taken_ids:
-                    taken_ids.add(stored.id)
-                    new = since is not None and stored.first_seen > since
-                    found.append(_Article(_from_state(stored), stored, new, entry, tuple(keys)))
-                taken_keys.update(dict.fromkeys(keys, mine))
-                continue
-            taken_keys.update(dict.fromkeys(keys, mine))
-            if chosen and since is not None:
-                published = parse_time(entry.published)
-                if published is not None and stamp(published) < since:
-                    continue  # older than the date asked for, and never seen: not part of this briefing
-            if not entry.text.strip() and not (fetch.full_text and entry.url):
-                untitled += 1
-                continue
-            found.append(_Article(_from_entry(entry), None, True, entry, tuple(keys)))
+    for entry in (entry for result in results for entry in result.entries):
+        article = taken.entry(entry, chosen)
+        if article is None:
+            continue
+        if article.stored is None and not entry.text.strip() and not (fetch.full_text and entry.url):
+            untitled += 1
+            continue
+        found.append(article)
     if untitled:
         warnings.append(f"{untitled} {'entry' if untitled == 1 else 'entries'} without text skipped")
     if fetch.full_text and client is not None:
@@ -307,43 +280,82 @@ def _articles(
     for article in [a for a in found if has_long_line(a.doc.text)]:
         warnings.append(f"{visible(article.doc.origin)}: {LONG_LINE}")
         found.remove(article)
-    # Content keys of the new ones, now that their text is final; the same text twice is one article.
-    unique: list[_Article] = []
-    texts: set[str] = set()
-    for article in found:
-        if article.stored is None:
-            key = content_hash(article.doc.text)
-            stored = state.find([key])
-            if key in texts or stored is not None:
-                if stored is not None and stored.id not in taken_ids:
-                    taken_ids.add(stored.id)
-                    unique.append(
-                        _Article(
-                            _from_state(stored),
-                            stored,
-                            since is not None and stored.first_seen > since,
-                            article.entry,
-                            article.keys,
-                        )
-                    )
-                continue
-            texts.add(key)
-            article.keys = (*article.keys, key)
-        unique.append(article)
+    unique = taken.by_final_text(found)
     # Context: what was seen recently, so that new articles join the stories they continue.
     window = stamp(now - timedelta(days=config.window_days))
-    start = min(window, since) if since else window
-    for stored in state.articles_since(start):
-        if stored.id not in taken_ids:
-            taken_ids.add(stored.id)
-            unique.append(
-                _Article(_from_state(stored), stored, since is not None and stored.first_seen > since)
-            )
+    unique += taken.stored_since(min(window, since) if since else window)
     # Ids in reading order: new articles first, as the feeds list them.
     ordered = [a for a in unique if a.new] + [a for a in unique if not a.new]
     for number, article in enumerate(ordered, 1):
         article.doc = dataclasses.replace(article.doc, id=f"d{number}")
     return ordered
+
+
+class _Taken:
+    """What this run's articles already took: identity keys (with the feed and the text hash
+    of the entry that took each) and stored articles."""
+
+    def __init__(self, state: State, since: str | None) -> None:
+        self.state, self.since = state, since
+        self.keys: dict[str, tuple[str, str]] = {}
+        self.ids: set[int] = set()
+
+    def _seen(self, stored: StoredArticle, entry: Entry | None = None, keys: tuple[str, ...] = ()) -> _Article | None:
+        """The stored article as one of this run's, unless it is one already."""
+        if stored.id in self.ids:
+            return None
+        self.ids.add(stored.id)
+        new = self.since is not None and stored.first_seen > self.since
+        return _Article(_from_state(stored), stored, new, entry, keys)
+
+    def entry(self, entry: Entry, chosen: bool) -> _Article | None:
+        """A feed's entry as one of this run's articles (stored, if the state knows it), or None:
+        listed already, or older than the date asked for and never seen."""
+        keys = entry.keys()
+        mine = (entry.feed, content_hash(entry.text))
+        if any(k in self.keys and (self.keys[k][0] == entry.feed or self.keys[k][1] == mine[1]) for k in keys):
+            return None  # the same article listed twice (in one feed, or with the same text in two)
+        keys = [k for k in keys if k not in self.keys]  # another feed's URL with other text
+        stored = self.state.find(keys)
+        if (stored is not None and stored.feed not in (None, entry.feed) and entry.text.strip()
+                and content_hash(entry.text) != content_hash(stored.text)):
+            # Another feed's article under this URL, with other text: a feed cannot mark
+            # another's article as seen by claiming its URL first. Seen only if this text was.
+            stored = None
+            keys = [k for k in keys if not k.startswith("url:")]
+        if stored is None and entry.text.strip():
+            stored = self.state.find([content_hash(entry.text)])
+        self.keys.update(dict.fromkeys(keys, mine))
+        if stored is not None:
+            return self._seen(stored, entry, tuple(keys))
+        if chosen and self.since is not None:
+            published = parse_time(entry.published)
+            if published is not None and stamp(published) < self.since:
+                return None  # older than the date asked for, and never seen: not part of this briefing
+        return _Article(_from_entry(entry), None, True, entry, tuple(keys))
+
+    def by_final_text(self, found: list[_Article]) -> list[_Article]:
+        """Content keys of the new ones, now that their text is final; the same text twice is
+        one article, and a text the state knows is that stored article."""
+        unique: list[_Article] = []
+        texts: set[str] = set()
+        for article in found:
+            if article.stored is None:
+                key = content_hash(article.doc.text)
+                stored = self.state.find([key])
+                if key in texts or stored is not None:
+                    again = None if stored is None else self._seen(stored, article.entry, article.keys)
+                    if again is not None:
+                        unique.append(again)
+                    continue
+                texts.add(key)
+                article.keys = (*article.keys, key)
+            unique.append(article)
+        return unique
+
+    def stored_since(self, start: str) -> list[_Article]:
+        """Articles the state saw from ``start`` on that this run has not taken."""
+        return [a for a in (self._seen(stored) for stored in self.state.articles_since(start)) if a is not None]
 
 
 def _from_entry(entry: Entry) -> Document:
