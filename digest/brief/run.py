@@ -191,14 +191,8 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
         own = fetcher is None and (fetch.full_text or any(is_url(loc) for loc in locations))
         client = Fetcher(fetch) if own else fetcher
         try:
-            results = fetch_all(locations, fetch, validators, client)
+            results = _fetched(locations, fetch, validators, client, warnings)
             failed = [r for r in results if r.error]
-            for result in results:
-                warnings.extend(result.warnings)
-                if result.error:
-                    warnings.append(f"feed failed: {result.error}")
-            if len(failed) == len(results):
-                raise BriefError(f"no feed could be read ({len(results)} tried)")
             articles = _articles(results, state, since, chosen, started, config, fetch, client, warnings,
                                  report)
         finally:
@@ -220,15 +214,7 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
         when = stamp(finished)
         delivered = {d for story in digest.stories for d in story.documents}
         new_ids = _remember(articles, state, when, delivered)
-        stories = [
-            ShownStory(
-                s.title,
-                tuple(a for d in s.documents for a in [new_ids.get(d)] if a is not None),
-                tuple(sentence_key(p.candidate.text) for p in s.sentences),
-                story_id,
-            )
-            for s, story_id in shown
-        ]
+        stories = [_shown_story(s, story_id, new_ids) for s, story_id in shown]
         state.record(
             started=stamp(started),
             finished=when,
@@ -241,6 +227,33 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
         )
         outcome.recorded = True
         return outcome
+
+
+def _fetched(locations: list[str], fetch: FetchSettings, validators: dict[str, Validators],
+             client: Fetcher | None, warnings: list[str]) -> list[FeedResult]:
+    """Every feed fetched (or read), its problems added to ``warnings``.
+
+    Raises:
+        BriefError: no feed could be read.
+    """
+    results = fetch_all(locations, fetch, validators, client)
+    for result in results:
+        warnings.extend(result.warnings)
+        if result.error:
+            warnings.append(f"feed failed: {result.error}")
+    if all(r.error for r in results):
+        raise BriefError(f"no feed could be read ({len(results)} tried)")
+    return results
+
+
+def _shown_story(story: Story, story_id: int | None, new_ids: dict[str, int]) -> ShownStory:
+    """What the state keeps of a delivered story: its stored articles and its sentences."""
+    return ShownStory(
+        story.title,
+        tuple(a for d in story.documents for a in [new_ids.get(d)] if a is not None),
+        tuple(sentence_key(p.candidate.text) for p in story.sentences),
+        story_id,
+    )
 
 
 def _status(result: FeedResult, state: State) -> FeedStatus:
@@ -445,39 +458,39 @@ def _briefing(
         warnings[:] = exc.warnings  # the run's warnings, and the build's after them
         return dataclasses.replace(empty, warnings=tuple(warnings)), []
     warnings[:] = built.warnings
-    fresh: list[tuple[Story, int | None]] = []
-    updates: list[tuple[Story, int | None]] = []
-    seen: list[tuple[Story, int | None]] = []
+    kinds: dict[str, list[tuple[Story, int | None]]] = {"fresh": [], "update": [], "seen": []}
     for story in built.stories:
-        members = [by_id[d] for d in story.documents]
-        old_ids = [a.stored.id for a in members if a.stored is not None and not a.new]
-        shown_before = state.story_of(old_ids, since) if old_ids else None
-        picks = tuple(
-            dataclasses.replace(p, new=not state.shown(sentence_key(p.candidate.text), since))
-            for p in story.sentences
-        )
-        if not any(a.new for a in members):
-            if show_all:  # nothing in it is news: every sentence is marked as seen
-                old = tuple(dataclasses.replace(p, new=False) for p in story.sentences)
-                seen.append(
-                    (
-                        dataclasses.replace(story, sentences=old, new=False),
-                        shown_before[0] if shown_before else None,
-                    )
-                )
-            continue
-        if shown_before is None:
-            fresh.append((dataclasses.replace(story, sentences=picks), None))
-            continue
-        update = _update(story, picks, members, built, settings, state, since, show_all)
-        if update is not None:
-            updates.append((dataclasses.replace(update, title=shown_before[1], update=True), shown_before[0]))
-    chosen = fresh + updates + seen
+        found = _classify(story, [by_id[d] for d in story.documents], built, settings, state, since, show_all)
+        if found is not None:
+            kinds[found[0]].append(found[1:])
+    chosen = kinds["fresh"] + kinds["update"] + kinds["seen"]
     stories = [dataclasses.replace(s, id=f"c{n}") for n, (s, _) in enumerate(chosen, 1)]
     cited = {d for s in stories for d in s.documents}
     documents = tuple(d for d in built.documents if d.id in cited)
     digest = Digest(tuple(stories), documents, info, built.generated_at, tuple(warnings))
     return digest, [(s, story_id) for s, (_, story_id) in zip(stories, chosen, strict=True)]
+
+
+def _classify(story: Story, members: list[_Article], built: Digest, settings: Settings, state: State,
+              since: str | None, show_all: bool) -> tuple[str, Story, int | None] | None:
+    """What a built story is for this briefing, with the stored story it continues: "fresh"
+    (new), "update" (what its new articles add to a story shown before) or "seen" (nothing
+    new, kept with ``show_all``); None to leave it out."""
+    old_ids = [a.stored.id for a in members if a.stored is not None and not a.new]
+    shown_before = state.story_of(old_ids, since) if old_ids else None
+    if not any(a.new for a in members):
+        if not show_all:
+            return None
+        old = tuple(dataclasses.replace(p, new=False) for p in story.sentences)  # nothing in it is news
+        return "seen", dataclasses.replace(story, sentences=old, new=False), shown_before[0] if shown_before else None
+    picks = tuple(dataclasses.replace(p, new=not state.shown(sentence_key(p.candidate.text), since))
+                  for p in story.sentences)
+    if shown_before is None:
+        return "fresh", dataclasses.replace(story, sentences=picks), None
+    update = _update(story, picks, members, built, settings, state, since, show_all)
+    if update is None:
+        return None
+    return "update", dataclasses.replace(update, title=shown_before[1], update=True), shown_before[0]
 
 
 def _update(
@@ -497,29 +510,7 @@ def _update(
     filled, so that a new sentence is not crowded out by old ones (the articles are recorded
     as seen, and it would never be shown). None if nothing is left.
     """
-    new_ids = {a.doc.id for a in members if a.new}
-    new_docs = [d for d in built.documents if d.id in new_ids]
-    originals = [d for d in new_docs if d.copy_of is None or d.copy_of not in new_ids]
-    try:
-        alone = build_from_documents(
-            [dataclasses.replace(d, copy_of=None) for d in originals],
-            dataclasses.replace(settings, clusters="1", sentences=10_000, words=None),  # all, ranked
-            [],
-            lambda stage, done, total: None,
-        )
-    except NothingToSummarize:
-        alone = None
-    unshown = (
-        []
-        if alone is None
-        else [
-            dataclasses.replace(p, new=True)
-            for s in alone.stories
-            for p in s.sentences
-            if not state.shown(sentence_key(p.candidate.text), since)
-        ]
-    )
-    new_picks = _within_budget(unshown, settings)
+    new_picks = _within_budget(_unshown(members, built, settings, state, since), settings)
     if not new_picks and not show_all:
         return None
     texts = {p.candidate.text for p in new_picks}
@@ -533,6 +524,26 @@ def _update(
     docs = {d.id: d for d in built.documents}
     sources = len({(docs[d].source or "").casefold() or d for d in documents if docs[d].copy_of is None}) or 1
     return dataclasses.replace(story, sentences=tuple(shown), documents=documents, sources=sources)
+
+
+def _unshown(members: list[_Article], built: Digest, settings: Settings, state: State,
+             since: str | None) -> list[Pick]:
+    """The sentences of the story's new articles, summarized on their own and all ranked,
+    that were not shown before."""
+    new_ids = {a.doc.id for a in members if a.new}
+    new_docs = [d for d in built.documents if d.id in new_ids]
+    originals = [d for d in new_docs if d.copy_of is None or d.copy_of not in new_ids]
+    try:
+        alone = build_from_documents(
+            [dataclasses.replace(d, copy_of=None) for d in originals],
+            dataclasses.replace(settings, clusters="1", sentences=10_000, words=None),  # all, ranked
+            [],
+            lambda stage, done, total: None,
+        )
+    except NothingToSummarize:
+        return []
+    return [dataclasses.replace(p, new=True) for s in alone.stories for p in s.sentences
+            if not state.shown(sentence_key(p.candidate.text), since)]
 
 
 def _within_budget(picks: list[Pick], settings: Settings) -> list[Pick]:

@@ -11,7 +11,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +21,7 @@ from digest.cli.progress import ProgressLine
 from digest.settings import ALGORITHMS
 
 if TYPE_CHECKING:
+    from digest.brief.run import Outcome
     from digest.models import Digest
 
 BriefFormat = Enum("BriefFormat", {name: name for name in BRIEF_FORMATS}, type=str)  # type: ignore[misc]
@@ -206,17 +207,7 @@ def brief(
     The state (articles seen, stories and sentences shown) is updated only after the briefing
     was written: a run that fails to write records nothing.
     """
-    import dataclasses
-
-    loaded = _load(config)
-    overrides: dict[str, object] = {}
-    if algorithm is not None:
-        overrides["algorithm"] = algorithm.value
-    if sentences is not None:
-        overrides["sentences"], overrides["words"] = sentences, None
-    if words is not None:
-        overrides["words"] = words
-    loaded = dataclasses.replace(loaded, **overrides)  # type: ignore[arg-type]
+    loaded = _overridden(_load(config), algorithm.value if algorithm is not None else None, sentences, words)
     name = (
         output_format.value
         if output_format is not None
@@ -224,16 +215,7 @@ def brief(
     )
     headers = _headers(loaded, to, sender, subject)
     if name == "email":
-        for key, option in (("From", "--from"), ("To", "--to"), ("Cc", "cc")):
-            if key in headers and not _addresses_ok(headers[key]):
-                from digest.sanitize import visible
-
-                raise _error(f"{option}: not an email address: {visible(headers[key])}", ExitCode.USAGE)
-    if name == "email" and not headers.get("To"):
-        raise _error(
-            f"--format email needs a recipient: --to ADDRESS, or to = [...] under [email] in {loaded.path}",
-            ExitCode.USAGE,
-        )
+        _check_mail(headers, loaded)
     from digest.brief.run import BriefError, BriefOptions, run
     from digest.brief.state import StateError
     from digest.brief.userconfig import default_state_path
@@ -281,19 +263,53 @@ def brief(
         raise _error("interrupted; nothing was recorded", ExitCode.INTERRUPTED) from None
     progress.clear()
     if not quiet:
-        from digest.sanitize import one_line
+        _summary(outcome)
 
-        for warning in outcome.warnings:
-            print(f"digest: warning: {one_line(warning)}", file=sys.stderr)
-        failed = f", {outcome.failed} failed" if outcome.failed else ""
-        stories = len(outcome.digest.stories)
-        print(
-            f"digest: {outcome.feeds} {'feed' if outcome.feeds == 1 else 'feeds'}{failed}, "
-            f"{outcome.new_articles} new {'article' if outcome.new_articles == 1 else 'articles'}, "
-            f"{stories} {'story' if stories == 1 else 'stories'} shown"
-            + ("" if outcome.recorded else " (not recorded: --dry-run)"),
-            file=sys.stderr,
+
+def _overridden(loaded: UserConfig, algorithm: str | None, sentences: int | None,
+                words: int | None) -> UserConfig:
+    """The config with the command line's summary options over it."""
+    import dataclasses
+
+    overrides: dict[str, Any] = {}
+    if algorithm is not None:
+        overrides["algorithm"] = algorithm
+    if sentences is not None:
+        overrides["sentences"], overrides["words"] = sentences, None
+    if words is not None:
+        overrides["words"] = words
+    return dataclasses.replace(loaded, **overrides)
+
+
+def _check_mail(headers: dict[str, str], loaded: UserConfig) -> None:
+    """Usage errors for --format email: an address that does not parse, or no recipient."""
+    for key, option in (("From", "--from"), ("To", "--to"), ("Cc", "cc")):
+        if key in headers and not _addresses_ok(headers[key]):
+            from digest.sanitize import visible
+
+            raise _error(f"{option}: not an email address: {visible(headers[key])}", ExitCode.USAGE)
+    if not headers.get("To"):
+        raise _error(
+            f"--format email needs a recipient: --to ADDRESS, or to = [...] under [email] in {loaded.path}",
+            ExitCode.USAGE,
         )
+
+
+def _summary(outcome: Outcome) -> None:
+    """The warnings and one line of counts, on standard error."""
+    from digest.sanitize import one_line
+
+    for warning in outcome.warnings:
+        print(f"digest: warning: {one_line(warning)}", file=sys.stderr)
+    failed = f", {outcome.failed} failed" if outcome.failed else ""
+    stories = len(outcome.digest.stories)
+    print(
+        f"digest: {outcome.feeds} {'feed' if outcome.feeds == 1 else 'feeds'}{failed}, "
+        f"{outcome.new_articles} new {'article' if outcome.new_articles == 1 else 'articles'}, "
+        f"{stories} {'story' if stories == 1 else 'stories'} shown"
+        + ("" if outcome.recorded else " (not recorded: --dry-run)"),
+        file=sys.stderr,
+    )
 
 
 def _headers(
