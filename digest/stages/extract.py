@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from digest.stages.furniture import furniture_lines
+from digest.stages.furniture import continues, furniture_lines
 
 SHORT = 0.5
 """The precise text is suspect when it is shorter than this share of the default text."""
@@ -116,7 +116,13 @@ def _agreed_stretch(text: str, grams: set[tuple[str, ...]]) -> str:
               if (_share(line, grams) or 0.0) >= AGREE or len(_words(line)) > PARAGRAPH]
     if not agreed:
         return text
-    return "\n".join(lines[agreed[0]:agreed[-1] + 1])
+    start, end = agreed[0], agreed[-1]
+    # Never inside a sentence: a <br> within a paragraph is a line break too.
+    while start > 0 and continues(lines[start - 1], lines[start]):
+        start -= 1
+    while end + 1 < len(lines) and continues(lines[end], lines[end + 1]):
+        end += 1
+    return "\n".join(lines[start:end + 1])
 
 
 def strip_furniture(text: str, title: str = "") -> str:

@@ -152,6 +152,17 @@ def _label(line: str) -> bool:
             and not _SENTENCE_END.search(text))
 
 
+_GOES_ON = re.compile(r"\s*[a-z(\[,;]")
+
+
+def continues(line: str, following: str) -> bool:
+    """Whether ``following`` goes on with the sentence ``line`` leaves open: ``line`` ends on a
+    comma, or on no sentence end and ``following`` starts in lower case or with a bracket."""
+    if line.rstrip().endswith(","):
+        return True
+    return bool(line.strip()) and not _SENTENCE_END.search(line) and bool(_GOES_ON.match(following))
+
+
 def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
     """Which of a body's lines are furniture.
 
@@ -181,11 +192,15 @@ def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
             flags[i] = True
     for edge in (filled, filled[::-1]):  # from the top, then from the bottom
         run = []
-        for i in edge:
+        for n, i in enumerate(edge):
             if flags[i]:
                 continue
             if not _label(lines[i]) or _LIST_ITEM.match(lines[i]):
                 break
+            after = edge[n + 1] if n + 1 < len(edge) else None
+            if after is not None and (continues(lines[i], lines[after]) if edge is filled
+                                      else continues(lines[after], lines[i])):
+                break  # a sentence broken over lines (a <br>): prose, not a label
             run.append(i)
         if len(run) <= EDGE_LABELS:
             for i in run:

@@ -8,6 +8,7 @@ from typing import Any
 
 from digest.models import Document, Sentence
 from digest.stages import clean
+from digest.stages.furniture import continues
 
 _LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
 _LINE_START_MARK = re.compile(r"\s*(?:>|#|[-*+•·–—]\s|\d{1,3}[.)]\s)")
@@ -200,7 +201,9 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
     first = next((i for i, (s, e) in enumerate(lines) if text[s:e].strip()), None)
     if first is not None and not doc.title.endswith("…"):
         s, e = lines[first]
-        if len(text[s:e].split()) <= 20 and not clean.sentence_is_prose(text[s:e]):
+        after = next((text[ls:le] for ls, le in lines[first + 1:] if text[ls:le].strip()), "")
+        if (len(text[s:e].split()) <= 20 and not clean.sentence_is_prose(text[s:e])
+                and not continues(text[s:e], after)):  # a sentence broken by a <br> is no title
             boiler[first] = True
         elif all(not text[ls:le].strip() for ls, le in lines[first + 1:]):
             # The whole article is one line of prose: the title was only named after it.
