@@ -30,7 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,9 @@ class Pairs:
         keep = [i for i, d in enumerate(documents) if d.id not in copies]
         position = {i: k for k, i in enumerate(keep)}
         index = {d.id: i for i, d in enumerate(documents)}
-        self.follow = [position[index[copies[d.id]]] if d.id in copies else position[i]
-                       for i, d in enumerate(documents)]
+        self.follow = [
+            position[index[copies[d.id]]] if d.id in copies else position[i] for i, d in enumerate(documents)
+        ]
         self.labels = labels
         self.documents = [documents[i] for i in keep]
         self.truth = np.array([labels[i] for i in keep])
@@ -99,7 +100,9 @@ def no_days(s: Any, gap: Any) -> Any:
     return x
 
 
-def probabilities(pairs: Pairs, weights: Any, bias: float, design: Design = C.design, cut: bool = True) -> Any:
+def probabilities(
+    pairs: Pairs, weights: Any, bias: float, design: Design = C.design, cut: bool = True
+) -> Any:
     import numpy as np
 
     p = 1.0 / (1.0 + np.exp(-(design(pairs.s, pairs.gap) @ np.asarray(weights) + bias)))
@@ -120,7 +123,9 @@ def fit(data: dict[str, Pairs], weights: dict[str, float], design: Design = C.de
         ys.append(data[name].same)
         ws.append(np.full(len(data[name].same), weight / len(data[name].same)))
     x, y, w = np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
-    model = LogisticRegression(C=10.0, max_iter=5000).fit(x, y, sample_weight=w * len(y) / sum(weights.values()))
+    model = LogisticRegression(C=10.0, max_iter=5000).fit(
+        x, y, sample_weight=w * len(y) / sum(weights.values())
+    )
     return model.coef_[0], float(model.intercept_[0])
 
 
@@ -137,8 +142,10 @@ def days_weight(data: dict[str, Pairs], weights: dict[str, float]) -> float:
         parts.append((weight, x[:, :-1] @ np.asarray(C.WEIGHTS[:-1]) + C.BIAS, x[:, -1], pairs.same[dated]))
 
     def loss(value: float) -> float:
-        return float(sum(w * np.mean(np.logaddexp(0.0, z + value * d) - y * (z + value * d))
-                         for w, z, d, y in parts))
+        return float(
+            sum(w * np.mean(np.logaddexp(0.0, z + value * d) - y * (z + value * d)) for w, z, d, y in parts)
+        )
+
     return float(minimize_scalar(loss, bounds=(-5.0, 5.0), method="bounded").x)
 
 
@@ -149,8 +156,11 @@ def scipy_linkage(matrix: Any, threshold: float, method: str) -> list[list[int]]
     n = len(matrix)
     distance = np.clip(1.0 - matrix, 0.0, 1.0)
     np.fill_diagonal(distance, 0.0)
-    labels = fcluster(linkage(distance[np.triu_indices(n, 1)], method), t=np.nextafter(1.0 - threshold, 0.0),
-                      criterion="distance")
+    labels = fcluster(
+        linkage(distance[np.triu_indices(n, 1)], method),
+        t=np.nextafter(1.0 - threshold, 0.0),
+        criterion="distance",
+    )
     found: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         found.setdefault(int(label), []).append(i)
@@ -187,6 +197,7 @@ def mean_and_best(low: float, strong: float) -> Callable[[Any], float | None]:
     def merge(block: Any) -> float | None:
         mean = float(block.mean())
         return mean if mean > low and block.max() > strong else None
+
     return merge
 
 
@@ -196,6 +207,7 @@ def strongest(k: int, threshold: float) -> Callable[[Any], float | None]:
     def merge(block: Any) -> float | None:
         value = float(np.sort(block.ravel())[::-1][:k].mean())
         return value if value > threshold else None
+
     return merge
 
 
@@ -207,6 +219,12 @@ def line(label: str, data: dict[str, Pairs], groups_of: Callable[[Pairs], list[l
     return f"  {label}\n      " + "\n      ".join(parts)
 
 
+def _median(values: Any) -> float:
+    import numpy as np
+
+    return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+
+
 def diagnostics(data: dict[str, Pairs]) -> list[str]:
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -214,24 +232,32 @@ def diagnostics(data: dict[str, Pairs]) -> list[str]:
     out = ["1. Dates (share of articles with a publication date; days between pairs, median)"]
     for name, pairs in data.items():
         dated = np.mean([d.published is not None for d in pairs.documents])
-        same, other = pairs.gap[pairs.same], pairs.gap[~pairs.same]
-        out.append(f"  {name}: {dated:.0%} dated; same story {np.nanmedian(same) if np.isfinite(same).any() else float('nan'):.0f} "
-                   f"days, different stories {np.nanmedian(other) if np.isfinite(other).any() else float('nan'):.0f} days; "
-                   f"the days input's share of a same-story pair's log-odds: "
-                   f"{np.mean(C.design(pairs.s[pairs.same], pairs.gap[pairs.same])[:, -1] * C.WEIGHTS[-1]):+.2f}")
-    out += ["", "2. The candidate cut (body cosine under CANDIDATE = %.2f)" % C.CANDIDATE]
+        same, other = (_median(pairs.gap[pairs.same]), _median(pairs.gap[~pairs.same]))
+        share = np.mean(C.design(pairs.s[pairs.same], pairs.gap[pairs.same])[:, -1] * C.WEIGHTS[-1])
+        out.append(
+            f"  {name}: {dated:.0%} dated; same story {same:.0f} days, different stories {other:.0f} days; "
+            f"the days input's share of a same-story pair's log-odds: {share:+.2f}"
+        )
+    out += ["", f"2. The candidate cut (body cosine under CANDIDATE = {C.CANDIDATE:.2f})"]
     for name, pairs in data.items():
         p = C._probability(C.design(pairs.s, pairs.gap))
         cut = ~pairs.candidate
-        full = pairs.score(C._by_threshold(csr_matrix(pairs.dense(np.where(p > C.FLOOR, p, 0.0))),
-                                           C.DEFAULT_THRESHOLD))
-        out.append(f"  {name}: same-story pairs {int(pairs.same.sum())}, under the cut {int((pairs.same & cut).sum())} "
-                   f"(probability over {C.FLOOR} if computed: {int((pairs.same & cut & (p > C.FLOOR)).sum())}, "
-                   f"over the threshold: {int((pairs.same & cut & (p > C.DEFAULT_THRESHOLD)).sum())}); "
-                   f"grouped on every pair: F1 {full[2]:.3f}")
-    out += ["", "3. Separability (for each article of a story of several: its best same-story link and its best "
-            "link to another story, body cosine; then the cosine to the centroid of the rest of its story and "
-            "to the nearest other story's centroid)"]
+        full = pairs.score(
+            C._by_threshold(csr_matrix(pairs.dense(np.where(p > C.FLOOR, p, 0.0))), C.DEFAULT_THRESHOLD)
+        )
+        out.append(
+            f"  {name}: same-story pairs {int(pairs.same.sum())}, "
+            f"under the cut {int((pairs.same & cut).sum())} "
+            f"(probability over {C.FLOOR} if computed: {int((pairs.same & cut & (p > C.FLOOR)).sum())}, "
+            f"over the threshold: {int((pairs.same & cut & (p > C.DEFAULT_THRESHOLD)).sum())}); "
+            f"grouped on every pair: F1 {full[2]:.3f}"
+        )
+    out += [
+        "",
+        "3. Separability (for each article of a story of several: its best same-story link and its best "
+        "link to another story, body cosine; then the cosine to the centroid of the rest of its story and "
+        "to the nearest other story's centroid)",
+    ]
     for name, pairs in data.items():
         body = pairs.ev.body.toarray()
         cos = body @ body.T
@@ -246,20 +272,32 @@ def diagnostics(data: dict[str, Pairs]) -> list[str]:
         for a in np.flatnonzero(several):
             rest = sums[pairs.truth[a]] - body[a]
             own.append(body[a] @ rest / (np.linalg.norm(rest) or 1.0))
-            other.append(max((body[a] @ sums[t] / (np.linalg.norm(sums[t]) or 1.0)
-                              for t in stories if t != pairs.truth[a]), default=0.0))
-        out.append(f"  {name}: best same-story link median {np.median(best_same):.3f} (10% under "
-                   f"{np.quantile(best_same, 0.1):.3f}); best other link median {np.median(best_other):.3f} "
-                   f"(10% over {np.quantile(best_other, 0.9):.3f}); centroid: own median {np.median(own):.3f} "
-                   f"(10% under {np.quantile(own, 0.1):.3f}), nearest other median {np.median(other):.3f} "
-                   f"(10% over {np.quantile(other, 0.9):.3f})")
+            other.append(
+                max(
+                    (
+                        body[a] @ sums[t] / (np.linalg.norm(sums[t]) or 1.0)
+                        for t in stories
+                        if t != pairs.truth[a]
+                    ),
+                    default=0.0,
+                )
+            )
+        out.append(
+            f"  {name}: best same-story link median {np.median(best_same):.3f} (10% under "
+            f"{np.quantile(best_same, 0.1):.3f}); best other link median {np.median(best_other):.3f} "
+            f"(10% over {np.quantile(best_other, 0.9):.3f}); centroid: own median {np.median(own):.3f} "
+            f"(10% under {np.quantile(own, 0.1):.3f}), nearest other median {np.median(other):.3f} "
+            f"(10% over {np.quantile(other, 0.9):.3f})"
+        )
     return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ecb", type=Path, default=None, help="ECB+ git directory or checkout")
-    parser.add_argument("--output", default=str(RESULTS), help="report file; '-' for none (default: %(default)s)")
+    parser.add_argument(
+        "--output", default=str(RESULTS), help="report file; '-' for none (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     data: dict[str, Pairs] = {}
@@ -272,46 +310,92 @@ def main(argv: Sequence[str] | None = None) -> int:
     default = C.DEFAULT_THRESHOLD
     lines += ["", f"4. Pair models (average linkage at the default {default})"]
 
-    def average(weights: Any, bias: float, design: Design = C.design, threshold: float = default
-                ) -> Callable[[Pairs], list[list[int]]]:
+    def average(
+        weights: Any, bias: float, design: Design = C.design, threshold: float = default
+    ) -> Callable[[Pairs], list[list[int]]]:
         return lambda pairs: scipy_linkage(probabilities(pairs, weights, bias, design), threshold, "average")
 
     lines.append(line("the model today (WEIGHTS, BIAS)", data, average(C.WEIGHTS, C.BIAS)))
     lines.append(line("the same weights, the days input left out", data, average(C.WEIGHTS, C.BIAS, no_days)))
     halved = (*C.WEIGHTS[:-1], C.WEIGHTS[-1] / 2)
-    lines.append(line("the same weights, the days weight halved (set by hand, not fitted)", data,
-                      average(halved, C.BIAS)))
+    lines.append(
+        line(
+            "the same weights, the days weight halved (set by hand, not fitted)",
+            data,
+            average(halved, C.BIAS),
+        )
+    )
     if {"aeb", "wikinews"} <= set(data):
         days = days_weight(data, {"aeb": 1.0, "wikinews": 1.0})
-        lines.append(line(f"the days weight alone refitted on the dated pairs of aeb + wikinews: {days:+.2f}", data,
-                          average((*C.WEIGHTS[:-1], days), C.BIAS)))
+        lines.append(
+            line(
+                f"the days weight alone refitted on the dated pairs of aeb + wikinews: {days:+.2f}",
+                data,
+                average((*C.WEIGHTS[:-1], days), C.BIAS),
+            )
+        )
     development = [n for n in data if n not in HELD_OUT]
-    fits = [("refitted on aeb + ecb without the days input", {"aeb": 1.0, "ecb": 1.0}, no_days),
-            ("refitted on aeb + ecb + wikinews (0.3)", {"aeb": 1.0, "ecb": 1.0, "wikinews": 0.3}, C.design),
-            ("refitted on aeb + ecb + wikinews (1)", {"aeb": 1.0, "ecb": 1.0, "wikinews": 1.0}, C.design)]
+    fits = [
+        ("refitted on aeb + ecb without the days input", {"aeb": 1.0, "ecb": 1.0}, no_days),
+        ("refitted on aeb + ecb + wikinews (0.3)", {"aeb": 1.0, "ecb": 1.0, "wikinews": 0.3}, C.design),
+        ("refitted on aeb + ecb + wikinews (1)", {"aeb": 1.0, "ecb": 1.0, "wikinews": 1.0}, C.design),
+    ]
     for label, weights, design in fits:
         if not set(weights) <= set(development):
             continue
         w, b = fit(data, weights, design)
         for threshold in (default, 0.15) if "wikinews (1)" in label else (default,):
-            lines.append(line(f"{label}, threshold {threshold}: WEIGHTS ({', '.join(f'{v:.2f}' for v in w)}), "
-                              f"BIAS {b:.2f}", data, average(w, b, design, threshold)))
+            lines.append(
+                line(
+                    f"{label}, threshold {threshold}: WEIGHTS ({', '.join(f'{v:.2f}' for v in w)}), "
+                    f"BIAS {b:.2f}",
+                    data,
+                    average(w, b, design, threshold),
+                )
+            )
     lines += ["", "5. Linkages over today's probabilities"]
     today = {name: probabilities(pairs, C.WEIGHTS, C.BIAS) for name, pairs in data.items()}
     for threshold in (0.8, 0.6):
-        lines.append(line(f"single linkage over {threshold}", data,
-                          lambda pairs, t=threshold: scipy_linkage(today[_name(data, pairs)], t, "single")))
+        lines.append(
+            line(
+                f"single linkage over {threshold}",
+                data,
+                lambda pairs, t=threshold: scipy_linkage(today[_name(data, pairs)], t, "single"),
+            )
+        )
     for low, strong in ((0.15, 0.8),):
-        lines.append(line(f"mean over {low} and the best link over {strong}", data,
-                          lambda pairs, lo=low, st=strong: agglomerate(today[_name(data, pairs)],
-                                                                       mean_and_best(lo, st))))
+        lines.append(
+            line(
+                f"mean over {low} and the best link over {strong}",
+                data,
+                lambda pairs, lo=low, st=strong: agglomerate(
+                    today[_name(data, pairs)], mean_and_best(lo, st)
+                ),
+            )
+        )
     for k, threshold in ((3, 0.3),):
-        lines.append(line(f"mean of the {k} strongest links over {threshold}", data,
-                          lambda pairs, k=k, t=threshold: agglomerate(today[_name(data, pairs)], strongest(k, t))))
+        lines.append(
+            line(
+                f"mean of the {k} strongest links over {threshold}",
+                data,
+                lambda pairs, k=k, t=threshold: agglomerate(today[_name(data, pairs)], strongest(k, t)),
+            )
+        )
     command = "python benchmarks/grouping_study.py" + "".join(
-        f" {a}" for a in (sys.argv[1:] if argv is None else argv))
-    report = "\n".join([f"$ {command}", f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
-                        f"machine: {os.cpu_count()} cores, {time.perf_counter() - start:.0f} s", "", *lines]) + "\n"
+        f" {a}" for a in (sys.argv[1:] if argv is None else argv)
+    )
+    report = (
+        "\n".join(
+            [
+                f"$ {command}",
+                f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}",
+                f"machine: {os.cpu_count()} cores, {time.perf_counter() - start:.0f} s",
+                "",
+                *lines,
+            ]
+        )
+        + "\n"
+    )
     print(report)
     if args.output != "-":
         Path(args.output).write_text(report, encoding="utf-8")
