@@ -46,6 +46,7 @@ from digest.pipeline import Progress, build_from_documents
 from digest.sanitize import one_line, visible
 from digest.settings import Settings
 from digest.stages.ingest import LONG_LINE, has_long_line
+from digest.stories import sources as story_sources
 
 
 class BriefError(Exception):
@@ -522,7 +523,7 @@ def _update(
     new_members = {a.doc.id for a in members if a.new}
     documents = tuple(d for d in story.documents if d in cited or d in new_members)
     docs = {d.id: d for d in built.documents}
-    sources = len({(docs[d].source or "").casefold() or d for d in documents if docs[d].copy_of is None}) or 1
+    sources = story_sources([docs[d] for d in documents if docs[d].copy_of is None]) or 1
     return dataclasses.replace(story, sentences=tuple(shown), documents=documents, sources=sources)
 
 
