@@ -34,8 +34,21 @@ RESULTS = Path(__file__).resolve().parent / "results" / "dask.txt"
 
 def built(path: Path, extra: Sequence[str], out: Path, timeout: float) -> tuple[float, float, dict | None]:
     """Build ``path`` with ``extra`` options: (wall s, peak MB, the digest without generated_at)."""
-    wall, peak, status = run(["build", str(path), "--format", "json", "--include-text", "-q", "--no-cache",
-                              "-o", str(out), *extra], timeout)
+    wall, peak, status = run(
+        [
+            "build",
+            str(path),
+            "--format",
+            "json",
+            "--include-text",
+            "-q",
+            "--no-cache",
+            "-o",
+            str(out),
+            *extra,
+        ],
+        timeout,
+    )
     if status != 0:
         return wall, peak, None
     digest = json.loads(out.read_text(encoding="utf-8"))
@@ -57,8 +70,10 @@ def measure(folder: Path, n: int, scheduler: str | None, timeout: float) -> list
                 verdict = "FAILED"
             elif reference is None:
                 reference = digest
-                verdict = (f"{len(digest['documents'])} documents, {len(digest['clusters'])} stories, "
-                           f"{sum(len(c['sentences']) for c in digest['clusters'])} sentences")
+                verdict = (
+                    f"{len(digest['documents'])} documents, {len(digest['clusters'])} stories, "
+                    f"{sum(len(c['sentences']) for c in digest['clusters'])} sentences"
+                )
             else:
                 verdict = "equal to local" if digest == reference else "DIFFERENT from local"
             lines.append(f"{n:>8} {name:<28} {wall:>7.1f} {peak:>8.0f}  {verdict}")
@@ -70,18 +85,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000", help="corpus sizes (default: %(default)s)")
     parser.add_argument("--scheduler", help="also build on the Dask scheduler at this address")
-    parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "digest-bench",
-                        help="where corpora are made and kept (default: %(default)s)")
+    parser.add_argument(
+        "--corpora",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "digest-bench",
+        help="where corpora are made and kept (default: %(default)s)",
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds per build (default: 600)")
-    parser.add_argument("--output", default=str(RESULTS),
-                        help="where to write the report; '-' for nowhere (default: %(default)s)")
+    parser.add_argument(
+        "--output",
+        default=str(RESULTS),
+        help="where to write the report; '-' for nowhere (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
-    lines = [f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
-             f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
-             f"machine: {os.cpu_count()} cores; load at start: {load()}", "",
-             "digest build DIR --format json --include-text -q --no-cache [--engine dask ...], child process;",
-             "outputs compared whole but for generated_at", "",
-             f"{'articles':>8} {'engine':<28} {'wall s':>7} {'peak MB':>8}  digest"]
+    lines = [
+        f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
+        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+        f"machine: {os.cpu_count()} cores; load at start: {load()}",
+        "",
+        "digest build DIR --format json --include-text -q --no-cache [--engine dask ...], child process;",
+        "outputs compared whole but for generated_at",
+        "",
+        f"{'articles':>8} {'engine':<28} {'wall s':>7} {'peak MB':>8}  digest",
+    ]
     print("\n".join(lines[-1:]), flush=True)
     equal = True
     for n in [int(s) for s in args.sizes.split(",")]:

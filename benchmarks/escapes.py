@@ -45,8 +45,11 @@ def _documents(name: str) -> list[Document] | None:
         return ingest([str(ROOT / "corpus")], 10 * 1024 * 1024)[0]
     if name == "gum_wikinews":
         folder = SHARED / "gum_wikinews"
-        return ingest([str(p) for p in sorted(folder.glob("*/docs/*.txt"))], 10 * 1024 * 1024)[0] \
-            if folder.is_dir() else None
+        return (
+            ingest([str(p) for p in sorted(folder.glob("*/docs/*.txt"))], 10 * 1024 * 1024)[0]
+            if folder.is_dir()
+            else None
+        )
     folder = SHARED / "aeb" / "html"
     if not folder.is_dir():
         return None
@@ -72,9 +75,11 @@ def measure(name: str, documents: list[Document]) -> str:
     plain_text = plain.get_content() if plain is not None else ""
     escaped = Counter(re.findall(r"\\(.)", markdown))
     shown = ", ".join(f"{c!r} {n}" for c, n in escaped.most_common()) or "none"
-    return (f"{name:14} {len(documents):4d} articles, {len(digest.stories):3d} stories: markdown "
-            f"{markdown.count(chr(92)):4d} backslashes ({shown}); "
-            f"email text/plain {plain_text.count(chr(92))}")
+    return (
+        f"{name:14} {len(documents):4d} articles, {len(digest.stories):3d} stories: markdown "
+        f"{markdown.count(chr(92)):4d} backslashes ({shown}); "
+        f"email text/plain {plain_text.count(chr(92))}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,8 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(lines[-1], file=sys.stderr, flush=True)
     arguments = sys.argv[1:] if argv is None else list(argv)
     command = "python benchmarks/escapes.py" + "".join(f" {shlex.quote(a)}" for a in arguments)
-    text = "\n".join([f"$ {command}", f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}   "
-                      f"total time: {time.perf_counter() - started:.0f} s", "", *lines]) + "\n"
+    text = (
+        "\n".join(
+            [
+                f"$ {command}",
+                f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}   "
+                f"total time: {time.perf_counter() - started:.0f} s",
+                "",
+                *lines,
+            ]
+        )
+        + "\n"
+    )
     print(text)
     if args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")

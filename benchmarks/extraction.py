@@ -64,8 +64,12 @@ def digest_text(key: str, page: bytes) -> str:
 def trafilatura_text(page: bytes, **options: bool) -> str:
     import trafilatura
 
-    return trafilatura.extract(page.decode("utf-8", errors="replace"), include_comments=False,
-                               include_tables=False, **options) or ""
+    return (
+        trafilatura.extract(
+            page.decode("utf-8", errors="replace"), include_comments=False, include_tables=False, **options
+        )
+        or ""
+    )
 
 
 SYSTEMS = {
@@ -78,8 +82,9 @@ SYSTEMS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--baseline", default="trafilatura,trafilatura-precision",
-                        help="comma-separated baselines, or 'none'")
+    parser.add_argument(
+        "--baseline", default="trafilatura,trafilatura-precision", help="comma-separated baselines, or 'none'"
+    )
     parser.add_argument("--worst", type=int, default=0, help="list the N pages digest scores worst on")
     parser.add_argument("--output", default=str(RESULTS), help="report file, or '-' to print only")
     args = parser.parse_args(argv)
@@ -90,18 +95,22 @@ def main(argv: list[str] | None = None) -> int:
     truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))
     html = pages(args.data)
     names = ["digest"] + [b for b in args.baseline.split(",") if b and b != "none"]
-    lines = [f"# {shlex.join(['python', 'benchmarks/extraction.py', *(argv or sys.argv[1:])])}",
-             f"# {datetime.now(UTC).replace(microsecond=0).isoformat()}, {len(html)} pages",
-             "",
-             f"{'system':<24} {'F1':>6} {'prec.':>6} {'recall':>6} {'exact':>6} {'s/page':>7}"]
+    lines = [
+        f"# {shlex.join(['python', 'benchmarks/extraction.py', *(argv or sys.argv[1:])])}",
+        f"# {datetime.now(UTC).replace(microsecond=0).isoformat()}, {len(html)} pages",
+        "",
+        f"{'system':<24} {'F1':>6} {'prec.':>6} {'recall':>6} {'exact':>6} {'s/page':>7}",
+    ]
     worst: list[tuple[float, str]] = []
     for name in names:
         started = time.perf_counter()
         prediction = {key: {"articleBody": SYSTEMS[name](key, page)} for key, page in html.items()}
         seconds = (time.perf_counter() - started) / len(html)
         metrics = evaluate.evaluate(truth, prediction, n_bootstrap=0)
-        lines.append(f"{name:<24} {metrics['f1']:6.3f} {metrics['precision']:6.3f} {metrics['recall']:6.3f} "
-                     f"{metrics['accuracy']:6.3f} {seconds:7.3f}")
+        lines.append(
+            f"{name:<24} {metrics['f1']:6.3f} {metrics['precision']:6.3f} {metrics['recall']:6.3f} "
+            f"{metrics['accuracy']:6.3f} {seconds:7.3f}"
+        )
         print(lines[-1], file=sys.stderr)
         if name == "digest":
             for key, (tp, fp, fn) in zip(truth, metrics["tp_fp_fns"], strict=True):
@@ -109,15 +118,19 @@ def main(argv: list[str] | None = None) -> int:
                 r = evaluate.recall_score(tp, fp, fn)
                 worst.append((min(p, r), f"{key[:12]}  P {p:.3f}  R {r:.3f}  {truth[key]['url'][:70]}"))
             digest_metrics = metrics
-    lines += ["", "Listed in the benchmark: trafilatura 2.0 F1 0.958 / precision 0.938; "
-              "the best system 0.970 / 0.984."]
+    lines += [
+        "",
+        "Listed in the benchmark: trafilatura 2.0 F1 0.958 / precision 0.938; the best system 0.970 / 0.984.",
+    ]
     met = all(digest_metrics[k] >= v for k, v in TARGET.items())
-    lines.append(f"Target (issue 14): F1 >= {TARGET['f1']}, precision >= {TARGET['precision']}: "
-                 f"{'met' if met else 'not met'} (digest F1 {digest_metrics['f1']:.4f}, "
-                 f"precision {digest_metrics['precision']:.4f}).")
+    lines.append(
+        f"Target (issue 14): F1 >= {TARGET['f1']}, precision >= {TARGET['precision']}: "
+        f"{'met' if met else 'not met'} (digest F1 {digest_metrics['f1']:.4f}, "
+        f"precision {digest_metrics['precision']:.4f})."
+    )
     if args.worst:
         lines += ["", f"The {args.worst} pages digest scores worst on (min of precision, recall):"]
-        lines += [text for _, text in sorted(worst)[:args.worst]]
+        lines += [text for _, text in sorted(worst)[: args.worst]]
     report = "\n".join(lines) + "\n"
     print(report, end="")
     if args.output != "-":

@@ -49,32 +49,123 @@ CASE_SECONDS = 60
 FORMATS = ("terminal", "markdown", "text", "json", "html", "email")
 
 HOSTILE = [
-    "\x1b[2J", "\x1b[31m", "\x1b]0;pwned\x07", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
-    "\x1b]52;c;ZWNobyBwd25lZA==\x07", "\x1bP1$qm\x1b\\", "\x9b31m", "\x9d0;title\x9c", "\x1b]0;unterminated ",
-    "\x1b", "\x9b", "\x9d", "\x00", "\x07", "\x08", "\x7f", "\u202e", "\u2066", "\u200f", "\ufeff", "\u2028",
-    "[/bold]", "[bold]", "[link=https://x]x[/link]", "[red]", "\\[", "[", "]",
-    "[a link](http://evil.example/x)", "![img](http://evil.example/i.png)", "<http://evil.example>",
-    "# ", "## Heading", "- ", "* ", "1. ", "> ", "| a | b |\n|---|---|", "```", "~~~", "---", "***", "`code`",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<a href=\"javascript:alert(1)\">x</a>",
-    "javascript:alert(1)", "&amp;", "&#x3c;", "&lt;script&gt;", "<!--", "-->", "<![CDATA[", "]]>",
-    "www.evil.example", "admin@evil.example", "https://evil.example/a?b=c&d=e",
-    "\r\n", "\r", "\n\n", "\t", "  ", "\u00a0", "\u3000",
-    "“curly”", "café", "Ελληνικά", "русский", "עברית", "العربية", "中文句子。", "😀", "\u0301",
+    "\x1b[2J",
+    "\x1b[31m",
+    "\x1b]0;pwned\x07",
+    "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    "\x1b]52;c;ZWNobyBwd25lZA==\x07",
+    "\x1bP1$qm\x1b\\",
+    "\x9b31m",
+    "\x9d0;title\x9c",
+    "\x1b]0;unterminated ",
+    "\x1b",
+    "\x9b",
+    "\x9d",
+    "\x00",
+    "\x07",
+    "\x08",
+    "\x7f",
+    "\u202e",
+    "\u2066",
+    "\u200f",
+    "\ufeff",
+    "\u2028",
+    "[/bold]",
+    "[bold]",
+    "[link=https://x]x[/link]",
+    "[red]",
+    "\\[",
+    "[",
+    "]",
+    "[a link](http://evil.example/x)",
+    "![img](http://evil.example/i.png)",
+    "<http://evil.example>",
+    "# ",
+    "## Heading",
+    "- ",
+    "* ",
+    "1. ",
+    "> ",
+    "| a | b |\n|---|---|",
+    "```",
+    "~~~",
+    "---",
+    "***",
+    "`code`",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "javascript:alert(1)",
+    "&amp;",
+    "&#x3c;",
+    "&lt;script&gt;",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "www.evil.example",
+    "admin@evil.example",
+    "https://evil.example/a?b=c&d=e",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "\t",
+    "  ",
+    "\u00a0",
+    "\u3000",
+    "“curly”",
+    "café",
+    "Ελληνικά",
+    "русский",
+    "עברית",
+    "العربية",
+    "中文句子。",
+    "😀",
+    "\u0301",
     # issue 15: lone surrogates (they survive only in JSON Feeds), zero-width, tag, bidi marks
-    "\ud800", "\udc80", "\u200b", "\u2060", "\u061c", "\U000e0041", "\u200d",
+    "\ud800",
+    "\udc80",
+    "\u200b",
+    "\u2060",
+    "\u061c",
+    "\U000e0041",
+    "\u200d",
     # issue 15, item 13: other invisible (format) characters
-    "\u00ad", "\u2062", "\u180e", "\ufff9",
+    "\u00ad",
+    "\u2062",
+    "\u180e",
+    "\ufff9",
 ]
-LINKS = ["https://example.org/a", "javascript:alert(1)", "http://x/\x1b[2J", 'https://e.example/"><script>',
-         "ftp://x", "", "data:text/html,<b>",
-         # issue 15, item 13: links disguised by invisible characters
-         "https://e.example/\u202egpj.exe", "https://bank\u200b.example/", "https://e.example/\u00adpay",
-         "https://e.example/\U000e0041", "https://e.example/\ufeffa"]
-DATES = ["Mon, 01 Jan 2024 10:00:00 GMT", "2024-01-01T10:00:00Z", "0001-01-01T00:00:00+14:00",
-         "9999-12-31T23:59:59-12:00", "Fri, 31 Dec 9999 23:59:59 -1200", "0000-01-01", "garbage", ""]
+LINKS = [
+    "https://example.org/a",
+    "javascript:alert(1)",
+    "http://x/\x1b[2J",
+    'https://e.example/"><script>',
+    "ftp://x",
+    "",
+    "data:text/html,<b>",
+    # issue 15, item 13: links disguised by invisible characters
+    "https://e.example/\u202egpj.exe",
+    "https://bank\u200b.example/",
+    "https://e.example/\u00adpay",
+    "https://e.example/\U000e0041",
+    "https://e.example/\ufeffa",
+]
+DATES = [
+    "Mon, 01 Jan 2024 10:00:00 GMT",
+    "2024-01-01T10:00:00Z",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-12:00",
+    "Fri, 31 Dec 9999 23:59:59 -1200",
+    "0000-01-01",
+    "garbage",
+    "",
+]
 """Entry dates, the ends of the calendar among them (issue 15, item 18)."""
-WORDS = ("the storm hit the coast on monday and officials said thousands of homes lost power while "
-         "repairs will take a week according to the utility company which warned of more rain").split()
+WORDS = (
+    "the storm hit the coast on monday and officials said thousands of homes lost power while "
+    "repairs will take a week according to the utility company which warned of more rain"
+).split()
 
 
 @st.composite
@@ -118,11 +209,13 @@ def article_bytes(draw: st.DrawFn) -> bytes:
         for _ in range(draw(st.integers(1, 5))):
             if data:
                 at = draw(st.integers(0, len(data) - 1))
-                data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+                data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
     if kind == 2:
-        html = (f"<!DOCTYPE html><html><head><title>{draw(sentences())}</title></head><body><article>"
-                + "".join(f"<p>{draw(sentences())}</p>" for _ in range(draw(st.integers(0, 6))))
-                + "</article></body></html>")
+        html = (
+            f"<!DOCTYPE html><html><head><title>{draw(sentences())}</title></head><body><article>"
+            + "".join(f"<p>{draw(sentences())}</p>" for _ in range(draw(st.integers(0, 6))))
+            + "</article></body></html>"
+        )
         data = html.encode(encoding, errors="replace")
     return data
 
@@ -133,11 +226,24 @@ def _dense(count: int, seed: int) -> str:
     rng = random.Random(seed)
     vocabulary = [f"w{n}" for n in range(40)]
     lines = [" ".join(rng.choice(vocabulary) for _ in range(20)).capitalize() + "." for _ in range(count)]
-    return "Dense\n\n" + "\n\n".join(" ".join(lines[i:i + 10]) for i in range(0, len(lines), 10))
+    return "Dense\n\n" + "\n\n".join(" ".join(lines[i : i + 10]) for i in range(0, len(lines), 10))
 
 
-NAME_PIECES = ["a", "story", "\n", "\x1b[31m", "\x1b]0;t\x07", "\u202e", "[bold]", "<b>", "`", "*", " ", "é",
-               "\t"]
+NAME_PIECES = [
+    "a",
+    "story",
+    "\n",
+    "\x1b[31m",
+    "\x1b]0;t\x07",
+    "\u202e",
+    "[bold]",
+    "<b>",
+    "`",
+    "*",
+    " ",
+    "é",
+    "\t",
+]
 
 
 @st.composite
@@ -149,19 +255,26 @@ def file_names(draw: st.DrawFn) -> str:
 @st.composite
 def build_settings(draw: st.DrawFn) -> Settings:
     words = draw(st.one_of(st.none(), st.integers(1, 200)))
-    return Settings(algorithm=draw(st.sampled_from(ALGORITHMS)), words=words,
-                    sentences=draw(st.one_of(st.none(), st.integers(1, 10))),
-                    clusters=draw(st.sampled_from(["auto", "1", "2"])))
+    return Settings(
+        algorithm=draw(st.sampled_from(ALGORITHMS)),
+        words=words,
+        sentences=draw(st.one_of(st.none(), st.integers(1, 10))),
+        clusters=draw(st.sampled_from(["auto", "1", "2"])),
+    )
 
 
 FEED_TEMPLATES = [
-    ('<?xml version="1.0"?><rss version="2.0"><channel><title>{ft}</title>{items}</channel></rss>',
-     "<item><title>{t}</title><link>{link}</link><guid>{g}</guid><pubDate>{date}</pubDate>"
-     "<description>{d}</description></item>"),
-    ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{ft}</title>'
-     "{items}</feed>",
-     '<entry><title type="html">{t}</title><link href="{link}"/><id>{g}</id><updated>{date}</updated>'
-     '<content type="html">{d}</content></entry>'),
+    (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>{ft}</title>{items}</channel></rss>',
+        "<item><title>{t}</title><link>{link}</link><guid>{g}</guid><pubDate>{date}</pubDate>"
+        "<description>{d}</description></item>",
+    ),
+    (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>{ft}</title>'
+        "{items}</feed>",
+        '<entry><title type="html">{t}</title><link href="{link}"/><id>{g}</id><updated>{date}</updated>'
+        '<content type="html">{d}</content></entry>',
+    ),
 ]
 
 
@@ -182,20 +295,38 @@ def feeds(draw: st.DrawFn) -> bytes:
     for n in range(draw(st.integers(0, 5))):
         body = " ".join(draw(sentences()) for _ in range(draw(st.integers(0, 6))))
         link = draw(st.sampled_from(LINKS))
-        items.append(item.format(t=_xml(draw(sentences()), draw), link=_xml(link, draw), g=n,
-                                 d=_xml(body, draw), date=draw(st.sampled_from(DATES))))
+        items.append(
+            item.format(
+                t=_xml(draw(sentences()), draw),
+                link=_xml(link, draw),
+                g=n,
+                d=_xml(body, draw),
+                date=draw(st.sampled_from(DATES)),
+            )
+        )
     if draw(st.integers(0, 3)) == 0:  # issue 15: a JSON Feed, whose escapes carry lone surrogates
         import json
 
-        data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": draw(sentences()), "items": [
-            {"id": draw(sentences()), "url": draw(st.sampled_from(["https://example.org/\ud800", *LINKS])),
-             "date_published": draw(st.sampled_from(DATES)),
-             "title": draw(sentences()), "content_text": " ".join(draw(sentences()) for _ in range(4))}
-            for _ in range(draw(st.integers(0, 4)))]}).encode("ascii")
+        data = json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": draw(sentences()),
+                "items": [
+                    {
+                        "id": draw(sentences()),
+                        "url": draw(st.sampled_from(["https://example.org/\ud800", *LINKS])),
+                        "date_published": draw(st.sampled_from(DATES)),
+                        "title": draw(sentences()),
+                        "content_text": " ".join(draw(sentences()) for _ in range(4)),
+                    }
+                    for _ in range(draw(st.integers(0, 4)))
+                ],
+            }
+        ).encode("ascii")
     else:
         data = outer.format(ft=_xml(draw(sentences()), draw), items="".join(items)).encode("utf-8", "replace")
     if draw(st.booleans()):
-        data = data[:draw(st.integers(0, len(data)))]  # truncated
+        data = data[: draw(st.integers(0, len(data)))]  # truncated
     return data
 
 
@@ -214,7 +345,7 @@ def encoded_feeds(draw: st.DrawFn) -> tuple[bytes, str]:
         elif coding == "deflate":
             data = zlib.compress(data)
     if draw(st.integers(0, 9)) == 0 and data:
-        data = data[:len(data) // 2]  # a cut stream
+        data = data[: len(data) // 2]  # a cut stream
     return data, ", ".join(codings)
 
 
@@ -228,10 +359,11 @@ def _alarm(signum: int, frame: object) -> None:
 
 def render_all(digest: object) -> None:
     for name in FORMATS:
-        for color in ((False, True) if name == "terminal" else (None,)):
+        for color in (False, True) if name == "terminal" else (None,):
             out = io.StringIO()
-            options = RenderOptions(include_text=True, width=80, color=color,
-                                    headers=(("Subject", "Digest {count}"),))
+            options = RenderOptions(
+                include_text=True, width=80, color=color, headers=(("Subject", "Digest {count}"),)
+            )
             RENDERERS[name](digest, out, options)  # type: ignore[arg-type]
             check_output(name, out.getvalue(), digest, color=bool(color))  # type: ignore[arg-type]
 
@@ -285,7 +417,7 @@ def one_feed(data: bytes, config: Settings, encoding: str = "") -> None:
             if encoding:  # the bounded decoder of brief's fetching, in pieces as they arrive
                 decoder = _Decoder(encoding, 5 * 1024 * 1024, "https://feed.example/")
                 for start in range(0, len(data), 16384):
-                    decoder.feed(data[start:start + 16384])
+                    decoder.feed(data[start : start + 16384])
                 data = decoder.finish()
             result = parse_feed(data, "https://feed.example/\x1b[2Jrss")
         except FetchError:
@@ -306,12 +438,21 @@ def one_feed(data: bytes, config: Settings, encoding: str = "") -> None:
 
 
 def targets(tmp: Path, batch: int, seed: int) -> list[tuple[str, object]]:
-    common = settings(max_examples=batch, deadline=None, database=None, derandomize=False,
-                      suppress_health_check=list(HealthCheck), print_blob=True)
+    common = settings(
+        max_examples=batch,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
+    )
 
     @common
-    @given(st.lists(st.tuples(file_names(), article_bytes()), min_size=1, max_size=4), build_settings(),
-           st.integers(0, 3))
+    @given(
+        st.lists(st.tuples(file_names(), article_bytes()), min_size=1, max_size=4),
+        build_settings(),
+        st.integers(0, 3),
+    )
     def files(files: list[tuple[str, bytes]], config: Settings, cache: int) -> None:
         one_case(tmp, files, config, cached=cache == 0)
 
@@ -327,8 +468,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="how long to run (default 10)")
     parser.add_argument("--batch", type=int, default=100, help="examples per Hypothesis run (default 100)")
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "fuzz.txt"),
-                        help="result file, '-' for standard output")
+    parser.add_argument(
+        "--output",
+        default=str(ROOT / "benchmarks" / "results" / "fuzz.txt"),
+        help="result file, '-' for standard output",
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGALRM, _alarm)
     import warnings
@@ -385,8 +529,14 @@ def _where(exc: BaseException) -> str:
     return text
 
 
-def _report(args: argparse.Namespace, argv: list[str] | None, started: float, counts: dict[str, int],
-            failures: dict[str, str], final: bool) -> int:
+def _report(
+    args: argparse.Namespace,
+    argv: list[str] | None,
+    started: float,
+    counts: dict[str, int],
+    failures: dict[str, str],
+    final: bool,
+) -> int:
     elapsed = time.monotonic() - started
     lines = [
         f"# python benchmarks/fuzz.py {' '.join(sys.argv[1:] if argv is None else argv)}",

@@ -81,6 +81,7 @@ def grouped(documents, copies, group):  # type: ignore[no-untyped-def]
 def baseline(threshold: float):  # type: ignore[no-untyped-def]
     """The plain baseline: TF-IDF (sublinear tf, English stop words) + average linkage on cosine
     distance, cut at ``threshold`` (a similarity)."""
+
     def group(documents):  # type: ignore[no-untyped-def]
         import numpy as np
         from scipy.cluster.hierarchy import fcluster, linkage
@@ -89,15 +90,20 @@ def baseline(threshold: float):  # type: ignore[no-untyped-def]
         if len(documents) < 2:
             return [list(range(len(documents)))]
         matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-            [f"{d.title}\n{d.text}" for d in documents])
+            [f"{d.title}\n{d.text}" for d in documents]
+        )
         distance = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, None)
         np.fill_diagonal(distance, 0.0)
-        labels = fcluster(linkage(distance[np.triu_indices(len(documents), 1)], "average"),
-                          t=1.0 - threshold, criterion="distance")
+        labels = fcluster(
+            linkage(distance[np.triu_indices(len(documents), 1)], "average"),
+            t=1.0 - threshold,
+            criterion="distance",
+        )
         groups: dict[int, list[int]] = {}
         for i, label in enumerate(labels):
             groups.setdefault(int(label), []).append(i)
         return list(groups.values())
+
     return group
 
 
@@ -118,20 +124,29 @@ def fit(sets: dict[str, tuple]) -> str:  # type: ignore[type-arg]
         ys.append(same)
         ws.append(np.full(len(same), FIT_SETS[name] / len(same)))
     x, y, w = np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
-    model = LogisticRegression(C=10.0, max_iter=5000).fit(x, y, sample_weight=w * len(y) / sum(FIT_SETS.values()))
+    model = LogisticRegression(C=10.0, max_iter=5000).fit(
+        x, y, sample_weight=w * len(y) / sum(FIT_SETS.values())
+    )
     weights = ", ".join(f"{v:.2f}" for v in model.coef_[0])
-    return (f"fitted on {', '.join(FIT_SETS)} ({len(y)} pairs, {int(y.sum())} same-story)\n"
-            f"INPUTS = {INPUTS}\nWEIGHTS = ({weights})\nBIAS = {model.intercept_[0]:.2f}")
+    return (
+        f"fitted on {', '.join(FIT_SETS)} ({len(y)} pairs, {int(y.sum())} same-story)\n"
+        f"INPUTS = {INPUTS}\nWEIGHTS = ({weights})\nBIAS = {model.intercept_[0]:.2f}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", default="wikinews,multiling,aeb,ecb",
-                        help="comma list of wikinews, multiling, aeb, ecb and ecb-even (the ECB+ topics kept "
-                        "for evaluation: measure them once, never tune on them) (default: %(default)s)")
+    parser.add_argument(
+        "--sets",
+        default="wikinews,multiling,aeb,ecb",
+        help="comma list of wikinews, multiling, aeb, ecb and ecb-even (the ECB+ topics kept "
+        "for evaluation: measure them once, never tune on them) (default: %(default)s)",
+    )
     parser.add_argument("--ecb", type=Path, default=None, help="ECB+ git directory or checkout")
     parser.add_argument("--fit", action="store_true", help="refit the model's weights and print them")
-    parser.add_argument("--output", default=str(RESULTS), help="report file; '-' for none (default: %(default)s)")
+    parser.add_argument(
+        "--output", default=str(RESULTS), help="report file; '-' for none (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
     if args.fit:
@@ -149,8 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     met = []
     baselines: dict[str, dict[float, tuple[float, float, float]]] = {}
     for name, (documents, labels, copies, unread) in sets.items():
-        lines.append(f"{name}: {len(documents)} articles ({len(copies)} copies), {len(set(labels))} stories"
-                     + (f", {unread} not read" if unread else ""))
+        lines.append(
+            f"{name}: {len(documents)} articles ({len(copies)} copies), {len(set(labels))} stories"
+            + (f", {unread} not read" if unread else "")
+        )
         from sklearn.metrics import normalized_mutual_info_score
 
         for preset, threshold in THRESHOLDS.items():
@@ -166,29 +183,43 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ok = value >= least
                 met.append((name, measure, value, ok))
                 mark = f"   target {measure} >= {least:.2f}: {'met' if ok else 'NOT met'}"
-            lines.append(f"  digest --grouping {preset:<7} ({threshold:.2f})  B-cubed P {p:.3f}  R {r:.3f}  "
-                         f"F1 {f:.3f}  NMI {nmi:.3f}  stories {len(set(found)):>4}  {seconds:5.2f} s{mark}")
-        baselines[name] = {t: bcubed(labels, grouped(documents, copies, baseline(t))) for t in BASELINE_THRESHOLDS}
+            lines.append(
+                f"  digest --grouping {preset:<7} ({threshold:.2f})  B-cubed P {p:.3f}  R {r:.3f}  "
+                f"F1 {f:.3f}  NMI {nmi:.3f}  stories {len(set(found)):>4}  {seconds:5.2f} s{mark}"
+            )
+        baselines[name] = {
+            t: bcubed(labels, grouped(documents, copies, baseline(t))) for t in BASELINE_THRESHOLDS
+        }
         t, (p, r, f) = max(baselines[name].items(), key=lambda item: item[1][2])
-        lines.append(f"  plain baseline at this set's best threshold (cosine {t:.2f})  B-cubed P {p:.3f}  R {r:.3f}  "
-                     f"F1 {f:.3f}")
+        lines.append(
+            f"  plain baseline at this set's best threshold (cosine {t:.2f})  B-cubed P {p:.3f}  R {r:.3f}  "
+            f"F1 {f:.3f}"
+        )
         lines.append("")
     if len(baselines) > 1:
         t = max(BASELINE_THRESHOLDS, key=lambda t: sum(b[t][2] for b in baselines.values()))
-        lines.append(f"plain baseline at one threshold for every set (cosine {t:.2f}, the best mean F1): "
-                     + ", ".join(f"{n} {b[t][2]:.3f}" for n, b in baselines.items()))
+        lines.append(
+            f"plain baseline at one threshold for every set (cosine {t:.2f}, the best mean F1): "
+            + ", ".join(f"{n} {b[t][2]:.3f}" for n, b in baselines.items())
+        )
         lines.append("")
     command = "python benchmarks/grouping.py" + "".join(
-        f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv))
-    report = "\n".join([
-        f"$ {command}",
-        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
-        f"machine: {os.cpu_count()} cores",
-        "",
-        *lines,
-        "targets with the default settings: "
-        + ", ".join(f"{n} {m} {v:.3f} ({'met' if ok else 'NOT met'})" for n, m, v, ok in met),
-    ]) + "\n"
+        f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv)
+    )
+    report = (
+        "\n".join(
+            [
+                f"$ {command}",
+                f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+                f"machine: {os.cpu_count()} cores",
+                "",
+                *lines,
+                "targets with the default settings: "
+                + ", ".join(f"{n} {m} {v:.3f} ({'met' if ok else 'NOT met'})" for n, m, v, ok in met),
+            ]
+        )
+        + "\n"
+    )
     print(report)
     if args.output != "-":
         out = Path(args.output)

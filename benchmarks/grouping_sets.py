@@ -37,12 +37,20 @@ class SetMissing(Exception):
 
 
 def wikinews(shared: Path = SHARED) -> list[tuple[str, str]]:
-    multiling, gum, seeds = shared / "multiling2011_en", shared / "gum_wikinews" / "news" / "docs", shared / "seeds"
+    multiling, gum, seeds = (
+        shared / "multiling2011_en",
+        shared / "gum_wikinews" / "news" / "docs",
+        shared / "seeds",
+    )
     for folder in (multiling, gum, seeds):
         if not folder.is_dir():
             raise SetMissing(f"{folder}: not found")
-    items = [(str(p), f"multiling/{story.name}") for story in sorted(multiling.iterdir()) if story.is_dir()
-             for p in sorted((story / "docs").glob("*.txt"))]
+    items = [
+        (str(p), f"multiling/{story.name}")
+        for story in sorted(multiling.iterdir())
+        if story.is_dir()
+        for p in sorted((story / "docs").glob("*.txt"))
+    ]
     items += [(str(p), f"gum/{p.stem}") for p in sorted(gum.glob("*.txt"))]
     items += [(str(p), "seeds") for p in sorted(seeds.glob("*.txt"))]
     return items
@@ -100,21 +108,29 @@ def _ecb_files(source: Path) -> dict[str, bytes]:
             found[path.name] = path.read_bytes()
         return found
     try:
-        names = subprocess.run(["git", "--git-dir", str(source), "ls-tree", "-r", "--name-only", "HEAD", ECB_FOLDER],
-                               check=True, capture_output=True, text=True).stdout.split()
+        names = subprocess.run(
+            ["git", "--git-dir", str(source), "ls-tree", "-r", "--name-only", "HEAD", ECB_FOLDER],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError) as exc:
         raise SetMissing(f"{source}: no ECB+ checkout or git directory ({exc})") from None
     names = [n for n in names if n.endswith(".xml")]
     if not names:
         raise SetMissing(f"{source}: no {ECB_FOLDER}/*/*.xml")
     # One `git cat-file --batch` for all files.
-    proc = subprocess.run(["git", "--git-dir", str(source), "cat-file", "--batch"],
-                          input="".join(f"HEAD:{n}\n" for n in names).encode(), capture_output=True, check=True)
+    proc = subprocess.run(
+        ["git", "--git-dir", str(source), "cat-file", "--batch"],
+        input="".join(f"HEAD:{n}\n" for n in names).encode(),
+        capture_output=True,
+        check=True,
+    )
     data, pos = proc.stdout, 0
     for name in names:
         header_end = data.index(b"\n", pos)
         size = int(data[pos:header_end].split()[2])
-        found[name.rsplit("/", 1)[1]] = data[header_end + 1:header_end + 1 + size]
+        found[name.rsplit("/", 1)[1]] = data[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
     return found
 
@@ -138,7 +154,9 @@ def ecb(source: Path | None = None, cache: Path = CACHE, parity: int = 1) -> lis
             if name.endswith("ecbplus.xml") and order:
                 order = order[1:]  # the URL
             lines = [detokenize(sentences[i]) for i in order]
-            (out / (name[:-4] + ".txt")).write_text("\n\n".join(l for l in lines if l) + "\n", encoding="utf-8")
+            (out / (name[:-4] + ".txt")).write_text(
+                "\n\n".join(l for l in lines if l) + "\n", encoding="utf-8"
+            )
         marker.write_text("")
     items = []
     for path in sorted(out.glob("*.txt"), key=lambda p: (int(p.name.split("_")[0]), p.name)):

@@ -35,7 +35,9 @@ import sys
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SYLLABLES = "ka ren dor vil mar sel tan bri lo quen zar ush em fa gol hir ost pel rim sa tor ul ven wex".split()
+SYLLABLES = (
+    "ka ren dor vil mar sel tan bri lo quen zar ush em fa gol hir ost pel rim sa tor ul ven wex".split()
+)
 
 
 def real_stories() -> list[list[str]]:
@@ -49,7 +51,9 @@ def real_stories() -> list[list[str]]:
         stories.append(tokenizer.tokenize(text))
     for path in sorted((DATA / "gum_wikinews").glob("*/*.txt")):
         stories.append(tokenizer.tokenize(path.read_text(encoding="utf-8")))
-    return [[s.strip() for s in story if len(s.split()) >= 6 and s.strip()[-1:] in ".!?\"”"] for story in stories]
+    return [
+        [s.strip() for s in story if len(s.split()) >= 6 and s.strip()[-1:] in '.!?"”'] for story in stories
+    ]
 
 
 def invented_name(rng: random.Random) -> str:

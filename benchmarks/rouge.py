@@ -49,8 +49,13 @@ RESULTS = Path(__file__).resolve().parent / "results" / "rouge.txt"
 
 SUMY_ALGORITHMS = ("lexrank", "textrank", "lsa", "luhn", "edmundson", "kl", "sumbasic", "reduction", "random")
 FLOOR_ALGORITHMS = ("lexrank", "textrank", "luhn", "lsa", "sumbasic")
-FLOOR_250 = {"lexrank": (46.15, 16.24), "textrank": (45.07, 17.04), "luhn": (44.39, 16.36),
-             "lsa": (41.97, 12.39), "sumbasic": (39.90, 9.33)}
+FLOOR_250 = {
+    "lexrank": (46.15, 16.24),
+    "textrank": (45.07, 17.04),
+    "luhn": (44.39, 16.36),
+    "lsa": (41.97, 12.39),
+    "sumbasic": (39.90, 9.33),
+}
 """R-1 / R-2 at 250 words with plain sumy, as listed in ../shared/README.md."""
 
 
@@ -94,6 +99,7 @@ def digest_summaries(story: EvalStory, algorithm: str | None, budgets: Sequence[
 
 # --- plain sumy ----------------------------------------------------------------------------
 
+
 class PunktTokenizer:
     """sumy's Tokenizer with the offline Punkt splitter in place of NLTK's downloadable data.
 
@@ -124,11 +130,17 @@ def _plain_summarizer(name: str, titles: Sequence[str]):  # type: ignore[no-unty
     from sumy.summarizers import edmundson, kl, lex_rank, lsa, luhn, random, reduction, sum_basic, text_rank
     from sumy.utils import get_stop_words
 
-    classes = {"lexrank": lex_rank.LexRankSummarizer, "textrank": text_rank.TextRankSummarizer,
-               "lsa": lsa.LsaSummarizer, "luhn": luhn.LuhnSummarizer,
-               "edmundson": edmundson.EdmundsonSummarizer,
-               "kl": kl.KLSummarizer, "sumbasic": sum_basic.SumBasicSummarizer,
-               "reduction": reduction.ReductionSummarizer, "random": random.RandomSummarizer}
+    classes = {
+        "lexrank": lex_rank.LexRankSummarizer,
+        "textrank": text_rank.TextRankSummarizer,
+        "lsa": lsa.LsaSummarizer,
+        "luhn": luhn.LuhnSummarizer,
+        "edmundson": edmundson.EdmundsonSummarizer,
+        "kl": kl.KLSummarizer,
+        "sumbasic": sum_basic.SumBasicSummarizer,
+        "reduction": reduction.ReductionSummarizer,
+        "random": random.RandomSummarizer,
+    }
     summarizer = classes[name](Stemmer("english"))
     stop = get_stop_words("english")
     if name == "edmundson":
@@ -182,8 +194,13 @@ def plain_summaries(story: EvalStory, algorithm: str, budgets: Sequence[int]) ->
 
 # --- scoring and report ----------------------------------------------------------------------
 
-def evaluate(stories: Sequence[EvalStory], systems: Sequence[tuple[str, Callable[..., Summaries]]],
-             budgets: Sequence[int], log: Callable[[str], None]) -> list[Row]:
+
+def evaluate(
+    stories: Sequence[EvalStory],
+    systems: Sequence[tuple[str, Callable[..., Summaries]]],
+    budgets: Sequence[int],
+    log: Callable[[str], None],
+) -> list[Row]:
     scorer = Scorer(("rouge1", "rouge2"))
     rows = []
     for label, summarize in systems:
@@ -199,14 +216,18 @@ def evaluate(stories: Sequence[EvalStory], systems: Sequence[tuple[str, Callable
                 row.seconds.append(seconds)
         rows.extend(by_budget.values())
         first = by_budget[budgets[0]]
-        log(f"  {label}: R-1 {statistics.mean(first.r1):.2f}  R-2 {statistics.mean(first.r2):.2f} "
-            f"at {budgets[0]} words ({statistics.mean(first.seconds):.2f} s/story)")
+        log(
+            f"  {label}: R-1 {statistics.mean(first.r1):.2f}  R-2 {statistics.mean(first.r2):.2f} "
+            f"at {budgets[0]} words ({statistics.mean(first.seconds):.2f} s/story)"
+        )
     return rows
 
 
 def table(rows: Sequence[Row], budget: int, floor_250: dict[str, tuple[float, float]]) -> str:
-    lines = [f"{budget} words",
-             f"{'system':<26} {'R-1':>6} {'R-2':>6}  {'floor R-1/R-2':>13}  {'words':>5}  {'s/story':>7}"]
+    lines = [
+        f"{budget} words",
+        f"{'system':<26} {'R-1':>6} {'R-2':>6}  {'floor R-1/R-2':>13}  {'words':>5}  {'s/story':>7}",
+    ]
     for row in rows:
         if row.words != budget:
             continue
@@ -232,14 +253,27 @@ def comparison(rows: Sequence[Row], budget: int, floor_250: dict[str, tuple[floa
     d1, d2 = statistics.mean(default.r1), statistics.mean(default.r2)
     bests = []
     if budget == 250 and floor_250:
-        bests.append((max(v[0] for v in floor_250.values()), max(v[1] for v in floor_250.values()),
-                      "best of the floor in ../shared/README.md"))
+        bests.append(
+            (
+                max(v[0] for v in floor_250.values()),
+                max(v[1] for v in floor_250.values()),
+                "best of the floor in ../shared/README.md",
+            )
+        )
     plain = [r for r in rows if r.words == budget and r.system.startswith("plain ")]
     if plain:
-        bests.append((max(statistics.mean(r.r1) for r in plain), max(statistics.mean(r.r2) for r in plain),
-                      "best plain sumy measured here"))
-    return [f"{default.system} at {budget} words: R-1 {d1:.2f} vs {b1:.2f} ({d1 - b1:+.2f}), "
-            f"R-2 {d2:.2f} vs {b2:.2f} ({d2 - b2:+.2f}) [{what}]" for b1, b2, what in bests]
+        bests.append(
+            (
+                max(statistics.mean(r.r1) for r in plain),
+                max(statistics.mean(r.r2) for r in plain),
+                "best plain sumy measured here",
+            )
+        )
+    return [
+        f"{default.system} at {budget} words: R-1 {d1:.2f} vs {b1:.2f} ({d1 - b1:+.2f}), "
+        f"R-2 {d2:.2f} vs {b2:.2f} ({d2 - b2:+.2f}) [{what}]"
+        for b1, b2, what in bests
+    ]
 
 
 def _names(value: str, allowed: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
@@ -256,24 +290,36 @@ def _names(value: str, allowed: Sequence[str], extra: Sequence[str] = ()) -> lis
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="evaluation set (default: %(default)s)")
-    parser.add_argument("--words", default="100,250,400",
-                        help="word budgets, comma-separated (default: %(default)s)")
-    parser.add_argument("--algorithms", default="default",
-                        help="digest runs: 'default' and/or sumy algorithm names, comma-separated; "
-                             "'all' or 'none' (default: %(default)s)")
-    parser.add_argument("--max-docs", default="3,5,all",
-                        help="story sizes: each story's first N articles, comma-separated; 'all' is "
-                             "the whole story (default: %(default)s)")
-    parser.add_argument("--baseline", default="all",
-                        help="plain-sumy runs: algorithm names, comma-separated; 'all' or 'none' "
-                             "(default: %(default)s)")
-    parser.add_argument("--output",
-                        help="where to write the report; '-' for nowhere (default: "
-                             "benchmarks/results/rouge.txt for multiling2011_en, "
-                             "benchmarks/results/rouge-<data folder>.txt for other data)")
+    parser.add_argument(
+        "--words", default="100,250,400", help="word budgets, comma-separated (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--algorithms",
+        default="default",
+        help="digest runs: 'default' and/or sumy algorithm names, comma-separated; "
+        "'all' or 'none' (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-docs",
+        default="3,5,all",
+        help="story sizes: each story's first N articles, comma-separated; 'all' is "
+        "the whole story (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default="all",
+        help="plain-sumy runs: algorithm names, comma-separated; 'all' or 'none' (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--output",
+        help="where to write the report; '-' for nowhere (default: "
+        "benchmarks/results/rouge.txt for multiling2011_en, "
+        "benchmarks/results/rouge-<data folder>.txt for other data)",
+    )
     args = parser.parse_args(argv)
     try:
         budgets = [int(w) for w in args.words.split(",") if w.strip()]
@@ -284,7 +330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not budgets or min(budgets) <= 0:
         parser.error("--words needs positive numbers")
     try:
-        sizes = [None if v.strip().lower() == "all" else int(v) for v in args.max_docs.split(",") if v.strip()]
+        sizes = [
+            None if v.strip().lower() == "all" else int(v) for v in args.max_docs.split(",") if v.strip()
+        ]
     except ValueError:
         parser.error("--max-docs needs whole numbers or 'all'")
     if not sizes or min((n for n in sizes if n is not None), default=1) <= 0:
@@ -297,8 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     systems: list[tuple[str, Callable[..., Summaries]]] = []
     for name in algorithms:
         if name == "default":
-            systems.append((f"digest default ({DEFAULT_ALGORITHM})",
-                            lambda story, b: digest_summaries(story, None, b)))
+            systems.append(
+                (f"digest default ({DEFAULT_ALGORITHM})", lambda story, b: digest_summaries(story, None, b))
+            )
         else:
             systems.append((f"digest {name}", lambda story, b, name=name: digest_summaries(story, name, b)))
     for name in baseline:
@@ -336,8 +385,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes = []
     for size, subset, rows in by_size:
         shown = "all" if size is None else f"first {size}"
-        title = (f"== story size: {shown} articles ({sum(len(s.docs) for s in subset)} documents "
-                 f"in {len(subset)} stories) ==")
+        title = (
+            f"== story size: {shown} articles ({sum(len(s.docs) for s in subset)} documents "
+            f"in {len(subset)} stories) =="
+        )
         parts.append(title)
         floor = floor_250 if size is None else {}  # the floor is for whole stories
         for n in budgets:
@@ -348,8 +399,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = "\n\n".join(parts) + "\n"
     print(report)
     if args.output != "-":
-        out = Path(args.output) if args.output else (
-            RESULTS if floor_250 else RESULTS.with_name(f"rouge-{args.data.resolve().name}.txt"))
+        out = (
+            Path(args.output)
+            if args.output
+            else (RESULTS if floor_250 else RESULTS.with_name(f"rouge-{args.data.resolve().name}.txt"))
+        )
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report, encoding="utf-8")
         log(f"written to {out}")

@@ -58,8 +58,11 @@ def main() -> int:
     lines = []
     for name, paths in inputs():
         for fmt in FORMATS:
-            run = subprocess.run([sys.executable, "-m", "digest", "build", *paths, "--no-cache",
-                                  "--format", fmt], capture_output=True, cwd=ROOT)
+            run = subprocess.run(
+                [sys.executable, "-m", "digest", "build", *paths, "--no-cache", "--format", fmt],
+                capture_output=True,
+                cwd=ROOT,
+            )
             out = hashlib.sha256(stable(run.stdout, fmt)).hexdigest()[:16]
             err = hashlib.sha256(run.stderr).hexdigest()[:16]
             size = len(stable(run.stdout, fmt))

@@ -103,8 +103,9 @@ def run(args: Sequence[str], timeout: float) -> tuple[float, float, int]:
     """
     command = [sys.executable, "-m", "digest", *args]
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = start + timeout
     tree_peak = 0.0
     sampled = 0.0
@@ -132,8 +133,9 @@ def load() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], timeout: float,
-                  repeat: int = 1) -> list[str]:
+def measure_sizes(
+    folder: Path, sizes: Sequence[int], extra: Sequence[str], timeout: float, repeat: int = 1
+) -> list[str]:
     """Each size built ``repeat`` times, the sizes taken in turn (a change in the machine's
     speed then weighs on every size alike). The best time counts, as timeit's documentation
     advises: slower runs measure the machine's other work, not digest's (on a shared 2-core
@@ -141,17 +143,35 @@ def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], time
     every run are shown too."""
     lines = ["## complete builds (child process: digest build DIR --format json -o /dev/null -q)", ""]
     if repeat > 1:
-        lines += [f"{repeat} builds per size, the sizes in turn; best: the fastest build (it counts), median,",
-                  "and every build in brackets; growth: of the best (of the median); peak: the highest", ""]
-    lines.append(f"{'articles':>8} {'words':>10} {'best s':>7} {'median':>7} {'peak MB':>8}  "
-                 f"{'growth':<24}  load")
+        lines += [
+            f"{repeat} builds per size, the sizes in turn; best: the fastest build (it counts), median,",
+            "and every build in brackets; growth: of the best (of the median); peak: the highest",
+            "",
+        ]
+    lines.append(
+        f"{'articles':>8} {'words':>10} {'best s':>7} {'median':>7} {'peak MB':>8}  {'growth':<24}  load"
+    )
     paths = {n: corpus(folder, n) for n in sizes}
     runs: dict[int, list[tuple[float, float, int]]] = {n: [] for n in sizes}
     loads: dict[int, str] = {}
     for _ in range(repeat):
         for n in sizes:
-            runs[n].append(run(["build", str(paths[n]), "--format", "json", "-o", os.devnull, "-q",
-                                "--no-cache", *extra], timeout))
+            runs[n].append(
+                run(
+                    [
+                        "build",
+                        str(paths[n]),
+                        "--format",
+                        "json",
+                        "-o",
+                        os.devnull,
+                        "-q",
+                        "--no-cache",
+                        *extra,
+                    ],
+                    timeout,
+                )
+            )
             loads[n] = load().split("load average:")[-1].strip()
     previous: tuple[int, float, float] | None = None
     for n in sizes:
@@ -160,16 +180,21 @@ def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], time
         median = statistics.median(r[0] for r in runs[n])
         peak = max(r[1] for r in runs[n])
         status = next((r[2] for r in runs[n] if r[2]), 0)
-        growth = (f"x{best / previous[1]:.2f} (x{median / previous[2]:.2f}) for x{n / previous[0]:.1f}"
-                  if previous and median < 1e9 else "")
+        growth = (
+            f"x{best / previous[1]:.2f} (x{median / previous[2]:.2f}) for x{n / previous[0]:.1f}"
+            if previous and median < 1e9
+            else ""
+        )
         verdict = ""
         if n in TARGETS:
             met = best <= TARGETS[n] and peak <= MEMORY_TARGET_MB
             verdict = f"  target {TARGETS[n]:.0f} s / {MEMORY_TARGET_MB} MB: {'met' if met else 'NOT met'}"
         shown = f"{best:7.1f} {median:7.1f}" if median < 1e9 else f"{'>' + str(int(timeout)):>15}"
         each = f" [{' '.join(f'{r[0]:.1f}' for r in runs[n])}]" if repeat > 1 else ""
-        lines.append(f"{n:>8} {words:>10} {shown} {peak:>8.0f}  {growth:<24}  {loads[n]}{verdict}{each}"
-                     + (f"  (exit {status})" if status else ""))
+        lines.append(
+            f"{n:>8} {words:>10} {shown} {peak:>8.0f}  {growth:<24}  {loads[n]}{verdict}{each}"
+            + (f"  (exit {status})" if status else "")
+        )
         print(lines[-1], flush=True)
         previous = (n, best, median)
     return lines + [""]
@@ -177,11 +202,14 @@ def measure_sizes(folder: Path, sizes: Sequence[int], extra: Sequence[str], time
 
 def measure_story(folder: Path, n: int, extra: Sequence[str], timeout: float) -> list[str]:
     path = corpus(folder, n, one_story=True)
-    wall, peak, status = run(["build", str(path), "--format", "json", "-o", os.devnull, "-q", "--no-cache",
-                              *extra], timeout)
-    line = (f"one story of {n} articles: complete build {wall:.1f} s, peak {peak:.0f} MB "
-            f"(target: summarized in 10 s: {'met' if wall <= 10 else 'NOT met'})"
-            + (f" (exit {status})" if status else ""))
+    wall, peak, status = run(
+        ["build", str(path), "--format", "json", "-o", os.devnull, "-q", "--no-cache", *extra], timeout
+    )
+    line = (
+        f"one story of {n} articles: complete build {wall:.1f} s, peak {peak:.0f} MB "
+        f"(target: summarized in 10 s: {'met' if wall <= 10 else 'NOT met'})"
+        + (f" (exit {status})" if status else "")
+    )
     print(line, flush=True)
     return ["## one big story", "", line, ""]
 
@@ -192,8 +220,11 @@ def measure_algorithms(data: Path) -> list[str]:
     from digest.settings import ALGORITHMS, Settings
 
     stories = load_set(data)
-    lines = ["## each --algorithm on a 10-article story (in process, imports excluded)", "",
-             f"{'algorithm':<10} {'slowest s':>9} {'mean s':>7}  target 1 s"]
+    lines = [
+        "## each --algorithm on a 10-article story (in process, imports excluded)",
+        "",
+        f"{'algorithm':<10} {'slowest s':>9} {'mean s':>7}  target 1 s",
+    ]
     build([str(p) for p in stories[0].docs], Settings(clusters="1"))  # warm up imports and caches
     for algorithm in ALGORITHMS:
         times = []
@@ -201,8 +232,10 @@ def measure_algorithms(data: Path) -> list[str]:
             start = time.perf_counter()
             build([str(p) for p in story.docs], Settings(algorithm=algorithm, clusters="1"))
             times.append(time.perf_counter() - start)
-        lines.append(f"{algorithm:<10} {max(times):>9.2f} {statistics.mean(times):>7.2f}  "
-                     f"{'met' if max(times) <= 1 else 'NOT met'}")
+        lines.append(
+            f"{algorithm:<10} {max(times):>9.2f} {statistics.mean(times):>7.2f}  "
+            f"{'met' if max(times) <= 1 else 'NOT met'}"
+        )
         print(lines[-1], flush=True)
     lines += ["", "sumy's own summarizer on the same candidate sentences, where digest replaces it:", ""]
     lines += _sumy_comparison(stories)
@@ -230,8 +263,10 @@ def _sumy_comparison(stories) -> list[str]:  # type: ignore[no-untyped-def]
             start = time.perf_counter()
             summarize.rate(texts, algorithm, native=False)
             theirs.append(time.perf_counter() - start)
-        lines.append(f"{algorithm:<10} digest {max(ours):.3f} s, sumy {max(theirs):.3f} s (slowest story, "
-                     f"ranking only)")
+        lines.append(
+            f"{algorithm:<10} digest {max(ours):.3f} s, sumy {max(theirs):.3f} s (slowest story, "
+            f"ranking only)"
+        )
         print(lines[-1], flush=True)
     return lines or ["(none replaced)"]
 
@@ -254,49 +289,78 @@ def measure_cache(folder: Path, n: int, extra: Sequence[str], timeout: float) ->
                 os.environ.pop("DIGEST_CACHE", None)
             else:
                 os.environ["DIGEST_CACHE"] = saved
-    for name, (wall, peak, status) in (("--no-cache", uncached), ("first run", first),
-                                       ("second run", second)):
-        lines.append(f"{name:<11} {wall:6.1f} s  peak {peak:5.0f} MB"
-                     + (f"  (exit {status})" if status else ""))
+    for name, (wall, peak, status) in (
+        ("--no-cache", uncached),
+        ("first run", first),
+        ("second run", second),
+    ):
+        lines.append(
+            f"{name:<11} {wall:6.1f} s  peak {peak:5.0f} MB" + (f"  (exit {status})" if status else "")
+        )
     ratio = first[0] / second[0]
-    lines.append(f"second run x{ratio:.1f} faster than the first ({size:.0f} MB of cache; target "
-                 f"x{CACHE_SPEEDUP:.0f}: {'met' if ratio >= CACHE_SPEEDUP else 'NOT met'}); load "
-                 f"{load().split('load average:')[-1].strip()}")
+    lines.append(
+        f"second run x{ratio:.1f} faster than the first ({size:.0f} MB of cache; target "
+        f"x{CACHE_SPEEDUP:.0f}: {'met' if ratio >= CACHE_SPEEDUP else 'NOT met'}); load "
+        f"{load().split('load average:')[-1].strip()}"
+    )
     print("\n".join(lines[2:]), flush=True)
     return lines + [""]
 
 
 def measure_help() -> list[str]:
     times = [run(["--help"], 30)[0] for _ in range(5)]
-    line = (f"digest --help: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
-            f"(target 0.5 s: {'met' if statistics.median(times) <= 0.5 else 'NOT met'})")
+    line = (
+        f"digest --help: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
+        f"(target 0.5 s: {'met' if statistics.median(times) <= 0.5 else 'NOT met'})"
+    )
     print(line, flush=True)
     return ["## start-up", "", line, ""]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="corpus sizes (default: %(default)s)")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help="corpus sizes (default: %(default)s)"
+    )
     parser.add_argument("--story", type=int, default=500, help="articles of the one big story (default: 500)")
-    parser.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "digest-bench",
-                        help="where corpora are made and kept (default: %(default)s)")
+    parser.add_argument(
+        "--corpora",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "digest-bench",
+        help="where corpora are made and kept (default: %(default)s)",
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="10-article stories (default: %(default)s)")
-    parser.add_argument("--cache-size", type=int, default=2000,
-                        help="articles of the cache measurement (default: 2000)")
-    parser.add_argument("--only", action="append", choices=["sizes", "story", "algorithms", "help", "cache"],
-                        help="measure only this (repeatable)")
+    parser.add_argument(
+        "--cache-size", type=int, default=2000, help="articles of the cache measurement (default: 2000)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["sizes", "story", "algorithms", "help", "cache"],
+        help="measure only this (repeatable)",
+    )
     parser.add_argument("--timeout", type=float, default=600, help="seconds per build (default: 600)")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="builds per corpus size, of which the fastest counts (default: 5)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="builds per corpus size, of which the fastest counts (default: 5)",
+    )
     parser.add_argument("--build-args", default="", help="more options for every build, e.g. '-a kl'")
-    parser.add_argument("--output", default=str(RESULTS),
-                        help="where to write the report; '-' for nowhere (default: %(default)s)")
+    parser.add_argument(
+        "--output",
+        default=str(RESULTS),
+        help="where to write the report; '-' for nowhere (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     only = set(args.only or ["sizes", "story", "algorithms", "help", "cache"])
     extra = shlex.split(args.build_args)
-    lines = [f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
-             f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
-             f"machine: {os.cpu_count()} cores; load at start: {load()}", ""]
+    lines = [
+        f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
+        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+        f"machine: {os.cpu_count()} cores; load at start: {load()}",
+        "",
+    ]
     if "help" in only:
         lines += measure_help()
     if "algorithms" in only:
@@ -304,8 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "story" in only:
         lines += measure_story(args.corpora, args.story, extra, args.timeout)
     if "sizes" in only:
-        lines += measure_sizes(args.corpora, [int(s) for s in args.sizes.split(",")], extra, args.timeout,
-                               max(1, args.repeat))
+        lines += measure_sizes(
+            args.corpora, [int(s) for s in args.sizes.split(",")], extra, args.timeout, max(1, args.repeat)
+        )
     if "cache" in only:
         lines += measure_cache(args.corpora, args.cache_size, extra, args.timeout)
     lines.append(f"load at end: {load()}")

@@ -54,12 +54,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--output", help="where to write the report; '-' for nowhere")
     args = parser.parse_args()
-    stories = {10: sorted(str(p) for p in (DATA / "M001" / "docs").glob("*.txt")),
-               100: sorted(str(p) for p in DATA.glob("*/docs/*.txt"))}
-    lines = [f"$ python benchmarks/selection_speed.py --repeat {args.repeat}",
-             f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
-             "seconds of summarize() alone, median of the runs; method: the selection that ran",
-             f"{'story':<12} {'candidates':>10} {'words':>5} {'median s':>8} {'max s':>6} {'target':>6}  method"]
+    stories = {
+        10: sorted(str(p) for p in (DATA / "M001" / "docs").glob("*.txt")),
+        100: sorted(str(p) for p in DATA.glob("*/docs/*.txt")),
+    }
+    lines = [
+        f"$ python benchmarks/selection_speed.py --repeat {args.repeat}",
+        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+        "seconds of summarize() alone, median of the runs; method: the selection that ran",
+        f"{'story':<12} {'candidates':>10} {'words':>5} {'median s':>8} {'max s':>6} {'target':>6}  method",
+    ]
     failed = False
     for size, docs in stories.items():
         candidates, titles = caught(docs)
@@ -75,8 +79,10 @@ def main() -> int:
             method = ",".join(sorted({str(p.components["selection"]) for p in picks}))
             ok = median <= TARGETS[size]
             failed |= not ok
-            lines.append(f"{size:>3} articles {len(candidates):>10} {words:>5} {median:>8.3f} {max(times):>6.3f} "
-                         f"{TARGETS[size]:>6.1f}  {method}{'' if ok else '  OVER TARGET'}")
+            lines.append(
+                f"{size:>3} articles {len(candidates):>10} {words:>5} {median:>8.3f} {max(times):>6.3f} "
+                f"{TARGETS[size]:>6.1f}  {method}{'' if ok else '  OVER TARGET'}"
+            )
     report = "\n".join(lines) + "\n"
     print(report)
     if args.output != "-":

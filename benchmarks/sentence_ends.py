@@ -48,15 +48,19 @@ MAX_BYTES = 10 * 1024 * 1024
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _GLUED_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{_MONTH}\s+)?(?:19|20)\d\d(?=[A-Z][a-z])", re.I)
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{_MONTH}\s+)?(?:19|20)\d\d(?=[A-Z][a-z])", re.I
+)
 _DATE_START = re.compile(
     rf"^\W*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
-    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})\b", re.I)
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})\b",
+    re.I,
+)
 _CLOSER_START = re.compile(r"^(?:[)\]}”’»,;:]|\"\s|'\s)")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”’»]$|:$")
 # Titles and single initials do not end sentences: "Mr." "Gov." "George W."
 _OPEN_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Rev|St|No|Nos|Vol|Fig)\.|(?<![\w.])[A-Z]\.)$")
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Capt|Rev|St|No|Nos|Vol|Fig)\.|(?<![\w.])[A-Z]\.)$"
+)
 
 
 def _words(text: str) -> int:
@@ -138,6 +142,7 @@ class Tally:
     def line(self) -> str:
         def share(n: int) -> str:
             return f"{n:4d} {100 * n / self.total if self.total else 0.0:4.1f}%"
+
         return f"{self.total:6d} {share(self.flawed - self.short_only)} {share(self.flawed)}"
 
 
@@ -211,7 +216,7 @@ def _following(doc: Document, sentences: list[Sentence], index: int) -> str | No
     if index + 1 >= len(sentences):
         return None
     nxt = sentences[index + 1]
-    between = doc.text[sentences[index].end:nxt.start]
+    between = doc.text[sentences[index].end : nxt.start]
     return nxt.text if between.count("\n") <= 1 and not between.strip() else None
 
 
@@ -224,7 +229,7 @@ def measure(name: str, groups: Groups, settings: Settings, keep: int) -> SetResu
             sentences = segment(doc, settings.language)
             split[doc.id] = (doc, sentences, {s.start: i for i, s in enumerate(sentences)})
             for i, s in enumerate(sentences):
-                assert doc.text[s.start:s.end] == s.text, (doc.origin, s)
+                assert doc.text[s.start : s.end] == s.text, (doc.origin, s)
                 following = _following(doc, sentences, i)
                 result.sentences.add(s.text, doc, following, keep)
                 if s.candidate:
@@ -254,14 +259,16 @@ def report(results: Sequence[SetResult], command: str, total: float, to_file: bo
         f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}   total time: {total:.0f} s",
         "sentences: every sentence the splitter returns, checked for a wrong cut: " + "; ".join(CUTS) + ".",
         "candidates (quotable sentences) and picks (quoted): checked for those and: "
-        + "; ".join(f for f in FLAWS if f not in CUTS) + ".",
+        + "; ".join(f for f in FLAWS if f not in CUTS)
+        + ".",
         "Each cell: count, then flawed (without 'under 4 words' alone) and flawed (any).",
         "",
         f"{'set':17} {'docs':>4} | {'sentences':^22} | {'candidates':^22} | {'picks':^22}",
     ]
     for r in results:
-        lines.append(f"{r.name:17} {r.documents:4d} | {r.sentences.line()} | {r.candidates.line()} | "
-                     f"{r.picks.line()}")
+        lines.append(
+            f"{r.name:17} {r.documents:4d} | {r.sentences.line()} | {r.candidates.line()} | {r.picks.line()}"
+        )
     for r in results:
         lines += ["", f"== {r.name} ({r.seconds:.0f} s) =="]
         for kind, tally in (("sentences", r.sentences), ("candidates", r.candidates), ("picks", r.picks)):

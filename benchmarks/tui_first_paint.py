@@ -57,8 +57,9 @@ digest.cli.app.main()
 def run_once(inputs: str) -> tuple[float, float]:
     """(seconds to first paint, seconds to digest shown) for one fresh process."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, inputs], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, inputs], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout is not None
     moments = {}
     for line in child.stdout:
@@ -72,8 +73,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--inputs", default="corpus/")
-    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "tui-first-paint.txt"),
-                        help="file to write the report to, or - for standard output only")
+    parser.add_argument(
+        "--output",
+        default=str(ROOT / "benchmarks" / "results" / "tui-first-paint.txt"),
+        help="file to write the report to, or - for standard output only",
+    )
     args = parser.parse_args()
     runs = [run_once(args.inputs) for _ in range(args.runs)]
     paint = [p for p, _ in runs]

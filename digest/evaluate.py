@@ -134,6 +134,7 @@ class Grouping:
 
 # --- loading ---------------------------------------------------------------------------------
 
+
 def _read(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
@@ -161,8 +162,9 @@ def _story_folder(folder: Path, name: str) -> list[EvalStory]:
     stories = []
     for doc, refs in per_doc.items():
         if not refs:
-            raise DatasetError(f"story {name}/{visible(doc.stem)}: no reference summary "
-                               f"(refs/{visible(doc.stem)}.*.txt)")
+            raise DatasetError(
+                f"story {name}/{visible(doc.stem)}: no reference summary (refs/{visible(doc.stem)}.*.txt)"
+            )
         stories.append(EvalStory(f"{name}/{visible(doc.stem)}", (doc,), tuple(_read(p) for p in refs)))
     return stories
 
@@ -192,8 +194,9 @@ def load(data: Path) -> list[EvalStory]:
         if (folder / "docs").is_dir() or (folder / "refs").is_dir():
             stories += _story_folder(folder, visible(folder.name))
     if not stories:
-        raise DatasetError(f"{visible(str(data))}: no story found "
-                           "(expected <story>/docs/*.txt and <story>/refs/*.txt)")
+        raise DatasetError(
+            f"{visible(str(data))}: no story found (expected <story>/docs/*.txt and <story>/refs/*.txt)"
+        )
     return stories
 
 
@@ -212,6 +215,7 @@ def first_docs(stories: Sequence[EvalStory], n: int | None) -> list[EvalStory]:
 
 
 # --- summaries and ROUGE ----------------------------------------------------------------------
+
 
 def first_words(text: str, n: int) -> str:
     """The first ``n`` whitespace-separated words of ``text``, as ROUGE's ``-l n`` cuts a summary."""
@@ -249,8 +253,13 @@ class Scorer:
     def score(self, summary: str, refs: Sequence[str]) -> dict[str, Score]:
         """Recall and F1 of each metric, each the mean over ``refs``."""
         results = [self._scorer.score(ref, summary) for ref in refs]
-        return {m: Score(statistics.fmean(r[m].recall for r in results),
-                         statistics.fmean(r[m].fmeasure for r in results)) for m in self.metrics}
+        return {
+            m: Score(
+                statistics.fmean(r[m].recall for r in results),
+                statistics.fmean(r[m].fmeasure for r in results),
+            )
+            for m in self.metrics
+        }
 
 
 Progress = Callable[[str, int, int], None]
@@ -278,14 +287,19 @@ def algorithms_named(names: Sequence[str]) -> list[str]:
             elif name in ALGORITHMS:
                 wanted = [name]
             else:
-                raise ValueError(f"unknown algorithm {name!r}. "
-                                 f"Try one of: all, default, {', '.join(ALGORITHMS)}")
+                raise ValueError(
+                    f"unknown algorithm {name!r}. Try one of: all, default, {', '.join(ALGORITHMS)}"
+                )
             out += [w for w in dict.fromkeys(wanted) if w not in out]
     return out or [DEFAULT_ALGORITHM]
 
 
-def evaluate_rouge(stories: Sequence[EvalStory], algorithms: Sequence[str], budgets: Sequence[int],
-                   progress: Progress | None = None) -> list[SystemResult]:
+def evaluate_rouge(
+    stories: Sequence[EvalStory],
+    algorithms: Sequence[str],
+    budgets: Sequence[int],
+    progress: Progress | None = None,
+) -> list[SystemResult]:
     """Summarize every story with each algorithm at each word budget, and score it.
 
     Returns:
@@ -304,8 +318,9 @@ def evaluate_rouge(stories: Sequence[EvalStory], algorithms: Sequence[str], budg
                 start = time.perf_counter()
                 summary = summarize_story(story, words, algorithm)
                 seconds = time.perf_counter() - start
-                result.stories.append(StoryResult(story.name, scorer.score(summary, story.refs),
-                                                  len(summary.split()), seconds))
+                result.stories.append(
+                    StoryResult(story.name, scorer.score(summary, story.refs), len(summary.split()), seconds)
+                )
                 done += 1
             results.append(result)
     report("done", total, total)
@@ -313,6 +328,7 @@ def evaluate_rouge(stories: Sequence[EvalStory], algorithms: Sequence[str], budg
 
 
 # --- grouping ----------------------------------------------------------------------------------
+
 
 def bcubed(truth: Sequence[object], predicted: Sequence[object]) -> tuple[float, float, float]:
     """B-cubed precision, recall and F1 of ``predicted`` groups against ``truth`` labels (Bagga and
@@ -383,6 +399,7 @@ def evaluate_mixed(stories: Sequence[EvalStory], settings: Settings = Settings()
 
 # --- the report as JSON ------------------------------------------------------------------------
 
+
 def _number(value: float, places: int = 4) -> float | None:
     """A JSON-safe number: rounded, and None rather than NaN or infinity."""
     return round(value, places) if math.isfinite(value) else None
@@ -392,8 +409,12 @@ def _scores(scores: Mapping[str, Score]) -> dict[str, Any]:
     return {m: {"recall": _number(s.recall), "f1": _number(s.f1)} for m, s in scores.items()}
 
 
-def to_dict(dataset: str, stories: Sequence[EvalStory], results: Sequence[SystemResult],
-            grouping: Grouping | None = None) -> dict[str, Any]:
+def to_dict(
+    dataset: str,
+    stories: Sequence[EvalStory],
+    results: Sequence[SystemResult],
+    grouping: Grouping | None = None,
+) -> dict[str, Any]:
     """The report of ``digest eval --format json`` (schema ``digest-eval/1``): plain, finite values.
 
     Scores are fractions in [0, 1]; ``systems`` holds each (algorithm, budget) with its means
@@ -401,24 +422,36 @@ def to_dict(dataset: str, stories: Sequence[EvalStory], results: Sequence[System
     """
     systems = []
     for r in results:
-        systems.append({
-            "algorithm": r.algorithm,
-            "default": r.algorithm == DEFAULT_ALGORITHM,
-            "words": r.words,
-            "scores": _scores({m: Score(r.mean(m, "recall"), r.mean(m, "f1")) for m in METRICS}),
-            "summary_words": _number(r.mean_words, 1),
-            "seconds_per_story": _number(r.mean_seconds, 3),
-            "stories": [{"story": s.story, "scores": _scores(s.scores), "summary_words": s.words}
-                        for s in r.stories],
-        })
+        systems.append(
+            {
+                "algorithm": r.algorithm,
+                "default": r.algorithm == DEFAULT_ALGORITHM,
+                "words": r.words,
+                "scores": _scores({m: Score(r.mean(m, "recall"), r.mean(m, "f1")) for m in METRICS}),
+                "summary_words": _number(r.mean_words, 1),
+                "seconds_per_story": _number(r.mean_seconds, 3),
+                "stories": [
+                    {"story": s.story, "scores": _scores(s.scores), "summary_words": s.words}
+                    for s in r.stories
+                ],
+            }
+        )
     mixed = None
     if grouping is not None:
-        mixed = {"nmi": _number(grouping.nmi), "ari": _number(grouping.ari),
-                 "bcubed": {"precision": _number(grouping.precision), "recall": _number(grouping.recall),
-                            "f1": _number(grouping.f1)},
-                 "documents": grouping.documents, "labels": grouping.labels,
-                 "stories_found": grouping.stories_found, "left_out": len(grouping.left_out),
-                 "seconds": _number(grouping.seconds, 2)}
+        mixed = {
+            "nmi": _number(grouping.nmi),
+            "ari": _number(grouping.ari),
+            "bcubed": {
+                "precision": _number(grouping.precision),
+                "recall": _number(grouping.recall),
+                "f1": _number(grouping.f1),
+            },
+            "documents": grouping.documents,
+            "labels": grouping.labels,
+            "stories_found": grouping.stories_found,
+            "left_out": len(grouping.left_out),
+            "seconds": _number(grouping.seconds, 2),
+        }
     return {
         "schema": SCHEMA,
         "dataset": dataset,
@@ -426,7 +459,7 @@ def to_dict(dataset: str, stories: Sequence[EvalStory], results: Sequence[System
         "documents": sum(len(s.docs) for s in stories),
         "references": sum(len(s.refs) for s in stories),
         "method": "rouge-score with Porter stemming; recall and F1, mean over a story's references, "
-                  "then over stories; each summary cut to its first N words",
+        "then over stories; each summary cut to its first N words",
         "systems": systems,
         "mixed": mixed,
     }

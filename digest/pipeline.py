@@ -62,8 +62,13 @@ Entry = tuple[Any, bytes | None]
 """A step's result for one item as the cache holds it: JSON data and an optional blob."""
 
 
-def build(inputs: Iterable[str], settings: Settings = Settings(), progress: Progress | None = None,
-          runner: Runner | None = None, cache: Cache | None = None) -> Digest:
+def build(
+    inputs: Iterable[str],
+    settings: Settings = Settings(),
+    progress: Progress | None = None,
+    runner: Runner | None = None,
+    cache: Cache | None = None,
+) -> Digest:
     """Build the digest of ``inputs`` (paths, folders, '-').
 
     ``runner``: where to run parsing, splitting and summarizing (default: worker processes
@@ -82,15 +87,22 @@ def build(inputs: Iterable[str], settings: Settings = Settings(), progress: Prog
     documents, blobs, more = _read(raws, settings, runner, store, report)
     if not documents:
         raise NothingToSummarize("no usable input: no article could be read", warnings + more)
-    digest = build_from_documents(documents, settings, warnings + more, report, runner=runner, cache=cache,
-                                  blobs=blobs)
+    digest = build_from_documents(
+        documents, settings, warnings + more, report, runner=runner, cache=cache, blobs=blobs
+    )
     # The folder relative paths are read from: a saved digest opened elsewhere finds its articles.
     return dataclasses.replace(digest, base=os.getcwd())
 
 
-def build_from_documents(documents: list[Document], settings: Settings, warnings: list[str],
-                         report: Progress, runner: Runner | None = None, cache: Cache | None = None,
-                         blobs: list[bytes] | None = None) -> Digest:
+def build_from_documents(
+    documents: list[Document],
+    settings: Settings,
+    warnings: list[str],
+    report: Progress,
+    runner: Runner | None = None,
+    cache: Cache | None = None,
+    blobs: list[bytes] | None = None,
+) -> Digest:
     """The steps after reading, for callers that already hold Documents (``brief``).
 
     ``blobs``: each document's shingles (``dedup.shingles``) as bytes, when known already.
@@ -112,27 +124,32 @@ def build_from_documents(documents: list[Document], settings: Settings, warnings
             grouping = _stories(originals, settings, store)
         except TooMuchInput as exc:
             raise TooMuchInput(str(exc), warnings) from None
-        sentences = {d.id: split for d, split in zip(documents, splitting.collect(report, "splitting"),
-                                                     strict=True)}
+        sentences = {
+            d.id: split for d, split in zip(documents, splitting.collect(report, "splitting"), strict=True)
+        }
     documents, originals, members, story_docs = _members(documents, originals, copies, grouping.groups)
     # A sentence that one source repeats across its stories is boilerplate (stages.recurring).
-    masked = recurring(documents, sentences, {originals[i].id: g for g, story in enumerate(grouping.groups)
-                                              for i in story})
+    masked = recurring(
+        documents, sentences, {originals[i].id: g for g, story in enumerate(grouping.groups) for i in story}
+    )
     for doc_id, indices in masked.items():
-        sentences[doc_id] = [dataclasses.replace(s, candidate=False) if s.index in indices else s
-                             for s in sentences[doc_id]]
+        sentences[doc_id] = [
+            dataclasses.replace(s, candidate=False) if s.index in indices else s for s in sentences[doc_id]
+        ]
     summaries = _summaries(story_docs, members, sentences, masked, settings, runner, store, report)
     warnings += _sampled(story_docs, sentences)
     assembled = []
-    for docs, story_members, (picks, title), ties in zip(story_docs, members, summaries, grouping.links,
-                                                         strict=True):
+    for docs, story_members, (picks, title), ties in zip(
+        story_docs, members, summaries, grouping.links, strict=True
+    ):
         if not picks:
             warnings.extend(f"{visible(doc.origin)}: no sentence to quote" for doc in docs)
             continue
         assembled.append((docs, story_members, picks, title, stories.links(ties, originals, docs)))
     if not assembled:
-        raise NothingToSummarize("nothing to summarize: no article has a sentence that can be quoted",
-                                 warnings)
+        raise NothingToSummarize(
+            "nothing to summarize: no article has a sentence that can be quoted", warnings
+        )
     store.commit()
     return Digest(
         stories=tuple(stories.rank(assembled, documents)),
@@ -149,8 +166,10 @@ def _sampled(story_docs: list[list[Document]], sentences: dict[str, list[Sentenc
     for docs in story_docs:
         count = story_sentence_count(docs, sentences)
         if count > MAX_STORY_SENTENCES:
-            warnings.append(f"{visible(docs[0].origin)}: a story of {count:,} distinct sentences: "
-                            f"{MAX_STORY_SENTENCES:,} of them are summarized")
+            warnings.append(
+                f"{visible(docs[0].origin)}: a story of {count:,} distinct sentences: "
+                f"{MAX_STORY_SENTENCES:,} of them are summarized"
+            )
     return warnings
 
 
@@ -172,9 +191,15 @@ class _Step:
     and is computed again.
     """
 
-    def __init__(self, store: AnyCache, count: int, keys: Callable[[], list[str]] | None,
-                 start: Callable[[list[int]], Batch[Entry]], decode: Callable[[int, Entry], Any],
-                 check: Callable[[int, Entry], Any] | None = None) -> None:
+    def __init__(
+        self,
+        store: AnyCache,
+        count: int,
+        keys: Callable[[], list[str]] | None,
+        start: Callable[[list[int]], Batch[Entry]],
+        decode: Callable[[int, Entry], Any],
+        check: Callable[[int, Entry], Any] | None = None,
+    ) -> None:
         self.store, self.decode = store, decode
         self.keys = keys() if store.enabled and keys is not None else None
         self.values: dict[int, Any] = {}
@@ -214,6 +239,7 @@ class _Step:
 
 # -- read: the inputs' bytes read here, parsed by the runner --------------------------------
 
+
 def _parse_input(item: tuple[RawInput, bytes]) -> Entry:
     """In a worker (or not): an input's bytes parsed into a document (without id) and its
     shingles, or the warning that parsing gave."""
@@ -225,8 +251,9 @@ def _parse_input(item: tuple[RawInput, bytes]) -> Entry:
     return {"document": document_fields(doc)}, shingles(doc.text).tobytes()
 
 
-def _read(raws: list[RawInput], settings: Settings, runner: Runner, store: AnyCache,
-          report: Progress) -> tuple[list[Document], list[bytes], list[str]]:
+def _read(
+    raws: list[RawInput], settings: Settings, runner: Runner, store: AnyCache, report: Progress
+) -> tuple[list[Document], list[bytes], list[str]]:
     """Documents (numbered d1, d2 ... in input order), their shingles, and the warnings."""
     slots: list[str | tuple[RawInput, bytes]] = []
     for raw in raws:
@@ -250,8 +277,14 @@ def _read(raws: list[RawInput], settings: Settings, runner: Runner, store: AnyCa
         check_input(*entry, present[i][0].origin)
         return decode(i, entry)
 
-    with _Step(store, len(present), keys, lambda todo: runner.start(_parse_input, [present[i] for i in todo]),
-               decode, check) as step:
+    with _Step(
+        store,
+        len(present),
+        keys,
+        lambda todo: runner.start(_parse_input, [present[i] for i in todo]),
+        decode,
+        check,
+    ) as step:
         parsed = iter(step.collect())
     documents: list[Document] = []
     blobs: list[bytes] = []
@@ -270,6 +303,7 @@ def _read(raws: list[RawInput], settings: Settings, runner: Runner, store: AnyCa
 
 # -- split -----------------------------------------------------------------------------------
 
+
 def _split_document(item: tuple[Document, str]) -> Entry:
     """In a worker (or not): a document's sentence spans (start, end, candidate)."""
     doc, language = item
@@ -278,22 +312,32 @@ def _split_document(item: tuple[Document, str]) -> Entry:
 
 def _split(documents: list[Document], language: str, runner: Runner, store: AnyCache) -> _Step:
     """The step that splits each document into sentences (its values: lists of Sentence)."""
+
     def keys() -> list[str]:  # segment reads the title and the text
         return [store.key("sentences", content_hash(f"{d.title}\n{d.text}"), language) for d in documents]
 
     def decode(i: int, entry: Entry) -> list[Sentence]:
         doc = documents[i]
-        return [Sentence(doc.id, n, s, e, doc.text[s:e], candidate) for n, (s, e, candidate) in enumerate(entry[0])]
+        return [
+            Sentence(doc.id, n, s, e, doc.text[s:e], candidate)
+            for n, (s, e, candidate) in enumerate(entry[0])
+        ]
 
     def check(i: int, entry: Entry) -> list[Sentence]:
         return decode(i, (sentences_from_data(entry[0], documents[i].text), None))
 
-    return _Step(store, len(documents), keys,
-                 lambda todo: runner.start(_split_document, [(documents[i], language) for i in todo]),
-                 decode, check)
+    return _Step(
+        store,
+        len(documents),
+        keys,
+        lambda todo: runner.start(_split_document, [(documents[i], language) for i in todo]),
+        decode,
+        check,
+    )
 
 
 # -- copies and stories: every document at once, here ----------------------------------------
+
 
 def _copies(documents: list[Document], blobs: list[bytes] | None, store: AnyCache) -> dict[str, str]:
     """``find_copies`` by document id, or what it found for the same texts in an earlier build."""
@@ -323,32 +367,47 @@ def _stories(originals: list[Document], settings: Settings, store: AnyCache) -> 
 
     def compute(_: int) -> Entry:
         found = group(originals, count, threshold, worker_count(len(originals)), settings.language)
-        return {"groups": found.groups,
-                "links": [[[t.document, t.linked_to, t.probability, list(t.shared)] for t in links]
-                          for links in found.links]}, None
+        return {
+            "groups": found.groups,
+            "links": [
+                [[t.document, t.linked_to, t.probability, list(t.shared)] for t in links]
+                for links in found.links
+            ],
+        }, None
 
     def decode(i: int, entry: Entry) -> Grouping:
         value = entry[0]
-        return Grouping([list(g) for g in value["groups"]],
-                        [[Tie(a, b, p, tuple(shared)) for a, b, p, shared in links] for links in value["links"]])
+        return Grouping(
+            [list(g) for g in value["groups"]],
+            [[Tie(a, b, p, tuple(shared)) for a, b, p, shared in links] for links in value["links"]],
+        )
 
     def check(i: int, entry: Entry) -> Grouping:
         groups, links = grouping_from_data(entry[0], len(originals))
         return Grouping(groups, [[Tie(*tie) for tie in ties] for ties in links])
 
     def keys() -> list[str]:  # what the grouping reads of a document: its title, text, outlet and date
-        return [store.key("stories", count, threshold, settings.language,
-                          [content_hash(f"{d.title}\n{d.text}\n{d.source or ''}\n{d.published or ''}")
-                           for d in originals])]
+        return [
+            store.key(
+                "stories",
+                count,
+                threshold,
+                settings.language,
+                [
+                    content_hash(f"{d.title}\n{d.text}\n{d.source or ''}\n{d.published or ''}")
+                    for d in originals
+                ],
+            )
+        ]
 
     with _Step(store, 1, keys, lambda todo: SerialBatch(compute, todo), decode, check) as step:
         grouping: Grouping = step.collect()[0]
         return grouping
 
 
-def _members(documents: list[Document], originals: list[Document], copies: dict[str, str],
-             groups: list[list[int]]) -> tuple[list[Document], list[Document], list[list[Document]],
-                                               list[list[Document]]]:
+def _members(
+    documents: list[Document], originals: list[Document], copies: dict[str, str], groups: list[list[int]]
+) -> tuple[list[Document], list[Document], list[list[Document]], list[list[Document]]]:
     """The documents with their copies marked, the originals, each story's originals, and each
     story's documents: its originals, then their copies."""
     documents = [dataclasses.replace(d, copy_of=copies.get(d.id)) for d in documents]
@@ -384,9 +443,16 @@ def _summarize_story(story: Story) -> Entry:
         return None, {"picks": picks, "headline": title}  # type: ignore[return-value]
 
 
-def _summaries(story_docs: list[list[Document]], members: list[list[Document]],
-               sentences: dict[str, list[Sentence]], masked: dict[str, frozenset[int]], settings: Settings,
-               runner: Runner, store: AnyCache, report: Progress) -> list[tuple[list[Pick], str]]:
+def _summaries(
+    story_docs: list[list[Document]],
+    members: list[list[Document]],
+    sentences: dict[str, list[Sentence]],
+    masked: dict[str, frozenset[int]],
+    settings: Settings,
+    runner: Runner,
+    store: AnyCache,
+    report: Progress,
+) -> list[tuple[list[Pick], str]]:
     """Each story's picks and headline: biggest stories first, so that no worker is left
     with a big one at the end."""
     options = [settings.algorithm, settings.sentences, settings.words, settings.language]
@@ -399,11 +465,21 @@ def _summaries(story_docs: list[list[Document]], members: list[list[Document]],
         result = []
         for docs, story in zip(story_docs, members, strict=True):
             local = {d.id: n for n, d in enumerate(docs)}
-            result.append(store.key("story", options,
-                                    [[content_hash(f"{d.title}\n{d.text}"), local.get(d.copy_of or ""),
-                                      sorted(masked.get(d.id, ()))]
-                                     for d in docs],
-                                    [local[m.id] for m in story]))
+            result.append(
+                store.key(
+                    "story",
+                    options,
+                    [
+                        [
+                            content_hash(f"{d.title}\n{d.text}"),
+                            local.get(d.copy_of or ""),
+                            sorted(masked.get(d.id, ())),
+                        ]
+                        for d in docs
+                    ],
+                    [local[m.id] for m in story],
+                )
+            )
         return result
 
     def decode(i: int, entry: Entry) -> tuple[list[Pick], str]:
@@ -418,8 +494,10 @@ def _summaries(story_docs: list[list[Document]], members: list[list[Document]],
 
     def start(todo: list[int]) -> Batch[Entry]:
         order = sorted(todo, key=lambda i: -len(story_docs[i]))
-        items = [(story_docs[i], members[i], {d.id: sentences[d.id] for d in story_docs[i]}, settings)
-                 for i in order]
+        items = [
+            (story_docs[i], members[i], {d.id: sentences[d.id] for d in story_docs[i]}, settings)
+            for i in order
+        ]
         return _Reordered(runner.start(_summarize_story, items, chunk=1), order, todo)
 
     with _Step(store, len(story_docs), keys, start, decode, check) as step:

@@ -47,8 +47,10 @@ def clean_text(text: str) -> str:
 
 # A UTF-8 sequence read as Latin-1 or cp1252 ("hesabÄ±", "2009â€™s"): a lead byte's letter
 # (Â-ô) followed by what a continuation byte reads as (U+0080-U+00BF, or cp1252's symbols).
-_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def repair_mojibake(text: str) -> str:
@@ -82,10 +84,16 @@ def visible(text: str) -> str:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif 0xD800 <= code <= 0xDFFF:
             out.append(f"\\u{code:04x}")
-        elif (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
-              or 0x200B <= code <= 0x200F or 0xE0000 <= code <= 0xE007F
-              or code in (0x061C, 0x2028, 0x2029, 0x2060, 0xFEFF)
-              or (code > 0x7F and unicodedata.category(ch) == "Cf")):  # soft hyphen, U+2062 ...: invisible
+        elif (
+            code < 0x20
+            or 0x7F <= code <= 0x9F
+            or 0x202A <= code <= 0x202E
+            or 0x2066 <= code <= 0x2069
+            or 0x200B <= code <= 0x200F
+            or 0xE0000 <= code <= 0xE007F
+            or code in (0x061C, 0x2028, 0x2029, 0x2060, 0xFEFF)
+            or (code > 0x7F and unicodedata.category(ch) == "Cf")
+        ):  # soft hyphen, U+2062 ...: invisible
             out.append(ch.encode("unicode_escape").decode("ascii"))
         else:
             out.append(ch)
@@ -106,4 +114,6 @@ def plain_url(url: str) -> bool:
         return not _URL_ASCII_BAD.search(url)
     return not _URL_ASCII_BAD.search(url) and not any(
         unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
-        for ch in url if ord(ch) > 0x7F)
+        for ch in url
+        if ord(ch) > 0x7F
+    )

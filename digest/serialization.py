@@ -71,8 +71,9 @@ def to_dict(digest: Digest, include_text: bool = False) -> dict[str, Any]:
                     {
                         "text": _clean(pick.candidate.text),
                         "score": _number(pick.score),
-                        "components": {k: v if isinstance(v, str) else _number(v)
-                                       for k, v in pick.components.items()},
+                        "components": {
+                            k: v if isinstance(v, str) else _number(v) for k, v in pick.components.items()
+                        },
                         "citations": [
                             {"document": c.document, "start": c.start, "end": c.end}
                             for c in pick.candidate.citations
@@ -107,12 +108,16 @@ def from_dict(data: Any) -> Digest:
         SchemaError: when ``data`` is not a valid digest/1 object.
     """
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise SchemaError(f"not a {SCHEMA} digest (no \"schema\": \"{SCHEMA}\")")
-    documents = [_document(entry, f"documents[{n}]")
-                 for n, entry in enumerate(_need(data, "documents", list, "digest"), 1)]
+        raise SchemaError(f'not a {SCHEMA} digest (no "schema": "{SCHEMA}")')
+    documents = [
+        _document(entry, f"documents[{n}]")
+        for n, entry in enumerate(_need(data, "documents", list, "digest"), 1)
+    ]
     order = {d.id: i for i, d in enumerate(documents)}
-    stories = [_story(entry, f"clusters[{n}]", order)
-               for n, entry in enumerate(_need(data, "clusters", list, "digest"), 1)]
+    stories = [
+        _story(entry, f"clusters[{n}]", order)
+        for n, entry in enumerate(_need(data, "clusters", list, "digest"), 1)
+    ]
     settings: dict[str, object] = data["settings"] if isinstance(data.get("settings"), dict) else {}
     generated: str = data["generated_at"] if isinstance(data.get("generated_at"), str) else ""
     warnings = [clean_text(w) for w in data.get("warnings", []) if isinstance(w, str)]
@@ -158,8 +163,10 @@ def _story(entry: Any, where: str, order: dict[str, int]) -> Story:
     members = _need(entry, "documents", list, where)
     if any(m not in order for m in members):
         raise SchemaError(f"{where}: cites a document that is not listed")
-    picks = [_pick(sentence, f"{where}.sentences[{k}]", order)
-             for k, sentence in enumerate(_need(entry, "sentences", list, where), 1)]
+    picks = [
+        _pick(sentence, f"{where}.sentences[{k}]", order)
+        for k, sentence in enumerate(_need(entry, "sentences", list, where), 1)
+    ]
     return Story(
         id=_need(entry, "id", str, where),
         title=clean_text(_need(entry, "title", str, where)),
@@ -198,10 +205,16 @@ def _pick(sentence: Any, place: str, order: dict[str, int]) -> Pick:
         support=len({c.document for c in citations + related}),
         related=tuple(related),
     )
-    return Pick(candidate, float(score),
-                {str(k): float(v) if isinstance(v, (int, float)) else clean_text(v)[:40]
-                 for k, v in components.items() if isinstance(v, (int, float, str))},
-                new=sentence.get("new") is not False)
+    return Pick(
+        candidate,
+        float(score),
+        {
+            str(k): float(v) if isinstance(v, (int, float)) else clean_text(v)[:40]
+            for k, v in components.items()
+            if isinstance(v, (int, float, str))
+        },
+        new=sentence.get("new") is not False,
+    )
 
 
 def _links(entries: Any, members: list[str]) -> tuple[Link, ...]:
@@ -212,7 +225,13 @@ def _links(entries: Any, members: list[str]) -> tuple[Link, ...]:
         a, b, similarity = link.get("document"), link.get("linked_to"), link.get("similarity")
         if a in members and b in members:
             shared: list[Any] = link["shared"] if isinstance(link.get("shared"), list) else []
-            links.append(Link(a, b, float(similarity) if isinstance(similarity, (int, float)) else None,
-                              tuple(clean_text(t) for t in shared if isinstance(t, str)),
-                              copy=link.get("copy") is True))
+            links.append(
+                Link(
+                    a,
+                    b,
+                    float(similarity) if isinstance(similarity, (int, float)) else None,
+                    tuple(clean_text(t) for t in shared if isinstance(t, str)),
+                    copy=link.get("copy") is True,
+                )
+            )
     return tuple(links)

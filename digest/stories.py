@@ -36,21 +36,33 @@ def headline(members: Sequence[Document], language: str = "english") -> str:
     return titled[int(np.argmax(scores))].title
 
 
-def links(ties: Sequence[Tie], originals: Sequence[Document],
-          story_docs: Sequence[Document]) -> tuple[Link, ...]:
+def links(
+    ties: Sequence[Tie], originals: Sequence[Document], story_docs: Sequence[Document]
+) -> tuple[Link, ...]:
     """Why the story's articles are together: the grouping's ties, then each copy."""
-    why = [Link(originals[t.document].id, originals[t.linked_to].id, round(t.probability, 4), t.shared)
-           for t in ties]
+    why = [
+        Link(originals[t.document].id, originals[t.linked_to].id, round(t.probability, 4), t.shared)
+        for t in ties
+    ]
     why += [Link(d.id, d.copy_of, None, (), copy=True) for d in story_docs if d.copy_of is not None]
     return tuple(why)
 
 
-def rank(stories: Sequence[tuple[list[Document], list[Document], list[Pick], str, tuple[Link, ...]]],
-         documents: Sequence[Document]) -> list[Story]:
+def rank(
+    stories: Sequence[tuple[list[Document], list[Document], list[Pick], str, tuple[Link, ...]]],
+    documents: Sequence[Document],
+) -> list[Story]:
     """Stories from (documents, originals, picks, headline, links), numbered c1, c2 ... in rank order."""
     order = {d.id: i for i, d in enumerate(documents)}
     ranked = sorted(stories, key=lambda s: (-sources(s[1]), -len(s[0]), order[s[0][0].id]))
-    return [Story(id=f"c{number}", title=title,
-                  documents=tuple(sorted((d.id for d in story_docs), key=order.__getitem__)),
-                  sentences=tuple(picks), sources=sources(members), links=why)
-            for number, (story_docs, members, picks, title, why) in enumerate(ranked, 1)]
+    return [
+        Story(
+            id=f"c{number}",
+            title=title,
+            documents=tuple(sorted((d.id for d in story_docs), key=order.__getitem__)),
+            sentences=tuple(picks),
+            sources=sources(members),
+            links=why,
+        )
+        for number, (story_docs, members, picks, title, why) in enumerate(ranked, 1)
+    ]

@@ -81,15 +81,19 @@ def test_a_changed_file_is_read_again(cache_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(CORPUS / "multiling2011" / "M000", folder)
     built([str(folder)], Cache())
     changed = sorted(folder.glob("*.txt"))[1]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nThe harbour board met again on Friday "
-                       "and approved a new budget for the ferry.\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nThe harbour board met again on Friday "
+        "and approved a new budget for the ferry.\n",
+        encoding="utf-8",
+    )
     again = built([str(folder)], Cache())
     assert "ferry" in next(d["text"] for d in again["documents"] if d["path"] == str(changed))
     assert again == built([str(folder)], None)
 
 
-def test_a_file_added_first_renumbers_documents_and_the_cache_still_agrees(cache_dir: Path,
-                                                                           tmp_path: Path) -> None:
+def test_a_file_added_first_renumbers_documents_and_the_cache_still_agrees(
+    cache_dir: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "articles"
     shutil.copytree(CORPUS / "multiling2011" / "M001", folder)
     built(TWO_STORIES[:1] + [str(folder)], Cache())
@@ -103,8 +107,9 @@ def test_settings_are_part_of_the_key(cache_dir: Path) -> None:
         assert built(TWO_STORIES, Cache(), settings) == built(TWO_STORIES, None, settings)
 
 
-def test_worker_processes_parse_what_the_cache_lacks(cache_dir: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_processes_parse_what_the_cache_lacks(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(local_runner, "WORKERS_FROM", 2)
     monkeypatch.setenv("DIGEST_WORKERS", "2")
     inputs = [*TWO_STORIES, str(SEEDS)]
@@ -114,8 +119,9 @@ def test_worker_processes_parse_what_the_cache_lacks(cache_dir: Path,
     assert built(inputs, None) == first
 
 
-@pytest.mark.parametrize("content", [b"this is not a database, just text\n" * 100, b""],
-                         ids=["text", "empty"])
+@pytest.mark.parametrize(
+    "content", [b"this is not a database, just text\n" * 100, b""], ids=["text", "empty"]
+)
 def test_a_corrupt_cache_file_is_ignored_with_one_warning(cache_dir: Path, content: bytes) -> None:
     cache_dir.mkdir()
     (cache_dir / "cache.sqlite3").write_bytes(content)
@@ -185,8 +191,9 @@ def test_keys_change_with_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(("args", "cached"), [([], True), (["--no-cache"], False)])
-def test_tui_uses_the_cache_unless_told_not_to(monkeypatch: pytest.MonkeyPatch, args: list[str],
-                                               cached: bool) -> None:
+def test_tui_uses_the_cache_unless_told_not_to(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], cached: bool
+) -> None:
     import digest.tui.app
 
     made: list[tuple[Any, ...]] = []

@@ -14,26 +14,32 @@ def doc(text: str, title: str | None = None) -> Document:
     return Document(id="d1", origin="t.txt", title=title if title is not None else first, text=text)
 
 
-@pytest.mark.parametrize("line", [
-    "CLICK HERE TO GET THE FOX NEWS APP",
-    "RUSSIA BACKS OFF FROM UNPOPULAR COVID-19 RESTRICTIONS",
-    "Subscribe to our newsletter for daily updates.",
-    "Copyright 2022 The Associated Press. All rights reserved.",
-    "© 2024 Example Media",
-    "Saturday, January 8, 2005",
-    "## Related stories",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "CLICK HERE TO GET THE FOX NEWS APP",
+        "RUSSIA BACKS OFF FROM UNPOPULAR COVID-19 RESTRICTIONS",
+        "Subscribe to our newsletter for daily updates.",
+        "Copyright 2022 The Associated Press. All rights reserved.",
+        "© 2024 Example Media",
+        "Saturday, January 8, 2005",
+        "## Related stories",
+    ],
+)
 def test_boilerplate_lines(line: str) -> None:
     assert clean.line_is_boilerplate(line, title_key="")
 
 
-@pytest.mark.parametrize("line", [
-    "The app was downloaded a million times, the company said on Tuesday.",
-    "NATO said the alliance would respond to any attack on a member state.",
-    "He said the copyright dispute would go to court next year.",
-    "U.S. and EU officials met in Geneva on Monday.",
-    "Click-through rates fell sharply after the change, analysts said.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The app was downloaded a million times, the company said on Tuesday.",
+        "NATO said the alliance would respond to any attack on a member state.",
+        "He said the copyright dispute would go to court next year.",
+        "U.S. and EU officials met in Geneva on Monday.",
+        "Click-through rates fell sharply after the change, analysts said.",
+    ],
+)
 def test_prose_lines_are_kept(line: str) -> None:
     assert not clean.line_is_boilerplate(line, title_key="")
     assert clean.sentence_is_prose(line)
@@ -41,8 +47,10 @@ def test_prose_lines_are_kept(line: str) -> None:
 
 
 def test_licence_footer_sentence() -> None:
-    assert clean.is_licence("All Content by Mehr News Agency is licensed under a Creative Commons "
-                            "Attribution 4.0 International License.")
+    assert clean.is_licence(
+        "All Content by Mehr News Agency is licensed under a Creative Commons "
+        "Attribution 4.0 International License."
+    )
     assert not clean.is_licence("The agency said its photos are licensed to partners worldwide.")
 
 
@@ -57,11 +65,13 @@ def test_dateline_is_left_out_of_the_quote() -> None:
 
 
 def test_offsets_are_exact_and_titles_not_glued() -> None:
-    text = ("Storm hits coast\n\nStorm hits coast\nA storm hit the coast on Monday, officials said. "
-            "Thousands lost power.\nPHOTOS: THE STORM IN PICTURES\nRepairs will take a week, the utility said.\n")
+    text = (
+        "Storm hits coast\n\nStorm hits coast\nA storm hit the coast on Monday, officials said. "
+        "Thousands lost power.\nPHOTOS: THE STORM IN PICTURES\nRepairs will take a week, the utility said.\n"
+    )
     sentences = segment(doc(text))
     for s in sentences:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
     candidates = [s.text for s in sentences if s.candidate]
     assert candidates == [
         "A storm hit the coast on Monday, officials said.",
@@ -82,14 +92,16 @@ def test_markdown_headings_and_bullets() -> None:
     sentences = segment(doc(text, title="A heading"))
     kept = [s for s in sentences if s.candidate]
     assert [s.text for s in kept] == ["The first point is that prices rose by ten percent."]
-    assert text[kept[0].start:kept[0].end] == kept[0].text
+    assert text[kept[0].start : kept[0].end] == kept[0].text
 
 
 def test_a_one_line_article_is_quoted_although_its_title_is_named_after_it() -> None:
     line = "The storm cut power to homes on the coast. Repairs will take days."
     sentences = segment(doc(line + "\n", title=line))
     assert [s.text for s in sentences if s.candidate] == [
-        "The storm cut power to homes on the coast.", "Repairs will take days."]
+        "The storm cut power to homes on the coast.",
+        "Repairs will take days.",
+    ]
     # A headline alone is still a title, not a sentence to quote; so is a repeated title line.
     assert not any(s.candidate for s in segment(doc("Storm hits coast\n", title="Storm hits coast")))
     repeated = segment(doc(f"{line}\n\n{line}\nMore text follows here today.\n", title=line))

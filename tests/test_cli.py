@@ -32,8 +32,15 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX fil
 
 def run(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
     """``python -m digest ARGS`` in the project folder."""
-    return subprocess.run([sys.executable, "-m", "digest", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env or ENV, timeout=120, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env or ENV,
+        timeout=120,
+        **kwargs,
+    )
 
 
 def invoke(*args: str, **kwargs):  # type: ignore[no-untyped-def]
@@ -67,8 +74,12 @@ def two_stories() -> dict[str, dict]:
     """The digest of two MultiLing stories with the default, one-story and budget settings."""
     runner = CliRunner()
     out = {}
-    for key, extra in {"auto": [], "one": ["--clusters", "1"], "two_sentences": ["--sentences", "2"],
-                       "fifty_words": ["--words", "50"]}.items():
+    for key, extra in {
+        "auto": [],
+        "one": ["--clusters", "1"],
+        "two_sentences": ["--sentences", "2"],
+        "fifty_words": ["--words", "50"],
+    }.items():
         result = runner.invoke(cli.app, ["build", *TWO_STORIES, "--format", "json", *extra])
         assert result.exit_code == 0, result.stderr
         out[key] = json.loads(result.stdout)
@@ -136,8 +147,9 @@ def test_shorthand_equals_build(seeds_json: dict) -> None:
     assert without_time(json.loads(result.stdout)) == without_time(seeds_json)
 
 
-def test_shorthand_with_options_first(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                      seeds_json: dict) -> None:
+def test_shorthand_with_options_first(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], seeds_json: dict
+) -> None:
     monkeypatch.setattr(sys, "argv", ["digest", "--format", "json", str(SEEDS)])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
@@ -147,6 +159,7 @@ def test_shorthand_with_options_first(monkeypatch: pytest.MonkeyPatch, capsys: p
 
 def test_shorthand_knows_every_command() -> None:
     """Commands registered later, with or without a name, are not taken for paths."""
+
     def zz_probe() -> None:
         """A probe."""
 
@@ -165,13 +178,16 @@ def test_default_format_is_markdown_when_piped() -> None:
     assert "\x1b" not in result.stdout
 
 
-@pytest.mark.parametrize("name, check", [
-    ("text", lambda out: out.startswith("DIGEST: 1 story from 3 articles")),
-    ("markdown", lambda out: out.startswith("# Digest\n")),
-    ("md", lambda out: out.startswith("# Digest\n")),
-    ("json", lambda out: json.loads(out)["schema"] == "digest/1"),
-    ("terminal", lambda out: out.startswith("1 story from 3 articles\n") and "\x1b" not in out),
-])
+@pytest.mark.parametrize(
+    "name, check",
+    [
+        ("text", lambda out: out.startswith("DIGEST: 1 story from 3 articles")),
+        ("markdown", lambda out: out.startswith("# Digest\n")),
+        ("md", lambda out: out.startswith("# Digest\n")),
+        ("json", lambda out: json.loads(out)["schema"] == "digest/1"),
+        ("terminal", lambda out: out.startswith("1 story from 3 articles\n") and "\x1b" not in out),
+    ],
+)
 def test_formats(name: str, check: Callable[[str], bool]) -> None:
     result = invoke("build", str(SEEDS), "--format", name)
     assert result.exit_code == 0, result.stderr
@@ -187,12 +203,15 @@ def test_unknown_format_is_a_usage_error() -> None:
 # -- --output --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix, check", [
-    (".json", lambda out: json.loads(out)["schema"] == "digest/1"),
-    (".md", lambda out: out.startswith("# Digest\n")),
-    (".txt", lambda out: out.startswith("DIGEST: ")),
-    (".out", lambda out: out.startswith("# Digest\n")),
-])
+@pytest.mark.parametrize(
+    "suffix, check",
+    [
+        (".json", lambda out: json.loads(out)["schema"] == "digest/1"),
+        (".md", lambda out: out.startswith("# Digest\n")),
+        (".txt", lambda out: out.startswith("DIGEST: ")),
+        (".out", lambda out: out.startswith("# Digest\n")),
+    ],
+)
 def test_output_file(tmp_path: Path, suffix: str, check: Callable[[str], bool]) -> None:
     target = tmp_path / f"digest{suffix}"
     result = invoke("build", str(SEEDS), "--output", str(target))
@@ -345,7 +364,7 @@ def test_include_text_makes_citations_checkable() -> None:
     for story in digest["clusters"]:
         for sentence in story["sentences"]:
             for c in sentence["citations"]:
-                quoted = texts[c["document"]][c["start"]:c["end"]]
+                quoted = texts[c["document"]][c["start"] : c["end"]]
                 assert " ".join(quoted.split()) == " ".join(sentence["text"].split())
 
 
@@ -363,8 +382,13 @@ def test_standard_input() -> None:
 
 def test_broken_pipe_is_quiet() -> None:
     """``digest ... | head``: the reader is gone before digest writes; no traceback, status 0."""
-    process = subprocess.Popen([sys.executable, "-m", "digest", "build", str(SEEDS), "--format", "text"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=ENV)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "build", str(SEEDS), "--format", "text"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=ENV,
+    )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
     stderr = process.stderr.read().decode()
@@ -377,8 +401,14 @@ def test_broken_pipe_is_quiet() -> None:
 @posix_only
 def test_broken_pipe_through_head() -> None:
     result = subprocess.run(
-        f"{sys.executable} -m digest build corpus/seeds --format text | head -1", shell=True,
-        capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=120)
+        f"{sys.executable} -m digest build corpus/seeds --format text | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=120,
+    )
     assert result.stdout == "DIGEST: 1 story from 3 articles\n"
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
 
@@ -407,8 +437,14 @@ def _on_terminal(env: dict[str, str]) -> str:
     import select
 
     main, secondary = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "digest", "build", str(SEEDS)], stdout=secondary,
-                               stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, cwd=ROOT, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "build", str(SEEDS)],
+        stdout=secondary,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+    )
     os.close(secondary)
     chunks = []
     while True:

@@ -27,8 +27,14 @@ MISSING = "digest: the dask engine needs the dask extra: pip install 'news-diges
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m digest ARGS`` in the project folder."""
-    return subprocess.run([sys.executable, "-m", "digest", *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=180,
+    )
 
 
 def without_time(text: str) -> dict[str, object]:
@@ -67,16 +73,33 @@ def local_json(big_corpus: Path) -> dict[str, object]:
 def scheduler() -> Iterator[str]:
     """The address of a LocalCluster of two single-threaded worker processes on 127.0.0.1."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=50,
-                                  scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    ) as cluster:
         yield cluster.scheduler_address
 
 
-def test_dask_engine_gives_the_local_digest(big_corpus: Path, local_json: dict[str, object],
-                                            scheduler: str) -> None:
-    result = run("build", str(big_corpus), "--format", "json", "--include-text", "--no-cache",
-                 "--engine", "dask", "--scheduler", scheduler)
+def test_dask_engine_gives_the_local_digest(
+    big_corpus: Path, local_json: dict[str, object], scheduler: str
+) -> None:
+    result = run(
+        "build",
+        str(big_corpus),
+        "--format",
+        "json",
+        "--include-text",
+        "--no-cache",
+        "--engine",
+        "dask",
+        "--scheduler",
+        scheduler,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     remote = without_time(result.stdout)
@@ -84,13 +107,23 @@ def test_dask_engine_gives_the_local_digest(big_corpus: Path, local_json: dict[s
     assert remote == local_json
 
 
-def test_dask_engine_with_the_cache(big_corpus: Path, local_json: dict[str, object], scheduler: str,
-                                    tmp_path: Path) -> None:
+def test_dask_engine_with_the_cache(
+    big_corpus: Path, local_json: dict[str, object], scheduler: str, tmp_path: Path
+) -> None:
     """A first build fills a new cache through the cluster, a second one reuses it: both
     give the local digest."""
     env = {"DIGEST_CACHE": str(tmp_path / "cache")}
-    args = ("build", str(big_corpus), "--format", "json", "--include-text", "--engine", "dask",
-            "--scheduler", scheduler)
+    args = (
+        "build",
+        str(big_corpus),
+        "--format",
+        "json",
+        "--include-text",
+        "--engine",
+        "dask",
+        "--scheduler",
+        scheduler,
+    )
     first = run(*args, env=env)
     assert first.returncode == 0 and first.stderr == "", first.stderr
     assert (tmp_path / "cache" / "cache.sqlite3").stat().st_size > 100_000
@@ -157,9 +190,13 @@ def test_engine_gets_everything_as_arguments() -> None:
 
 def test_without_dask_one_line_and_exit_2() -> None:
     # As if the extra were not installed: importing distributed fails.
-    code = ("import sys; sys.modules['distributed'] = None; sys.argv[1:] = ['build', 'corpus/seeds', "
-            "'--engine', 'dask']; from digest.cli.app import main; main()")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    code = (
+        "import sys; sys.modules['distributed'] = None; sys.argv[1:] = ['build', 'corpus/seeds', "
+        "'--engine', 'dask']; from digest.cli.app import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert (result.returncode, result.stdout, result.stderr) == (2, "", MISSING)
 
 
@@ -173,8 +210,9 @@ def test_unreachable_scheduler_one_line_and_exit_1(monkeypatch: pytest.MonkeyPat
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    result = CliRunner().invoke(cli.app, ["build", str(SEEDS), "--engine", "dask",
-                                          "--scheduler", f"tcp://127.0.0.1:{port}"])
+    result = CliRunner().invoke(
+        cli.app, ["build", str(SEEDS), "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}"]
+    )
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.startswith(f"digest: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: ")
@@ -191,7 +229,11 @@ def test_scheduler_address_errors_exit_2() -> None:
 
 
 def test_the_core_never_imports_dask() -> None:
-    code = ("import sys, digest.pipeline, digest.cli.app; "
-            "print(sorted(m for m in ('dask', 'distributed', 'digest.run.dask') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    code = (
+        "import sys, digest.pipeline, digest.cli.app; "
+        "print(sorted(m for m in ('dask', 'distributed', 'digest.run.dask') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.stdout.strip() == "[]", result.stderr

@@ -45,9 +45,11 @@ MATCH = [
     "national stadium to watch the final.",
 ]
 REFS = {
-    "storm": ["A storm flooded streets in Westport and cut power to thousands of homes. Several "
-              "fishing boats were lost and schools are closed.",
-              "Westport was hit by a storm that flooded streets, cut power and sank fishing boats."],
+    "storm": [
+        "A storm flooded streets in Westport and cut power to thousands of homes. Several "
+        "fishing boats were lost and schools are closed.",
+        "Westport was hit by a storm that flooded streets, cut power and sank fishing boats.",
+    ],
     "match": ["United beat City two to one in the cup final with a last-minute header by their captain."],
 }
 
@@ -120,14 +122,17 @@ def test_a_story_folder_is_a_set_of_one(tiny: Path) -> None:
     assert [s.name for s in evaluate.load(tiny / "storm")] == ["storm"]
 
 
-@pytest.mark.parametrize("layout, message", [
-    ({}, "no story found"),
-    ({"S/docs/a.txt": STORM[1]}, "story S: no reference summaries"),
-    ({"S/docs/a.txt": STORM[1], "S/refs/notes.md": "x"}, "story S: no reference summaries"),
-    ({"S/refs/S.A.txt": "A summary."}, "story S: no docs/ folder"),
-    ({"S/docs/a.md": STORM[1], "S/refs/S.A.txt": "A summary."}, "story S: no articles"),
-    ({"S/docs/a.txt": STORM[1], "S/refs/S.A.txt": "  \n"}, "empty reference summary"),
-])
+@pytest.mark.parametrize(
+    "layout, message",
+    [
+        ({}, "no story found"),
+        ({"S/docs/a.txt": STORM[1]}, "story S: no reference summaries"),
+        ({"S/docs/a.txt": STORM[1], "S/refs/notes.md": "x"}, "story S: no reference summaries"),
+        ({"S/refs/S.A.txt": "A summary."}, "story S: no docs/ folder"),
+        ({"S/docs/a.md": STORM[1], "S/refs/S.A.txt": "A summary."}, "story S: no articles"),
+        ({"S/docs/a.txt": STORM[1], "S/refs/S.A.txt": "  \n"}, "empty reference summary"),
+    ],
+)
 def test_load_rejects_bad_sets(tmp_path: Path, layout: dict[str, str], message: str) -> None:
     root = tmp_path / "set"
     root.mkdir()
@@ -156,16 +161,19 @@ def test_scorer_means_over_references() -> None:
 
 def test_algorithms_named() -> None:
     assert evaluate.algorithms_named([]) == [DEFAULT_ALGORITHM]
-    assert evaluate.algorithms_named(["all"]) == [DEFAULT_ALGORITHM, *(a for a in ALGORITHMS
-                                                                       if a != DEFAULT_ALGORITHM)]
+    assert evaluate.algorithms_named(["all"]) == [
+        DEFAULT_ALGORITHM,
+        *(a for a in ALGORITHMS if a != DEFAULT_ALGORITHM),
+    ]
     assert evaluate.algorithms_named(["textrank,default", "LexRank", "textrank"]) == ["textrank", "lexrank"]
     with pytest.raises(ValueError, match="Try one of"):
         evaluate.algorithms_named(["nope"])
 
 
 def test_json_report_is_finite() -> None:
-    grouping = evaluate.Grouping(nmi=math.nan, ari=math.inf, documents=2, labels=1, stories_found=1,
-                                 found={}, left_out=())
+    grouping = evaluate.Grouping(
+        nmi=math.nan, ari=math.inf, documents=2, labels=1, stories_found=1, found={}, left_out=()
+    )
     report = evaluate.to_dict("set", [], [], grouping)
     assert report["mixed"]["nmi"] is None and report["mixed"]["ari"] is None
     json.dumps(report, allow_nan=False)
@@ -175,8 +183,19 @@ def test_json_report_is_finite() -> None:
 
 
 def test_eval_json(tiny: Path) -> None:
-    result = invoke(str(tiny), "--format", "json", "-a", "default,textrank", "-a", "lexrank",
-                    "--words", "20", "-w", "40,20")
+    result = invoke(
+        str(tiny),
+        "--format",
+        "json",
+        "-a",
+        "default,textrank",
+        "-a",
+        "lexrank",
+        "--words",
+        "20",
+        "-w",
+        "40,20",
+    )
     assert result.exit_code == 0, result.output
     report = strict_json(result.stdout)
     assert report["schema"] == "digest-eval/1"
@@ -184,7 +203,11 @@ def test_eval_json(tiny: Path) -> None:
     assert report["mixed"] is None
     systems = report["systems"]
     assert [(s["algorithm"], s["words"]) for s in systems] == [
-        ("lexrank", 20), ("lexrank", 40), ("textrank", 20), ("textrank", 40)]
+        ("lexrank", 20),
+        ("lexrank", 40),
+        ("textrank", 20),
+        ("textrank", 40),
+    ]
     assert [s["default"] for s in systems] == [True, True, False, False]
     for system in systems:
         check_scores(system["scores"])
@@ -206,8 +229,23 @@ def test_eval_plain_table(tiny: Path) -> None:
     assert "(2 stories, 4 articles, 3 reference summaries)" in out
     assert "100 words" in out
     header = next(line for line in out.splitlines() if line.startswith("summarizer"))
-    assert header.split() == ["summarizer", "R-1", "R", "R-1", "F", "R-2", "R", "R-2", "F", "R-L", "R",
-                              "R-L", "F", "words", "s/story"]
+    assert header.split() == [
+        "summarizer",
+        "R-1",
+        "R",
+        "R-1",
+        "F",
+        "R-2",
+        "R",
+        "R-2",
+        "F",
+        "R-L",
+        "R",
+        "R-L",
+        "F",
+        "words",
+        "s/story",
+    ]
     assert "lexrank (default)" in out
     assert "mixed: 4 articles of 2 stories built together" in out and "NMI " in out
     assert "B-cubed precision " in out and " F1 " in out
@@ -270,11 +308,14 @@ def test_eval_max_docs(tiny: Path) -> None:
     assert invoke(str(tiny), "-n", "0").exit_code == 2
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda root: root / "missing", "no such folder"),
-    (lambda root: root, "no story found"),
-    (lambda root: (root / "S" / "docs").mkdir(parents=True) or root, "story S: no articles"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda root: root / "missing", "no such folder"),
+        (lambda root: root, "no story found"),
+        (lambda root: (root / "S" / "docs").mkdir(parents=True) or root, "story S: no articles"),
+    ],
+)
 def test_eval_bad_dataset(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
     result = invoke(str(make(tmp_path)))
     assert result.exit_code == 2
@@ -287,8 +328,13 @@ def test_eval_bad_dataset_in_a_process(tmp_path: Path) -> None:
     story = tmp_path / "set" / "S\x1b[31m"
     (story / "docs").mkdir(parents=True)
     (story / "docs" / "a.txt").write_text(STORM[1], encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "digest", "eval", str(tmp_path / "set")],
-                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "eval", str(tmp_path / "set")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr == "digest: story S\\x1b[31m: no reference summaries (refs/*.txt)\n"
@@ -306,7 +352,6 @@ def test_eval_command_defers_heavy_imports() -> None:
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     for heavy in ("rouge_score", "sklearn", "digest.evaluate", "digest.pipeline"):
         assert heavy not in loaded.split(), heavy
-
 
 
 # -- the selection: concept coverage solved exactly, within the budget -------------------------
@@ -335,8 +380,9 @@ def test_one_source_weighs_the_concepts_its_sentences_repeat() -> None:
     from digest.stages.summarize import _concept_weights, _concepts
 
     texts = ["The storm hit the town.", "The storm hit again at night.", "Boats were lost."]
-    candidates = [Candidate(t, (Citation("d1", 100 * k, 100 * k + len(t)),), 0.0, (0, k))
-                  for k, t in enumerate(texts)]
+    candidates = [
+        Candidate(t, (Citation("d1", 100 * k, 100 * k + len(t)),), 0.0, (0, k)) for k, t in enumerate(texts)
+    ]
     weights = _concept_weights(candidates, [_concepts(t, "english") for t in texts])
     assert weights == {("the", "storm"): 2, ("storm", "hit"): 2}
 
@@ -350,8 +396,11 @@ def test_concepts_count_sources_not_copies() -> None:
 
     texts = ["The storm hit the town.", "Storm hit the coast.", "A copy of it."]
     # d2 is a copy of d1 (they carry sentences no other original carries); d3 is another source.
-    candidates = [candidate(texts[0], 0, "d1", "d2"), candidate(texts[1], 1, "d3"),
-                  candidate(texts[2], 2, "d1", "d2")]
+    candidates = [
+        candidate(texts[0], 0, "d1", "d2"),
+        candidate(texts[1], 1, "d3"),
+        candidate(texts[2], 2, "d1", "d2"),
+    ]
     concepts = [_concepts(t, "english") for t in texts]
     assert ("the", "town") in concepts[0] and ("of", "it") not in concepts[2]  # two stop words
     weights = _concept_weights(candidates, concepts)

@@ -89,7 +89,6 @@ PROSE = [
     "Photographs by the agency showed the damage to the roof.",
     "By Monday, the river had risen two metres above its usual level.",
     "By the end of the day, rescue teams had evacuated 400 residents.",
-
     "Listen to the recording and you can hear the pilot asking for help, the report said.",
 ]
 
@@ -115,21 +114,30 @@ def doc(text: str, title: str = "A title") -> Document:
 
 
 def test_a_list_of_related_links_goes_with_its_heading() -> None:
-    lines = ["The probe found water vapour above the moon's surface, NASA said.",
-             "Related: Possible Water Plumes on Europa: The Discovery in Images",
-             "- NASA Europa Mission Could Potentially Spot Signs of Alien Life",
-             "- Photos: Europa, Mysterious Icy Moon of Jupiter",
-             "The mission is due to launch in 2024, when the agency expects to know more."]
+    lines = [
+        "The probe found water vapour above the moon's surface, NASA said.",
+        "Related: Possible Water Plumes on Europa: The Discovery in Images",
+        "- NASA Europa Mission Could Potentially Spot Signs of Alien Life",
+        "- Photos: Europa, Mysterious Icy Moon of Jupiter",
+        "The mission is due to launch in 2024, when the agency expects to know more.",
+    ]
     assert furniture_lines(lines) == [False, True, True, True, False]
 
 
 def test_labels_at_the_edges_go_but_a_list_in_the_article_stays() -> None:
-    body = ["Tempo de leitura: 1 minuto", "The band will tour North America next summer, it said.",
-            "June 24 -- Jiffy Lube Live, Bristow, VA", "June 26 -- PPL Center, Allentown, PA",
-            "June 27 -- BB&T Pavilion, Camden, NJ", "June 29 -- PNC Bank Arts Center, Holmdel, NJ"]
+    body = [
+        "Tempo de leitura: 1 minuto",
+        "The band will tour North America next summer, it said.",
+        "June 24 -- Jiffy Lube Live, Bristow, VA",
+        "June 26 -- PPL Center, Allentown, PA",
+        "June 27 -- BB&T Pavilion, Camden, NJ",
+        "June 29 -- PNC Bank Arts Center, Holmdel, NJ",
+    ]
     assert furniture_lines(body) == [True, False, False, False, False, False]
-    assert furniture_lines(["Big Title Here", "First sentence of the story is here."], "Big title here") == \
-        [True, False]
+    assert furniture_lines(["Big Title Here", "First sentence of the story is here."], "Big title here") == [
+        True,
+        False,
+    ]
     # A body that would lose every line keeps them all.
     assert strip_furniture("Read more: elsewhere") == "Read more: elsewhere"
 
@@ -137,17 +145,22 @@ def test_labels_at_the_edges_go_but_a_list_in_the_article_stays() -> None:
 def test_captions_and_photo_credits_of_a_page_are_not_its_text() -> None:
     from digest.stages.ingest import parse_html
 
-    prose = ["The driver of a pickup truck died after a crash with a bus on Monday morning, police said.",
-             "Investigators closed the road for six hours while they examined the scene of the crash.",
-             "The county said it would review the junction, the third to see a fatal crash this year."]
-    body = (f"<p>{prose[0]}</p><figure><img src='a.jpg'><figcaption>The Barbados Tridents' footballers "
-            "training ahead of a match against Dominica.</figcaption></figure>"
-            "<div class='media'><img src='b.jpg'><p class='caption'>Fans gathered outside the stadium "
-            "before the match on Sunday.</p><span class='credit'>Jane Doe / Daily A</span></div>"
-            f"<p>{prose[1]}</p>"
-            f"<p>Photo by John Smith for the Daily A newspaper, taken on Monday.</p><p>{prose[2]}</p>")
-    doc = parse_html(f"<html><head><title>T</title></head><body><article>{body}</article></body></html>",
-                     "a.html", "d1")
+    prose = [
+        "The driver of a pickup truck died after a crash with a bus on Monday morning, police said.",
+        "Investigators closed the road for six hours while they examined the scene of the crash.",
+        "The county said it would review the junction, the third to see a fatal crash this year.",
+    ]
+    body = (
+        f"<p>{prose[0]}</p><figure><img src='a.jpg'><figcaption>The Barbados Tridents' footballers "
+        "training ahead of a match against Dominica.</figcaption></figure>"
+        "<div class='media'><img src='b.jpg'><p class='caption'>Fans gathered outside the stadium "
+        "before the match on Sunday.</p><span class='credit'>Jane Doe / Daily A</span></div>"
+        f"<p>{prose[1]}</p>"
+        f"<p>Photo by John Smith for the Daily A newspaper, taken on Monday.</p><p>{prose[2]}</p>"
+    )
+    doc = parse_html(
+        f"<html><head><title>T</title></head><body><article>{body}</article></body></html>", "a.html", "d1"
+    )
     assert doc.text.splitlines() == prose
 
 

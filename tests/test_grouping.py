@@ -106,10 +106,14 @@ def test_the_prior_weighs_a_small_input_like_a_large_one() -> None:
 
 
 def test_stop_words_follow_the_language() -> None:
-    text = ("Die Regierung und der Rat haben am Montag in Berlin einen neuen Haushalt beschlossen. "
-            "Die Opposition kritisierte den Plan, der die Ausgaben für Schulen erhöht.")
-    docs = [Document(id="d1", origin="a.txt", title="Haushalt beschlossen", text=text),
-            Document(id="d2", origin="b.txt", title="Berlin", text=text.replace("Montag", "Dienstag"))]
+    text = (
+        "Die Regierung und der Rat haben am Montag in Berlin einen neuen Haushalt beschlossen. "
+        "Die Opposition kritisierte den Plan, der die Ausgaben für Schulen erhöht."
+    )
+    docs = [
+        Document(id="d1", origin="a.txt", title="Haushalt beschlossen", text=text),
+        Document(id="d2", origin="b.txt", title="Berlin", text=text.replace("Montag", "Dienstag")),
+    ]
     german = evidence(docs, "german").terms
     english = evidence(docs, "english").terms
     for word in ("und", "der", "die"):
@@ -139,7 +143,13 @@ def test_json_says_why_articles_are_together() -> None:
     [story] = to_dict(digest)["clusters"]
     links = {link["document"]: link for link in story["links"]}
     # d2 is a copy of d1; d3 was grouped with d1, with the names the two share.
-    assert links["d2"] == {"document": "d2", "linked_to": "d1", "similarity": None, "shared": [], "copy": True}
+    assert links["d2"] == {
+        "document": "d2",
+        "linked_to": "d1",
+        "similarity": None,
+        "shared": [],
+        "copy": True,
+    }
     assert links["d3"]["linked_to"] == "d1" and not links["d3"]["copy"]
     assert 0.5 < links["d3"]["similarity"] <= 1 and "Ukraine" in links["d3"]["shared"]
     assert set(links) == set(story["documents"]) - {"d1"}

@@ -27,9 +27,11 @@ ARTICLE = (
     "The harbour closed on Monday as a storm brought gusts of up to ninety miles an hour.\n"
     "Ferries to the islands were cancelled until further notice, the port authority said.\n"
 )
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
-       b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00"
-       b"IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00"
+    b"IEND\xaeB`\x82"
+)
 
 
 def one_doc(path: Path, max_bytes: int = BIG):
@@ -54,12 +56,19 @@ def assert_one_line(warning: str) -> None:
 
 # --- discovery --------------------------------------------------------------------------
 
+
 def test_folder_read_recursively_in_sorted_order(articles: Callable[..., Path]) -> None:
-    folder = articles({
-        "b.txt": ARTICLE, "a.md": ARTICLE, "sub/z.html": "<html><body><p>" + ARTICLE + "</p></body></html>",
-        "sub/deeper/c.text": ARTICLE, "d.markdown": ARTICLE, "e.htm": "<p>" + ARTICLE + "</p>",
-        "f.xhtml": "<html><body><p>" + ARTICLE + "</p></body></html>",
-    })
+    folder = articles(
+        {
+            "b.txt": ARTICLE,
+            "a.md": ARTICLE,
+            "sub/z.html": "<html><body><p>" + ARTICLE + "</p></body></html>",
+            "sub/deeper/c.text": ARTICLE,
+            "d.markdown": ARTICLE,
+            "e.htm": "<p>" + ARTICLE + "</p>",
+            "f.xhtml": "<html><body><p>" + ARTICLE + "</p></body></html>",
+        }
+    )
     raws, warnings = discover([str(folder)])
     assert warnings == []
     names = [Path(r.origin).relative_to(folder).as_posix() for r in raws]
@@ -73,16 +82,31 @@ def test_folder_read_recursively_in_sorted_order(articles: Callable[..., Path]) 
 
 
 def test_hidden_and_non_article_files_skipped_in_folders(articles: Callable[..., Path]) -> None:
-    folder = articles({
-        "story.txt": ARTICLE,
-        ".hidden.txt": ARTICLE, ".git/HEAD.txt": ARTICLE, ".cache/deep/x.md": ARTICLE,
-        "notes.json": ARTICLE, "script.py": ARTICLE, "image.png": PNG, "data.csv": "a,b\n1,2\n",
-        "noext": ARTICLE,
-        "README.md": ARTICLE, "readme.txt": ARTICLE, "README_fr.txt": ARTICLE, "LICENSE.txt": ARTICLE,
-        "LICENCE-multiling.html": "<p>" + ARTICLE + "</p>", "COPYING.md": ARTICLE, "NOTICE.txt": ARTICLE,
-        "SOURCE.md": ARTICLE, "SOURCES.txt": ARTICLE, "ATTRIBUTION.md": ARTICLE, "sub/License.md": ARTICLE,
-        "sourcebook.txt": ARTICLE,  # a word that only starts like SOURCE is an article
-    })
+    folder = articles(
+        {
+            "story.txt": ARTICLE,
+            ".hidden.txt": ARTICLE,
+            ".git/HEAD.txt": ARTICLE,
+            ".cache/deep/x.md": ARTICLE,
+            "notes.json": ARTICLE,
+            "script.py": ARTICLE,
+            "image.png": PNG,
+            "data.csv": "a,b\n1,2\n",
+            "noext": ARTICLE,
+            "README.md": ARTICLE,
+            "readme.txt": ARTICLE,
+            "README_fr.txt": ARTICLE,
+            "LICENSE.txt": ARTICLE,
+            "LICENCE-multiling.html": "<p>" + ARTICLE + "</p>",
+            "COPYING.md": ARTICLE,
+            "NOTICE.txt": ARTICLE,
+            "SOURCE.md": ARTICLE,
+            "SOURCES.txt": ARTICLE,
+            "ATTRIBUTION.md": ARTICLE,
+            "sub/License.md": ARTICLE,
+            "sourcebook.txt": ARTICLE,  # a word that only starts like SOURCE is an article
+        }
+    )
     docs, warnings = ingest([str(folder)], BIG)
     assert warnings == []
     assert sorted(Path(d.origin).name for d in docs) == ["source" + "book.txt", "story.txt"]
@@ -128,6 +152,7 @@ def test_symlink_to_parent_folder_is_not_followed_forever(articles: Callable[...
 
 # --- standard input ---------------------------------------------------------------------
 
+
 class _Stdin:
     def __init__(self, data: bytes) -> None:
         self.buffer = io.BytesIO(data)
@@ -152,10 +177,16 @@ def test_stdin_html_sniffed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "<p>" not in docs[0].text
 
 
-@pytest.mark.parametrize("head", ["<html><body>", "<!DOCTYPE html>\n<html>",
-                                  "  <!-- saved page -->\n<html lang=en>",
-                                  '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
-                                  "<head><title>x</title></head><body>"])
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<html><body>",
+        "<!DOCTYPE html>\n<html>",
+        "  <!-- saved page -->\n<html lang=en>",
+        '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml">',
+        "<head><title>x</title></head><body>",
+    ],
+)
 def test_stdin_html_heads(monkeypatch: pytest.MonkeyPatch, head: str) -> None:
     page = head + "<p>" + ARTICLE.replace("\n", " ") + "</p></body></html>"
     monkeypatch.setattr(sys, "stdin", _Stdin(page.encode()))
@@ -205,8 +236,16 @@ UNICODE_ARTICLE = (
         UNICODE_ARTICLE.encode("cp1252"),
         UNICODE_ARTICLE.encode("utf-16-le"),  # no BOM
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16-bom", "utf32le-bom", "cp1252",
-         "utf16le-nobom"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf16-bom",
+        "utf32le-bom",
+        "cp1252",
+        "utf16le-nobom",
+    ],
 )
 def test_encodings(articles: Callable[..., Path], encoded: bytes) -> None:
     doc = one_doc(articles({"a.txt": encoded}) / "a.txt")
@@ -228,8 +267,9 @@ def test_cp1252_detected(text: str) -> None:
     assert decode(text.encode("cp1252")) == text
 
 
-@pytest.mark.parametrize("text", ["Café au lait, déjà vu, naïve. Über Straße.",
-                                  "Ångström ± 5 µm, ¼ inch, ©2005"])
+@pytest.mark.parametrize(
+    "text", ["Café au lait, déjà vu, naïve. Über Straße.", "Ångström ± 5 µm, ¼ inch, ©2005"]
+)
 def test_latin1_detected(text: str) -> None:
     assert decode(text.encode("latin-1")) == text
 
@@ -253,8 +293,10 @@ def test_cyrillic_and_cjk_legacy_encodings() -> None:
 
 
 def test_html_meta_charset_honoured() -> None:
-    page = ('<html><head><meta charset="windows-1251"><title>Новости</title></head>'
-            "<body><p>Москва - столица России. Это большой город.</p></body></html>")
+    page = (
+        '<html><head><meta charset="windows-1251"><title>Новости</title></head>'
+        "<body><p>Москва - столица России. Это большой город.</p></body></html>"
+    )
     assert decode(page.encode("cp1251"), html=True) == page
 
 
@@ -282,7 +324,9 @@ def test_any_bytes_give_a_document_or_a_warning(tmp_path: Path, data: bytes) -> 
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300)
+)
 def test_text_file_document_is_its_content_without_controls(tmp_path: Path, text: str) -> None:
     # (NUL is left out: text with a NUL in every other byte reads as UTF-16 without a BOM.)
     path = tmp_path / "any.txt"
@@ -306,6 +350,7 @@ def test_utf8_text_round_trips(text: str) -> None:
 
 
 # --- binary files -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "data",
@@ -337,6 +382,7 @@ def test_text_with_a_stray_nul_or_colour_codes_is_text(articles: Callable[..., P
 
 # --- Document.text: what citation offsets index ------------------------------------------
 
+
 def test_text_is_the_file_content(articles: Callable[..., Path]) -> None:
     content = "Title line\r\n\r\nFirst paragraph.\tTabbed.\r\nSecond paragraph —  “spaced”.\n\n\n"
     doc = one_doc(articles({"a.txt": content.encode("utf-8")}) / "a.txt")
@@ -344,9 +390,11 @@ def test_text_is_the_file_content(articles: Callable[..., Path]) -> None:
 
 
 def test_text_is_the_file_content_without_controls(articles: Callable[..., Path]) -> None:
-    content = ("Hack\x1b]0;pwned\x07ed title\n\n"
-               "See \x1b]8;;http://evil.example/\x1b\\this\x1b]8;;\x1b\\ link."
-               "\x1b[2J Cleared \u202eeman\u202c. Bell\x07 and \x9b31m C1.\n")
+    content = (
+        "Hack\x1b]0;pwned\x07ed title\n\n"
+        "See \x1b]8;;http://evil.example/\x1b\\this\x1b]8;;\x1b\\ link."
+        "\x1b[2J Cleared \u202eeman\u202c. Bell\x07 and \x9b31m C1.\n"
+    )
     doc = one_doc(articles({"a.txt": content}) / "a.txt")
     assert doc.text == clean_text(content)
     assert doc.text == "Hacked title\n\nSee this link. Cleared eman. Bell and  C1.\n"
@@ -361,6 +409,7 @@ def test_seed_texts_equal_their_files() -> None:
 
 
 # --- titles, dates, sources -------------------------------------------------------------
+
 
 def _parse(text: str):
     return ingest_module.parse_text(text, "x.txt", "d1")
@@ -435,8 +484,11 @@ def test_single_line_article_title() -> None:
         ("Title\n\nTEHRAN (Iran News) – Accusations by the United States are unfounded.", "Iran News"),
         ("Title\n\nWASHINGTON (AP) — The Senate voted on Tuesday.", "AP"),
         ("Title\n\nLONDON, Jan. 5 (Reuters) - Shares rose on Monday.", "Reuters"),
-        ("Title\n\nBody.\n\nAll Content by Mehr News Agency is licensed under a Creative Commons "
-         "Attribution 4.0 International License.", "Mehr News Agency"),
+        (
+            "Title\n\nBody.\n\nAll Content by Mehr News Agency is licensed under a Creative Commons "
+            "Attribution 4.0 International License.",
+            "Mehr News Agency",
+        ),
         ("Title\n\nU.S. (and allies) - talks resume.", None),
         ("Title\n\nJust prose with (parentheses) - and a dash.", None),
     ],
@@ -466,6 +518,7 @@ def test_multiling_metadata() -> None:
 
 # --- HTML -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
@@ -490,9 +543,18 @@ def test_html_article(no_network: None) -> None:
         "Forecasters expect drier weather over the weekend",
     ):
         assert paragraph in doc.text
-    for boilerplate in ("Sport results", "Weather desk", "Subscribe today", "Privacy policy",
-                        "Cookie settings",
-                        "All rights reserved", "Local bakery", "window.analytics", "display: flex", "<"):
+    for boilerplate in (
+        "Sport results",
+        "Weather desk",
+        "Subscribe today",
+        "Privacy policy",
+        "Cookie settings",
+        "All rights reserved",
+        "Local bakery",
+        "window.analytics",
+        "display: flex",
+        "<",
+    ):
         assert boilerplate not in doc.text
     assert doc.text == clean_text(doc.text)
 
@@ -524,16 +586,20 @@ def test_html_in_cp1252(no_network: None) -> None:
 
 @pytest.mark.parametrize(
     "head",
-    ['<meta property="og:title" content="Bridge reopens after repairs"><title>Site home</title>',
-     "<title>Bridge reopens after repairs</title>",
-     ""],  # no metadata: the <h1>
+    [
+        '<meta property="og:title" content="Bridge reopens after repairs"><title>Site home</title>',
+        "<title>Bridge reopens after repairs</title>",
+        "",
+    ],  # no metadata: the <h1>
     ids=["og-title", "title", "h1"],
 )
 def test_html_title_sources(articles: Callable[..., Path], no_network: None, head: str) -> None:
-    page = (f"<html><head>{head}</head><body><article><h1>Bridge reopens after repairs</h1>"
-            "<p>The old bridge reopened on Monday after six months of repairs that cost the county more "
-            "than two million dollars.</p><p>Commuters said the return of the shortcut would save them "
-            "twenty minutes each morning.</p></article></body></html>")
+    page = (
+        f"<html><head>{head}</head><body><article><h1>Bridge reopens after repairs</h1>"
+        "<p>The old bridge reopened on Monday after six months of repairs that cost the county more "
+        "than two million dollars.</p><p>Commuters said the return of the shortcut would save them "
+        "twenty minutes each morning.</p></article></body></html>"
+    )
     doc = one_doc(articles({"p.html": page}) / "p.html")
     assert doc.title == "Bridge reopens after repairs"
     assert "Commuters said the return of the shortcut" in doc.text
@@ -552,11 +618,13 @@ def test_html_folder_order_and_ids(no_network: None) -> None:
 
 
 def test_html_with_hostile_metadata(articles: Callable[..., Path], no_network: None) -> None:
-    page = ("<html><head><title>Bad\x1b]0;pwned\x07 \u202etitle</title>"
-            '<meta property="og:site_name" content="Site\x1b[2J name">'
-            '<link rel="canonical" href="javascript:alert(1)"></head><body><article>'
-            "<p>The harbour reopened to shipping on Monday after engineers confirmed that the breakwater "
-            "had survived the storm.\x1b[2J It was \x9b31mgood news.</p></article></body></html>")
+    page = (
+        "<html><head><title>Bad\x1b]0;pwned\x07 \u202etitle</title>"
+        '<meta property="og:site_name" content="Site\x1b[2J name">'
+        '<link rel="canonical" href="javascript:alert(1)"></head><body><article>'
+        "<p>The harbour reopened to shipping on Monday after engineers confirmed that the breakwater "
+        "had survived the storm.\x1b[2J It was \x9b31mgood news.</p></article></body></html>"
+    )
     doc = one_doc(articles({"p.html": page}) / "p.html")
     assert "\x1b" not in doc.title + doc.text + (doc.source or "")
     assert doc.title.isprintable() and (doc.source or "").isprintable()
@@ -565,8 +633,12 @@ def test_html_with_hostile_metadata(articles: Callable[..., Path], no_network: N
 
 
 def test_html_without_article_text(articles: Callable[..., Path], no_network: None) -> None:
-    folder = articles({"empty.html": "<html><head><title>Nothing</title></head><body></body></html>",
-                       "script.htm": "<html><body><script>var article = 'not text';</script></body></html>"})
+    folder = articles(
+        {
+            "empty.html": "<html><head><title>Nothing</title></head><body></body></html>",
+            "script.htm": "<html><body><script>var article = 'not text';</script></body></html>",
+        }
+    )
     docs, warnings = ingest([str(folder)], BIG)
     assert docs == []
     assert len(warnings) == 2
@@ -577,16 +649,29 @@ def test_html_without_article_text(articles: Callable[..., Path], no_network: No
 
 # --- bad input: each a one-line warning, the good documents still read --------------------
 
+
 def test_bad_inputs_are_warnings_and_good_ones_still_read(articles: Callable[..., Path]) -> None:
-    folder = articles({
-        "good.txt": ARTICLE, "empty.txt": b"", "blank.txt": b"  \n\t\r\n  \n", "binary.txt": PNG,
-        "big.txt": "x" * 5000, "also-good.md": ARTICLE, "only-readme/README.md": ARTICLE,
-    })
+    folder = articles(
+        {
+            "good.txt": ARTICLE,
+            "empty.txt": b"",
+            "blank.txt": b"  \n\t\r\n  \n",
+            "binary.txt": PNG,
+            "big.txt": "x" * 5000,
+            "also-good.md": ARTICLE,
+            "only-readme/README.md": ARTICLE,
+        }
+    )
     os.mkfifo(folder / "fifo.txt")
     (folder / "loop.txt").symlink_to("loop.txt")
     (folder / "broken.txt").symlink_to("nowhere.txt")
-    inputs = [str(folder), str(folder / "missing.txt"), str(folder / "fifo.txt"), str(folder / "loop.txt"),
-              str(folder / "only-readme")]
+    inputs = [
+        str(folder),
+        str(folder / "missing.txt"),
+        str(folder / "fifo.txt"),
+        str(folder / "loop.txt"),
+        str(folder / "only-readme"),
+    ]
     docs, warnings = ingest(inputs, 1000)
     assert [Path(d.origin).name for d in docs] == ["also-good.md", "good.txt"]
     for warning in warnings:
@@ -672,8 +757,16 @@ def test_empty_path_is_not_the_current_folder() -> None:
     assert docs == [] and warnings == ["'': empty path"]
 
 
-@pytest.mark.parametrize("name", ["evil\x1b[2J\x1b]0;pwned\x07.txt", "two\nlines.txt", "bidi\u202etxt.md",
-                                  "c1\x9bname.txt", "tab\tname.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "evil\x1b[2J\x1b]0;pwned\x07.txt",
+        "two\nlines.txt",
+        "bidi\u202etxt.md",
+        "c1\x9bname.txt",
+        "tab\tname.txt",
+    ],
+)
 def test_hostile_file_names_shown_escaped(tmp_path: Path, name: str) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

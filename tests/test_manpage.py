@@ -30,8 +30,9 @@ def test_committed_page_is_current(page: str) -> None:
 
 
 def test_module_prints_the_page(page: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "digest.cli.manpage"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "digest.cli.manpage"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == page
 
@@ -44,8 +45,17 @@ def test_deterministic(page: str) -> None:
 
 def test_sections(page: str) -> None:
     headings = [line for line in page.splitlines() if line.startswith(".SH")]
-    for name in ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "\"INPUT FORMATS\"", "\"JSON OUTPUT\"",
-                 "\"EXIT STATUS\"", "ENVIRONMENT", "EXAMPLES"):
+    for name in (
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "COMMANDS",
+        '"INPUT FORMATS"',
+        '"JSON OUTPUT"',
+        '"EXIT STATUS"',
+        "ENVIRONMENT",
+        "EXAMPLES",
+    ):
         assert f".SH {name}" in headings
     assert ".TH DIGEST 1 " in page
     assert "NO_COLOR" in page
@@ -54,8 +64,11 @@ def test_sections(page: str) -> None:
 
 
 def test_examples(page: str) -> None:
-    for example in ("digest build corpus/", "digest build ../shared/data/seeds \\-\\-format markdown",
-                    "digest build some/folder a.html \\- \\-\\-format json \\-\\-include\\-text < extra.txt"):
+    for example in (
+        "digest build corpus/",
+        "digest build ../shared/data/seeds \\-\\-format markdown",
+        "digest build some/folder a.html \\- \\-\\-format json \\-\\-include\\-text < extra.txt",
+    ):
         assert example in page.splitlines()
 
 
@@ -123,24 +136,41 @@ def test_new_commands_are_picked_up() -> None:
     assert "zz" not in manpage.generate()
 
 
-@pytest.mark.parametrize("text, roff", [
-    (".hidden", "\\&.hidden"),
-    ("'quoted'", "\\(aqquoted\\(aq"),
-    ("a\\b", "a\\eb"),
-    ("--words", "\\-\\-words"),
-    ('say "hi"', "say \\(dqhi\\(dq"),
-    ("café…", "caf\\[u00E9]\\[u2026]"),
-    ("line\n.next", "line\n\\&.next"),
-    ("  .indented", "\\&.indented"),
-])
+@pytest.mark.parametrize(
+    "text, roff",
+    [
+        (".hidden", "\\&.hidden"),
+        ("'quoted'", "\\(aqquoted\\(aq"),
+        ("a\\b", "a\\eb"),
+        ("--words", "\\-\\-words"),
+        ('say "hi"', "say \\(dqhi\\(dq"),
+        ("café…", "caf\\[u00E9]\\[u2026]"),
+        ("line\n.next", "line\n\\&.next"),
+        ("  .indented", "\\&.indented"),
+    ],
+)
 def test_escape(text: str, roff: str) -> None:
     assert manpage.escape(text) == roff
 
 
 def test_page_is_ascii_and_control_lines_are_known(page: str) -> None:
     assert page.isascii()
-    known = {".TH", ".SH", ".SS", ".PP", ".TP", ".IP", ".RS", ".RE", ".nf", ".fi", ".br", ".nh", ".ad",
-             '.\\"'}
+    known = {
+        ".TH",
+        ".SH",
+        ".SS",
+        ".PP",
+        ".TP",
+        ".IP",
+        ".RS",
+        ".RE",
+        ".nf",
+        ".fi",
+        ".br",
+        ".nh",
+        ".ad",
+        '.\\"',
+    }
     for line in page.splitlines():
         assert line.strip(), "no blank lines in roff"
         if line.startswith((".", "'")):

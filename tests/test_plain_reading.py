@@ -26,30 +26,86 @@ from digest.sanitize import one_line
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MD = MarkdownIt("gfm-like").enable("linkify")
 MD.linkify.set({"fuzzy_link": False})  # as tests/hostile/test_escaping.py parses
-LIVE = {"link_open", "image", "html_inline", "html_block", "code_inline", "em_open", "strong_open", "s_open",
-        "table_open", "fence", "code_block", "blockquote_open", "hr", "heading_open", "bullet_list_open",
-        "ordered_list_open"}
+LIVE = {
+    "link_open",
+    "image",
+    "html_inline",
+    "html_block",
+    "code_inline",
+    "em_open",
+    "strong_open",
+    "s_open",
+    "table_open",
+    "fence",
+    "code_block",
+    "blockquote_open",
+    "hr",
+    "heading_open",
+    "bullet_list_open",
+    "ordered_list_open",
+}
 
 PUNCTUATION = (
-    "B&Bs", "AT&T and P&O", "a | b | c", "5 * 3 = 15", "snake_case_name", "a < b > c", "C++ and C#",
-    "It's 50% off!", "x.example.org", "Tel: 555-0100", "Q&A: (yes)", "~5 km", "2 + 2", "#hashtag",
-    "\"Stop!\" he said.", "[sic", "rock 'n' roll", "1,000.5", "x = y; z", "e.g. this",
+    "B&Bs",
+    "AT&T and P&O",
+    "a | b | c",
+    "5 * 3 = 15",
+    "snake_case_name",
+    "a < b > c",
+    "C++ and C#",
+    "It's 50% off!",
+    "x.example.org",
+    "Tel: 555-0100",
+    "Q&A: (yes)",
+    "~5 km",
+    "2 + 2",
+    "#hashtag",
+    '"Stop!" he said.',
+    "[sic",
+    "rock 'n' roll",
+    "1,000.5",
+    "x = y; z",
+    "e.g. this",
 )
 """Ordinary punctuation: nothing here is markup, so nothing is escaped."""
 
 MARKUP = (
-    "[x](http://e.example)", "![i](http://e.example/i.png)", "[ref]: http://e.example",
-    "<b>bold</b>", "<http://e.example>", "&amp; &#60;", "**strong**", "*em* and _em_", "a*b*c",
-    "`code`", "~~strike~~", "# heading", "- item", "+ item", "* item", "1. item", "2) item", "> quote",
-    "***", "___", "a \\*b*",
+    "[x](http://e.example)",
+    "![i](http://e.example/i.png)",
+    "[ref]: http://e.example",
+    "<b>bold</b>",
+    "<http://e.example>",
+    "&amp; &#60;",
+    "**strong**",
+    "*em* and _em_",
+    "a*b*c",
+    "`code`",
+    "~~strike~~",
+    "# heading",
+    "- item",
+    "+ item",
+    "* item",
+    "1. item",
+    "2) item",
+    "> quote",
+    "***",
+    "___",
+    "a \\*b*",
 )
 """Markup where it stands: neutralized, and the reader still sees the text."""
 
 AUTOLINKS = ("http://x", "https://e.example/a?b=1", "mail luke@lukedorny.com", "(//e.example)")
 """What linkify turns into a link: one backslash at the character that starts it."""
 
-OUR_ITEM = ["bullet_list_open", "list_item_open", "paragraph_open", "inline", "paragraph_close",
-            "list_item_close", "bullet_list_close"]
+OUR_ITEM = [
+    "bullet_list_open",
+    "list_item_open",
+    "paragraph_open",
+    "inline",
+    "paragraph_close",
+    "list_item_close",
+    "bullet_list_close",
+]
 
 
 def _reads(line: str) -> tuple[set[str], str]:
@@ -93,11 +149,15 @@ def test_www_takes_one_backslash_as_gfm_would_link_it() -> None:
 
 def test_emphasis_across_title_and_outlet_is_judged_together(articles: Callable[..., Path]) -> None:
     # Each alone has one "*" run, which cannot pair; on the Sources line they would.
-    folder = articles({"a.html": "<html><head><title>Big ***[news</title>"
-                                 "<meta property='og:site_name' content='[** Daily'></head><body><article>"
-                                 "<p>The storm hit the coast on Monday and thousands of homes lost power.</p>"
-                                 "<p>Repairs to the storm damage will take a week, the utility said.</p>"
-                                 "</article></body></html>"})
+    folder = articles(
+        {
+            "a.html": "<html><head><title>Big ***[news</title>"
+            "<meta property='og:site_name' content='[** Daily'></head><body><article>"
+            "<p>The storm hit the coast on Monday and thousands of homes lost power.</p>"
+            "<p>Repairs to the storm damage will take a week, the utility said.</p>"
+            "</article></body></html>"
+        }
+    )
     out = io.StringIO()
     RENDERERS["markdown"](build([str(folder)], Settings()), out, RenderOptions())
     line = next(line for line in out.getvalue().splitlines() if line.startswith("1. Big"))
@@ -132,14 +192,23 @@ def test_the_plain_part_of_a_mail_of_corpus_has_no_backslash_escapes() -> None:
 
 
 def test_the_plain_part_of_a_mail_reads_punctuation_as_typed(articles: Callable[..., Path]) -> None:
-    folder = articles({
-        "a.txt": "Seaside B&Bs fill up\n\n"
-                 "Seaside B&Bs are full for the summer, owners told luke@lukedorny.com on Monday.\n"
-                 "Bookings at http://bookings.example/summer rose by a third | owners said.\n"
-                 "The *best* rooms [sea view] went first, and <b>prices</b> rose 5 * 3 percent.\n",
-    })
+    folder = articles(
+        {
+            "a.txt": "Seaside B&Bs fill up\n\n"
+            "Seaside B&Bs are full for the summer, owners told luke@lukedorny.com on Monday.\n"
+            "Bookings at http://bookings.example/summer rose by a third | owners said.\n"
+            "The *best* rooms [sea view] went first, and <b>prices</b> rose 5 * 3 percent.\n",
+        }
+    )
     text, digest = _mail_plain_part([str(folder)])
     _check_plain(text, digest)
-    for typed in ("B&Bs", "luke@lukedorny.com", "http://bookings.example/summer", "a third | owners",
-                  "*best*", "[sea view]", "<b>prices</b>"):
+    for typed in (
+        "B&Bs",
+        "luke@lukedorny.com",
+        "http://bookings.example/summer",
+        "a third | owners",
+        "*best*",
+        "[sea view]",
+        "<b>prices</b>",
+    ):
         assert typed in " ".join(text.split()), typed

@@ -79,15 +79,24 @@ def test_json_strict_and_citations_check_out(hostile_digest) -> None:
     for cluster in data["clusters"]:
         for sentence in cluster["sentences"]:
             for c in sentence["citations"]:
-                quoted = texts[c["document"]][c["start"]:c["end"]]
+                quoted = texts[c["document"]][c["start"] : c["end"]]
                 assert " ".join(quoted.split()) == " ".join(sentence["text"].split())
 
 
 def test_escape_examples() -> None:
     md = MarkdownIt("gfm-like").enable("linkify")
-    for hostile in ["[x](http://e.example)", "![i](http://e.example/i.png)", "<http://e.example>",
-                    "www.e.example", "mail me@e.example", "https://e.example/x", "<img src=x>",
-                    "&lt;b&gt;", "**bold**", "`code`"]:
+    for hostile in [
+        "[x](http://e.example)",
+        "![i](http://e.example/i.png)",
+        "<http://e.example>",
+        "www.e.example",
+        "mail me@e.example",
+        "https://e.example/x",
+        "<img src=x>",
+        "&lt;b&gt;",
+        "**bold**",
+        "`code`",
+    ]:
         html = md.render("- " + escape(hostile))
         assert "<a" not in html and "<img" not in html and "<strong" not in html, (hostile, html)
         assert "<code" not in html, (hostile, html)
@@ -109,4 +118,6 @@ def test_markdown_golden_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert "\r" not in text
-    assert text == golden.read_text(encoding="utf-8"), "update with DIGEST_UPDATE_GOLDEN=1 and review the diff"
+    assert text == golden.read_text(encoding="utf-8"), (
+        "update with DIGEST_UPDATE_GOLDEN=1 and review the diff"
+    )

@@ -15,8 +15,10 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # Removed too (issue 15): bidi marks, zero-width space, word joiner, tag characters.
 INVISIBLE = "\u061c\u200b\u200e\u200f\u2060" + "".join(map(chr, range(0xE0000, 0xE0080)))
 # What the output may never hold: C0 controls but tab, newline and CR; DEL; C1; bidi controls.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-                       "\u061c\u200b\u200e\u200f\u2060\U000e0000-\U000e007f]")
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\u061c\u200b\u200e\u200f\u2060\U000e0000-\U000e007f]"
+)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +63,10 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
         # A BOM inside text.
         ("\ufeffHello", "Hello"),
         # Bidi marks, zero-width space, word joiner, tag characters (issue 15).
-        ("left\u200eright\u200fmark\u061c, zero\u200bwidth\u2060, \U000e0074\U000e0061g", "leftrightmark, zerowidth, g"),
+        (
+            "left\u200eright\u200fmark\u061c, zero\u200bwidth\u2060, \U000e0074\U000e0061g",
+            "leftrightmark, zerowidth, g",
+        ),
         # Lone surrogates become U+FFFD (they cannot be encoded).
         ("a\ud800b\udc80c", "a\ufffdb\ufffdc"),
         # Lone ESC at the end, ESC before a newline.
@@ -131,8 +136,12 @@ def test_long_input_is_fast() -> None:
 # Text rich in what the sanitizer handles: ESC, C1, C0, bidi controls, sequence characters.
 _nasty = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("\x1b\x9b\x9d\x90\x9c\x07\\[]P_^X;0123456789?mJH\n\r\t ") + list(BIDI)
-                        + list(INVISIBLE) + ["\ud800", "\udc80"]),
+        st.sampled_from(
+            list("\x1b\x9b\x9d\x90\x9c\x07\\[]P_^X;0123456789?mJH\n\r\t ")
+            + list(BIDI)
+            + list(INVISIBLE)
+            + ["\ud800", "\udc80"]
+        ),
         st.characters(min_codepoint=0, max_codepoint=0x9F),
         st.characters(blacklist_categories=("Cs",)),
     ),
@@ -156,23 +165,40 @@ def test_no_controls_in_output(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
-                                      blacklist_characters=BIDI + INVISIBLE + "\ufeff"), max_size=200))
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs"), blacklist_characters=BIDI + INVISIBLE + "\ufeff"
+        ),
+        max_size=200,
+    )
+)
 def test_printable_passes_through(text: str) -> None:
     assert clean_text(text) == text
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
-                                      blacklist_characters=BIDI + INVISIBLE + "\ufeff"), max_size=100),
-       st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
-                                      blacklist_characters=BIDI + INVISIBLE + "\ufeff"), max_size=100))
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs"), blacklist_characters=BIDI + INVISIBLE + "\ufeff"
+        ),
+        max_size=100,
+    ),
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs"), blacklist_characters=BIDI + INVISIBLE + "\ufeff"
+        ),
+        max_size=100,
+    ),
+)
 def test_text_around_a_sequence_is_kept(before: str, after: str) -> None:
     for sequence in ("\x1b[2J", "\x1b]0;title\x07", "\x1b]8;;http://x/\x1b\\", "\x9b1m", "\u202e"):
         assert clean_text(before + sequence + after) == before + after
 
 
 # --- one_line and visible ----------------------------------------------------------------
+
 
 def test_one_line_folds_whitespace_and_cleans() -> None:
     assert one_line("  A\x1b[1m title\n\nwith\tbreaks\u2028here \x07") == "A title with breaks here"

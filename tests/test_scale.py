@@ -42,10 +42,13 @@ def test_sparse_lexrank_ranks_as_sumy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("algorithm", sorted(summarize.NATIVE))
 def test_native_ranker_on_degenerate_input_as_sumy(algorithm: str) -> None:
-    for texts in (["the of and", "a the"], ["Rain falls in Spain."],
-                  ["Rain falls in Spain.", "Rain falls in Spain.", "Snow in Oslo today."],
-                  # No word shared: every idf is log(2/2) = 0, and nothing links (was 0/0, NaN).
-                  ["The harbour bridge reopened today.", "Storms battered the northern coast."]):
+    for texts in (
+        ["the of and", "a the"],
+        ["Rain falls in Spain."],
+        ["Rain falls in Spain.", "Rain falls in Spain.", "Snow in Oslo today."],
+        # No word shared: every idf is log(2/2) = 0, and nothing links (was 0/0, NaN).
+        ["The harbour bridge reopened today.", "Storms battered the northern coast."],
+    ):
         ours = summarize.rate(texts, algorithm)
         assert all(math.isfinite(r) for r in ours)
         assert ours == summarize.rate(texts, algorithm, native=False)
@@ -64,8 +67,11 @@ def test_threshold_clustering_equals_dense_average_linkage(monkeypatch: pytest.M
     rows, cols = np.triu_indices(n, 1)
     # Average linkage on every pair's probability, from scipy with the dense matrix.
     distance = 1.0 - same_event(ev, rows, cols)
-    labels = fcluster(linkage(distance, method="average"), t=np.nextafter(1.0 - DEFAULT_THRESHOLD, 0.0),
-                      criterion="distance")
+    labels = fcluster(
+        linkage(distance, method="average"),
+        t=np.nextafter(1.0 - DEFAULT_THRESHOLD, 0.0),
+        criterion="distance",
+    )
     dense: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         dense.setdefault(int(label), []).append(index)
@@ -116,11 +122,15 @@ def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:
 
     from digest.stages.cluster import _strongest
 
-    rows = csr_matrix(np.array([
-        [1.0, 0.5, 0.06, 0.07, 0.08, 0.2],
-        [0.5, 1.0, 0.0, 0.09, 0.0, 0.06],
-        [0.06, 0.0, 1.0, 0.0, 0.0, 0.0],
-    ]))
+    rows = csr_matrix(
+        np.array(
+            [
+                [1.0, 0.5, 0.06, 0.07, 0.08, 0.2],
+                [0.5, 1.0, 0.0, 0.09, 0.0, 0.06],
+                [0.06, 0.0, 1.0, 0.0, 0.0, 0.0],
+            ]
+        )
+    )
     kept = _strongest(rows, 0.1, 2).toarray()
     assert kept.tolist() == [
         [1.0, 0.5, 0.0, 0.07, 0.08, 0.2],  # over 0.1: all kept; of the rest, the 2 largest
@@ -128,7 +138,10 @@ def test_strongest_keeps_every_close_pair_and_the_strongest_weak_ones() -> None:
         [0.06, 0.0, 1.0, 0.0, 0.0, 0.0],
     ]
     assert _strongest(rows, 0.1, 0).toarray().tolist() == [
-        [1.0, 0.5, 0.0, 0.0, 0.0, 0.2], [0.5, 1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]]
+        [1.0, 0.5, 0.0, 0.0, 0.0, 0.2],
+        [0.5, 1.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0, 0.0, 0.0],
+    ]
 
 
 def test_prefix_filter_finds_every_near_pair() -> None:
@@ -144,8 +157,11 @@ def test_prefix_filter_finds_every_near_pair() -> None:
     rows = CountVectorizer(binary=True, token_pattern=r"\S+").fit_transform(keys).tocsr()
     sizes = np.asarray(rows.sum(axis=1)).ravel()
     full = (rows @ rows.T).tocoo()
-    brute = {(int(i), int(j)) for i, j, inter in zip(full.row, full.col, full.data)
-             if i < j and inter >= NEAR_SENTENCE * (sizes[i] + sizes[j] - inter)}
+    brute = {
+        (int(i), int(j))
+        for i, j, inter in zip(full.row, full.col, full.data)
+        if i < j and inter >= NEAR_SENTENCE * (sizes[i] + sizes[j] - inter)
+    }
     assert brute  # the test means something
     found = set(zip(*(a.tolist() for a in _candidate_pairs(rows))))
     assert brute <= found

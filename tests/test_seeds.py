@@ -26,8 +26,11 @@ def test_one_story(seeds_digest: dict) -> None:
 
 def test_copies_recognised(seeds_digest: dict) -> None:
     copies = {d["path"].rsplit("/", 1)[1]: d["copy_of"] for d in seeds_digest["documents"]}
-    assert copies == {"000_48ebe642a7be89b3.txt": None, "001_1b9c847b0c5aab15.txt": "d1",
-                      "003_9268d6ca20cf8fd5.txt": None}
+    assert copies == {
+        "000_48ebe642a7be89b3.txt": None,
+        "001_1b9c847b0c5aab15.txt": "d1",
+        "003_9268d6ca20cf8fd5.txt": None,
+    }
 
 
 def test_copied_sentences_cite_both_copies(seeds_digest: dict) -> None:
@@ -51,18 +54,24 @@ def test_no_boilerplate_and_no_repeats(seeds_digest: dict) -> None:
 
 def test_every_citation_checks_out(seeds_digest: dict) -> None:
     texts = {d["id"]: d["text"] for d in seeds_digest["documents"]}
-    raw = {d["id"]: (SEEDS / d["path"].rsplit("/", 1)[1]).read_text(encoding="utf-8")
-           for d in seeds_digest["documents"]}
+    raw = {
+        d["id"]: (SEEDS / d["path"].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+        for d in seeds_digest["documents"]
+    }
     for cluster in seeds_digest["clusters"]:
         for sentence in cluster["sentences"]:
             for c in sentence["citations"]:
                 for text in (texts[c["document"]], raw[c["document"]]):
-                    quoted = text[c["start"]:c["end"]]
+                    quoted = text[c["start"] : c["end"]]
                     assert " ".join(quoted.split()) == " ".join(sentence["text"].split())
 
 
 def test_cli_json_is_strict(tmp_path) -> None:
-    out = subprocess.run([sys.executable, "-m", "digest", "build", str(SEEDS), "--format", "json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "digest", "build", str(SEEDS), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
     assert data["schema"] == "digest/1"

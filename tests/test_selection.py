@@ -51,7 +51,8 @@ def test_the_integer_program_finds_the_optimum(seed: int) -> None:
     assert sum(costs[i] for i in picked) <= budget
     assert not any(i in picked and j in picked for i, j in pairs)
     assert objective(picked, weights, concepts, bonus) == pytest.approx(
-        best_by_search(weights, concepts, bonus, costs, budget, pairs))
+        best_by_search(weights, concepts, bonus, costs, budget, pairs)
+    )
     # Without repeats to avoid, the greedy is feasible too, and never better than the optimum.
     unique = [frozenset([str(i)]) for i in range(len(costs))]
     greedy = summarize._greedy(weights, concepts, bonus, costs, budget, unique)
@@ -67,8 +68,12 @@ def test_the_knapsack_finds_the_optimum(seed: int) -> None:
     costs = [rng.randint(3, 30) for _ in range(10)]
     picked = summarize._knapsack(values, costs, 70, [])
     assert sum(costs[i] for i in picked) <= 70
-    best = max(sum(values[i] for i in s) for r in range(11) for s in itertools.combinations(range(10), r)
-               if sum(costs[i] for i in s) <= 70)
+    best = max(
+        sum(values[i] for i in s)
+        for r in range(11)
+        for s in itertools.combinations(range(10), r)
+        if sum(costs[i] for i in s) <= 70
+    )
     assert sum(values[i] for i in picked) == pytest.approx(best)
 
 
@@ -76,16 +81,21 @@ def candidates(texts: list[list[str]]) -> list[Candidate]:
     out = []
     for d, sentences in enumerate(texts):
         for k, text in enumerate(sentences):
-            out.append(Candidate(text, (Citation(f"d{d}", 100 * k, 100 * k + len(text)),), k / len(sentences),
-                                 (d, k)))
+            out.append(
+                Candidate(
+                    text, (Citation(f"d{d}", 100 * k, 100 * k + len(text)),), k / len(sentences), (d, k)
+                )
+            )
     return out
 
 
 def story(sources: int, sentences: int) -> list[list[str]]:
     rng = random.Random(sources)
     words = [f"word{k}" for k in range(300)]
-    return [[" ".join(rng.choices(words, k=rng.randint(5, 35))) + "." for _ in range(sentences)]
-            for _ in range(sources)]
+    return [
+        [" ".join(rng.choices(words, k=rng.randint(5, 35))) + "." for _ in range(sentences)]
+        for _ in range(sources)
+    ]
 
 
 @pytest.mark.parametrize("budget", [20, 60, 150])
@@ -97,7 +107,9 @@ def test_the_word_budget_is_never_exceeded(budget: int) -> None:
 
 
 def test_one_source_without_repeated_concepts_is_a_knapsack() -> None:
-    texts = [[f"alpha{k} beta{k} gamma{k} delta{k} epsilon{k} zeta{k} eta{k} theta{k} iota{k}." for k in range(8)]]
+    texts = [
+        [f"alpha{k} beta{k} gamma{k} delta{k} epsilon{k} zeta{k} eta{k} theta{k} iota{k}." for k in range(8)]
+    ]
     picks = summarize.summarize(candidates(texts), Settings(words=30))
     assert {p.components["selection"] for p in picks} == {"knapsack"}
     assert len(picks) == 3 and picks[0].candidate.order == (0, 0)  # 9 words each; the lead first
@@ -116,15 +128,20 @@ def test_a_large_story_is_picked_greedily(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_no_candidate_fits_the_budget() -> None:
-    picks = summarize.summarize(candidates([["one two three four five six seven eight.",
-                                             "one two three four five six."]]), Settings(words=3))
+    picks = summarize.summarize(
+        candidates([["one two three four five six seven eight.", "one two three four five six."]]),
+        Settings(words=3),
+    )
     assert [p.candidate.text for p in picks] == ["one two three four five six."]
     assert picks[0].components["selection"] == "shortest"
 
 
 def test_the_solver_prints_nothing() -> None:
-    code = ("from digest.stages import summarize; "
-            "print(summarize._ilp({('a', 'b'): 1.0}, [frozenset({('a', 'b')})], [0.0], [3], 5, []))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                            timeout=60, check=True)
+    code = (
+        "from digest.stages import summarize; "
+        "print(summarize._ilp({('a', 'b'): 1.0}, [frozenset({('a', 'b')})], [0.0], [3], 5, []))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+    )
     assert result.stdout == "([0], True)\n" and result.stderr == ""

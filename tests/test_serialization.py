@@ -36,12 +36,20 @@ def test_round_trip(seeds) -> None:
     assert to_dict(again, include_text=True) == data
 
 
-@pytest.mark.parametrize("broken", [
-    [], {"schema": "other/1"}, {"schema": "digest/1"},
-    {"schema": "digest/1", "documents": [{"id": "d1"}], "clusters": []},
-    {"schema": "digest/1", "documents": [], "clusters": [{"id": "c1", "title": "t", "documents": ["d9"],
-                                                          "sentences": []}]},
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        [],
+        {"schema": "other/1"},
+        {"schema": "digest/1"},
+        {"schema": "digest/1", "documents": [{"id": "d1"}], "clusters": []},
+        {
+            "schema": "digest/1",
+            "documents": [],
+            "clusters": [{"id": "c1", "title": "t", "documents": ["d9"], "sentences": []}],
+        },
+    ],
+)
 def test_broken_json_is_a_schema_error(broken) -> None:
     with pytest.raises(SchemaError):
         from_dict(broken)
@@ -53,7 +61,9 @@ def test_undecodable_file_name_keeps_json_valid_utf8(articles) -> None:
     folder = articles({})
     name = os.fsencode(str(folder)) + b"/caf\xe9 \x1b[2J.txt"
     with open(name, "wb") as handle:
-        handle.write(b"Storm news\nThe storm hit the coast on Monday and thousands lost power, officials said.\n")
+        handle.write(
+            b"Storm news\nThe storm hit the coast on Monday and thousands lost power, officials said.\n"
+        )
     data = to_dict(build([str(folder)], Settings()))
     encoded = json.dumps(data, ensure_ascii=False).encode("utf-8")
     assert b"\x1b" not in encoded

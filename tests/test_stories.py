@@ -27,16 +27,25 @@ def make(doc_id: str, text: str, title: str = "Council passes budget") -> Docume
 def test_whitespace_copy_with_footer_is_a_copy() -> None:
     a = make("d1", "Council passes budget\n\n" + "\n\n".join(BODY) + "\n")
     b = make("d2", " ".join(BODY) + " All content by Example News is licensed under CC BY 4.0.")
-    c = make("d3", "Storm hits coast\n\nA storm hit the coast on Monday. Thousands lost power overnight. "
-             "Repairs will take a week, the utility said. Schools stayed closed.", title="Storm hits coast")
+    c = make(
+        "d3",
+        "Storm hits coast\n\nA storm hit the coast on Monday. Thousands lost power overnight. "
+        "Repairs will take a week, the utility said. Schools stayed closed.",
+        title="Storm hits coast",
+    )
     assert find_copies([a, b, c]) == {"d2": "d1"}
 
 
 def test_same_sentence_in_two_documents_is_one_candidate_with_two_citations() -> None:
     a = make("d1", "Council passes budget\n" + " ".join(BODY))
     # Wire copy: straight quotes instead of curly, other spacing, one sentence edited.
-    b = make("d2", "Budget approved\n" + "  ".join(BODY[:3]).replace("not enough", "“not enough”")
-             + " Something else entirely happened in the capital today, witnesses said.", title="Budget approved")
+    b = make(
+        "d2",
+        "Budget approved\n"
+        + "  ".join(BODY[:3]).replace("not enough", "“not enough”")
+        + " Something else entirely happened in the capital today, witnesses said.",
+        title="Budget approved",
+    )
     candidates = merge_sentences([a, b], {d.id: segment(d) for d in (a, b)})
     texts = [c.text for c in candidates]
     assert len(texts) == len(set(texts))
@@ -48,16 +57,18 @@ def test_same_sentence_in_two_documents_is_one_candidate_with_two_citations() ->
     edited = next(c for c in candidates if c.text.startswith("Opposition members"))
     assert [x.document for x in edited.citations] == ["d1"]
     assert [x.document for x in edited.related] == ["d2"] and edited.support == 2
-    assert "“not enough”" in b.text[edited.related[0].start:edited.related[0].end]
+    assert "“not enough”" in b.text[edited.related[0].start : edited.related[0].end]
     for c in candidates:  # every citation checks out, as the JSON contract says
         for citation in c.citations:
             doc = a if citation.document == "d1" else b
-            assert " ".join(doc.text[citation.start:citation.end].split()) == " ".join(c.text.split())
+            assert " ".join(doc.text[citation.start : citation.end].split()) == " ".join(c.text.split())
 
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_cluster_count_is_honoured(count: int) -> None:
-    digest = build([str(CORPUS / "multiling2011" / "M000"), str(CORPUS / "seeds")], Settings(clusters=str(count)))
+    digest = build(
+        [str(CORPUS / "multiling2011" / "M000"), str(CORPUS / "seeds")], Settings(clusters=str(count))
+    )
     assert len(digest.stories) == count
 
 
@@ -85,8 +96,9 @@ def test_a_file_named_twice_is_read_once() -> None:
 def test_a_forced_count_with_an_article_of_no_content_words() -> None:
     from digest.stages.cluster import cluster
 
-    stop = make("d9", "The And\n\nIt was what it is. They were there and then they were not there.",
-                title="The And")
+    stop = make(
+        "d9", "The And\n\nIt was what it is. They were there and then they were not there.", title="The And"
+    )
     others = [make(f"d{i}", f"Story {i}\n\n" + " ".join(BODY)) for i in range(3)]
     groups = cluster([*others, stop], 2)
     assert len(groups) == 2 and [3] in groups  # the empty one stands alone, without a crash

@@ -166,10 +166,12 @@ class Fetcher:
             # A new connection for every request: each is checked against allow_private
             # (digest.brief.feeds._Exchange), and a feed reader gains little from keep-alive.
             limits=httpx.Limits(max_keepalive_connections=0),
-            headers={"User-Agent": USER_AGENT,
-                     "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
-                               "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
-                     "Accept-Encoding": ACCEPT_ENCODING},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+                "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             trust_env=False,  # no proxy or .netrc from the environment reaching into requests
         )
 
@@ -307,7 +309,8 @@ class _Exchange:
                     stream.close()
                     raise FetchError(
                         f"{visible(self.url)}: refused: {visible(self.host)} is not a public address "
-                        f"({visible(address)}); allow_private = true under [fetch] allows it")
+                        f"({visible(address)}); allow_private = true under [fetch] allows it"
+                    )
 
     def _expire(self) -> None:
         with self.lock:
@@ -690,8 +693,12 @@ def parse_feed(data: bytes, location: str, content_type: str = "", max_entries: 
         reason = f" ({one_line(str(problem))[:80]})" if problem else ""
         raise FetchError(f"{visible(location)}: not an RSS, Atom or JSON feed{reason}")
     raw_title = str(parsed.feed.get("title", "") or "")
-    title = repair_mojibake(one_line(html_to_text(raw_title) if "<" in raw_title or "&" in raw_title
-                                     else raw_title)) or None
+    title = (
+        repair_mojibake(
+            one_line(html_to_text(raw_title) if "<" in raw_title or "&" in raw_title else raw_title)
+        )
+        or None
+    )
     warnings = []
     if parsed.get("bozo") and not isinstance(
         parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride

@@ -136,8 +136,10 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     except OverflowError:
         raise BriefError(f"--since: {one_line(since)!r} is out of range") from None
     except ValueError:
-        raise BriefError(f"--since: {one_line(since)!r} is not last-run, yesterday, today, a date "
-                         "(2024-05-01), a time (2024-05-01T08:00) or an age (36h, 2d)") from None
+        raise BriefError(
+            f"--since: {one_line(since)!r} is not last-run, yesterday, today, a date "
+            "(2024-05-01), a time (2024-05-01T08:00) or an age (36h, 2d)"
+        ) from None
     return stamped, True
 
 
@@ -158,13 +160,24 @@ class _Article:
 
 
 def _settings(config: UserConfig) -> Settings:
-    return Settings(algorithm=config.algorithm, sentences=config.sentences, words=config.words,
-                    clusters=config.clusters, grouping=config.grouping, language=config.language)
+    return Settings(
+        algorithm=config.algorithm,
+        sentences=config.sentences,
+        words=config.words,
+        clusters=config.clusters,
+        grouping=config.grouping,
+        language=config.language,
+    )
 
 
-def run(config: UserConfig, options: BriefOptions, state_path: Path,
-        write: Callable[[Digest], None], progress: Progress | None = None,
-        fetcher: Fetcher | None = None) -> Outcome:
+def run(
+    config: UserConfig,
+    options: BriefOptions,
+    state_path: Path,
+    write: Callable[[Digest], None],
+    progress: Progress | None = None,
+    fetcher: Fetcher | None = None,
+) -> Outcome:
     """Make the briefing, ``write`` it, then record it in the state.
 
     Raises:
@@ -178,11 +191,15 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
     else:
         locations, warnings = feed_list(config.feeds, config.opml)
     if not locations:
-        raise BriefError(f"no feeds: pass --feed URL (or --opml FILE), or list feeds in {config.path} "
-                         "(digest config path)")
+        raise BriefError(
+            f"no feeds: pass --feed URL (or --opml FILE), or list feeds in {config.path} (digest config path)"
+        )
     settings = _settings(config)
-    fetch = dataclasses.replace(config.fetch, full_text=options.full_text) \
-        if options.full_text is not None else config.fetch
+    fetch = (
+        dataclasses.replace(config.fetch, full_text=options.full_text)
+        if options.full_text is not None
+        else config.fetch
+    )
     with State.open(state_path, options.wait) as state:
         started = now_utc()
         since, chosen = cutoff(options.since, state, started)
@@ -194,8 +211,9 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
         try:
             results = _fetched(locations, fetch, validators, client, warnings)
             failed = [r for r in results if r.error]
-            articles = _articles(results, state, since, chosen, started, config, fetch, client, warnings,
-                                 report)
+            articles = _articles(
+                results, state, since, chosen, started, config, fetch, client, warnings, report
+            )
         finally:
             if own and client is not None:
                 client.client.close()
@@ -230,8 +248,13 @@ def run(config: UserConfig, options: BriefOptions, state_path: Path,
         return outcome
 
 
-def _fetched(locations: list[str], fetch: FetchSettings, validators: dict[str, Validators],
-             client: Fetcher | None, warnings: list[str]) -> list[FeedResult]:
+def _fetched(
+    locations: list[str],
+    fetch: FetchSettings,
+    validators: dict[str, Validators],
+    client: Fetcher | None,
+    warnings: list[str],
+) -> list[FeedResult]:
     """Every feed fetched (or read), its problems added to ``warnings``.
 
     Raises:
@@ -314,7 +337,9 @@ class _Taken:
         self.keys: dict[str, tuple[str, str]] = {}
         self.ids: set[int] = set()
 
-    def _seen(self, stored: StoredArticle, entry: Entry | None = None, keys: tuple[str, ...] = ()) -> _Article | None:
+    def _seen(
+        self, stored: StoredArticle, entry: Entry | None = None, keys: tuple[str, ...] = ()
+    ) -> _Article | None:
         """The stored article as one of this run's, unless it is one already."""
         if stored.id in self.ids:
             return None
@@ -327,12 +352,18 @@ class _Taken:
         listed already, or older than the date asked for and never seen."""
         keys = entry.keys()
         mine = (entry.feed, content_hash(entry.text))
-        if any(k in self.keys and (self.keys[k][0] == entry.feed or self.keys[k][1] == mine[1]) for k in keys):
+        if any(
+            k in self.keys and (self.keys[k][0] == entry.feed or self.keys[k][1] == mine[1]) for k in keys
+        ):
             return None  # the same article listed twice (in one feed, or with the same text in two)
         keys = [k for k in keys if k not in self.keys]  # another feed's URL with other text
         stored = self.state.find(keys)
-        if (stored is not None and stored.feed not in (None, entry.feed) and entry.text.strip()
-                and content_hash(entry.text) != content_hash(stored.text)):
+        if (
+            stored is not None
+            and stored.feed not in (None, entry.feed)
+            and entry.text.strip()
+            and content_hash(entry.text) != content_hash(stored.text)
+        ):
             # Another feed's article under this URL, with other text: a feed cannot mark
             # another's article as seen by claiming its URL first. Seen only if this text was.
             stored = None
@@ -369,7 +400,9 @@ class _Taken:
 
     def stored_since(self, start: str) -> list[_Article]:
         """Articles the state saw from ``start`` on that this run has not taken."""
-        return [a for a in (self._seen(stored) for stored in self.state.articles_since(start)) if a is not None]
+        return [
+            a for a in (self._seen(stored) for stored in self.state.articles_since(start)) if a is not None
+        ]
 
 
 def _from_entry(entry: Entry) -> Document:
@@ -472,8 +505,15 @@ def _briefing(
     return digest, [(s, story_id) for s, (_, story_id) in zip(stories, chosen, strict=True)]
 
 
-def _classify(story: Story, members: list[_Article], built: Digest, settings: Settings, state: State,
-              since: str | None, show_all: bool) -> tuple[str, Story, int | None] | None:
+def _classify(
+    story: Story,
+    members: list[_Article],
+    built: Digest,
+    settings: Settings,
+    state: State,
+    since: str | None,
+    show_all: bool,
+) -> tuple[str, Story, int | None] | None:
     """What a built story is for this briefing, with the stored story it continues: "fresh"
     (new), "update" (what its new articles add to a story shown before) or "seen" (nothing
     new, kept with ``show_all``); None to leave it out."""
@@ -483,9 +523,15 @@ def _classify(story: Story, members: list[_Article], built: Digest, settings: Se
         if not show_all:
             return None
         old = tuple(dataclasses.replace(p, new=False) for p in story.sentences)  # nothing in it is news
-        return "seen", dataclasses.replace(story, sentences=old, new=False), shown_before[0] if shown_before else None
-    picks = tuple(dataclasses.replace(p, new=not state.shown(sentence_key(p.candidate.text), since))
-                  for p in story.sentences)
+        return (
+            "seen",
+            dataclasses.replace(story, sentences=old, new=False),
+            shown_before[0] if shown_before else None,
+        )
+    picks = tuple(
+        dataclasses.replace(p, new=not state.shown(sentence_key(p.candidate.text), since))
+        for p in story.sentences
+    )
     if shown_before is None:
         return "fresh", dataclasses.replace(story, sentences=picks), None
     update = _update(story, picks, members, built, settings, state, since, show_all)
@@ -527,8 +573,9 @@ def _update(
     return dataclasses.replace(story, sentences=tuple(shown), documents=documents, sources=sources)
 
 
-def _unshown(members: list[_Article], built: Digest, settings: Settings, state: State,
-             since: str | None) -> list[Pick]:
+def _unshown(
+    members: list[_Article], built: Digest, settings: Settings, state: State, since: str | None
+) -> list[Pick]:
     """The sentences of the story's new articles, summarized on their own and all ranked,
     that were not shown before."""
     new_ids = {a.doc.id for a in members if a.new}
@@ -543,8 +590,12 @@ def _unshown(members: list[_Article], built: Digest, settings: Settings, state: 
         )
     except NothingToSummarize:
         return []
-    return [dataclasses.replace(p, new=True) for s in alone.stories for p in s.sentences
-            if not state.shown(sentence_key(p.candidate.text), since)]
+    return [
+        dataclasses.replace(p, new=True)
+        for s in alone.stories
+        for p in s.sentences
+        if not state.shown(sentence_key(p.candidate.text), since)
+    ]
 
 
 def _within_budget(picks: list[Pick], settings: Settings) -> list[Pick]:

@@ -177,11 +177,17 @@ class FeedStatus:
 def _problem(path: Path, what: str) -> StateError:
     return StateError(
         f"{visible(str(path))}: {what}. It was left as it is: move it away to start afresh, "
-        "or choose another file with --state")
+        "or choose another file with --state"
+    )
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
 
 
 def sqlite_problem(path: Path, exc: sqlite3.Error, delivered: bool = False) -> StateError:
@@ -189,25 +195,35 @@ def sqlite_problem(path: Path, exc: sqlite3.Error, delivered: bool = False) -> S
     a full disk or a file or folder that cannot be written says so (and nothing to move away)."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
-    if not delivered and (name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
-                          or "malformed" in text or "not a database" in text):
+    if not delivered and (
+        name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+        or "malformed" in text
+        or "not a database" in text
+    ):
         return _problem(path, f"the state file is corrupt ({exc})")
     if name.startswith("SQLITE_FULL") or "full" in text:
         advice = "the disk is full: free some space"
-    elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) \
-            or "readonly" in text or "unable to open" in text:
-        advice = ("the state file and its folder must be writable (SQLite keeps its -wal and -shm files "
-                  "next to it)")
+    elif (
+        name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH"))
+        or "readonly" in text
+        or "unable to open" in text
+    ):
+        advice = (
+            "the state file and its folder must be writable (SQLite keeps its -wal and -shm files next to it)"
+        )
     elif name.startswith("SQLITE_IOERR") or "I/O" in text:
         advice = "a read or write failed: is the disk full or failing?"
     else:
         advice = "try again"
     if delivered:
-        return StateError(f"{visible(str(path))}: the briefing was delivered but could not be recorded "
-                          f"in the state file ({exc}; {advice}); the next briefing shows the same articles "
-                          "again")
-    return StateError(f"{visible(str(path))}: cannot use the state file ({exc}; {advice}); "
-                      "it was left as it is")
+        return StateError(
+            f"{visible(str(path))}: the briefing was delivered but could not be recorded "
+            f"in the state file ({exc}; {advice}); the next briefing shows the same articles "
+            "again"
+        )
+    return StateError(
+        f"{visible(str(path))}: cannot use the state file ({exc}; {advice}); it was left as it is"
+    )
 
 
 def check_file(path: Path) -> None:
@@ -227,8 +243,9 @@ def check_file(path: Path) -> None:
         if not stat.S_ISREG(mode):
             os.close(fd)
             kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
-            raise StateError(f"{visible(str(path))}: {kind}, not a state file; "
-                             "choose another file with --state")
+            raise StateError(
+                f"{visible(str(path))}: {kind}, not a state file; choose another file with --state"
+            )
         with open(fd, "rb") as handle:
             header = handle.read(100)
     except OSError as exc:
@@ -479,15 +496,31 @@ class State:
                 of the run is kept.
         """
         try:
-            self._record(started=started, finished=finished, since=since, feeds=feeds, stories=stories,
-                         new_articles=new_articles, output_format=output_format,
-                         retention_days=retention_days)
+            self._record(
+                started=started,
+                finished=finished,
+                since=since,
+                feeds=feeds,
+                stories=stories,
+                new_articles=new_articles,
+                output_format=output_format,
+                retention_days=retention_days,
+            )
         except sqlite3.Error as exc:
             raise sqlite_problem(self.path, exc, delivered=True) from None
 
-    def _record(self, *, started: str, finished: str, since: str | None, feeds: Iterable[FeedStatus],
-                stories: Iterable[ShownStory], new_articles: int, output_format: str,
-                retention_days: float | None) -> None:
+    def _record(
+        self,
+        *,
+        started: str,
+        finished: str,
+        since: str | None,
+        feeds: Iterable[FeedStatus],
+        stories: Iterable[ShownStory],
+        new_articles: int,
+        output_format: str,
+        retention_days: float | None,
+    ) -> None:
         conn = self.conn
         feeds = list(feeds)
         stories = list(stories)

@@ -120,8 +120,20 @@ class UserConfig:
     def to_toml(self) -> str:
         """The settings in effect, as TOML that this module reads back."""
         lines = [f"# {'from ' + str(self.path) if self.exists else 'defaults: no file at ' + str(self.path)}"]
-        for key in ("feeds", "opml", "format", "algorithm", "sentences", "words", "clusters", "grouping",
-                    "language", "state", "window_days", "retention_days"):
+        for key in (
+            "feeds",
+            "opml",
+            "format",
+            "algorithm",
+            "sentences",
+            "words",
+            "clusters",
+            "grouping",
+            "language",
+            "state",
+            "window_days",
+            "retention_days",
+        ):
             value = getattr(self, key)
             lines.append(f"{key} = {_toml(value)}" if value is not None else f"# {key} is not set")
         for section, obj in (("email", self.email), ("fetch", self.fetch)):
@@ -297,7 +309,9 @@ class _Reader:
                 raise ValueError
             threshold_of(str(value))
         except ValueError:
-            raise self.fail("grouping", 'must be "strict", "default", "loose" or a number between 0 and 1') from None
+            raise self.fail(
+                "grouping", 'must be "strict", "default", "loose" or a number between 0 and 1'
+            ) from None
         return str(value)
 
     def email(self, table: dict[str, Any]) -> EmailSettings:

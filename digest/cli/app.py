@@ -98,7 +98,8 @@ app = typer.Typer(
 
 Algorithm = Enum("Algorithm", {name: name for name in ALGORITHMS}, type=str)  # type: ignore[misc]
 Format = Enum(  # type: ignore[misc]
-    "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json")}, type=str)
+    "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json")}, type=str
+)
 SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 EngineName = Enum("EngineName", {name: name for name in ("local", "dask")}, type=str)  # type: ignore[misc]
 
@@ -111,8 +112,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Turn a pile of news articles into a short briefing in which every sentence is cited.
 
@@ -140,8 +142,14 @@ def _check_clusters(clusters: str) -> None:
         raise typer.BadParameter("must be auto or a whole number of at least 1", param_hint="--clusters")
 
 
-def _settings(algorithm: Algorithm, sentences: Optional[int], words: Optional[int], clusters: str,
-              language: str, grouping: str = "default") -> Settings:
+def _settings(
+    algorithm: Algorithm,
+    sentences: Optional[int],
+    words: Optional[int],
+    clusters: str,
+    language: str,
+    grouping: str = "default",
+) -> Settings:
     """The Settings of build and tui; an unsupported --language or --grouping is a usage error."""
     from digest.stages.cluster import threshold_of
     from digest.stages.segment import check_language
@@ -151,8 +159,14 @@ def _settings(algorithm: Algorithm, sentences: Optional[int], words: Optional[in
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--grouping") from None
     try:
-        settings = Settings(algorithm=algorithm.value, sentences=sentences, words=words,
-                            clusters=clusters, grouping=grouping.strip().lower(), language=language)
+        settings = Settings(
+            algorithm=algorithm.value,
+            sentences=sentences,
+            words=words,
+            clusters=clusters,
+            grouping=grouping.strip().lower(),
+            language=language,
+        )
         check_language(language)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--language") from None
@@ -160,59 +174,127 @@ def _settings(algorithm: Algorithm, sentences: Optional[int], words: Optional[in
 
 
 # The options build and tui share.
-AlgorithmOption = Annotated[Algorithm, typer.Option(
-    "--algorithm", "-a", metavar="NAME",
-    help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.")]
-SentencesOption = Annotated[Optional[int], typer.Option(
-    "--sentences", "-n", min=1, metavar="N",
-    help="Sentences per story; 4 unless --words is given.", show_default=False)]
-WordsOption = Annotated[Optional[int], typer.Option(
-    "--words", "-w", min=1, metavar="N", help="Word budget per story, used instead of --sentences.")]
-ClustersOption = Annotated[str, typer.Option(
-    "--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")]
-GroupingOption = Annotated[str, typer.Option(
-    "--grouping", "-g", metavar="LEVEL",
-    help="How much evidence puts two articles in one story: strict, default, loose, or a probability "
-    "between 0 and 1 that two articles report the same event.")]
-LanguageOption = Annotated[str, typer.Option(
-    "--language", metavar="LANG", help="Language of the articles (sentence splitter, stemmer, stop words).")]
+AlgorithmOption = Annotated[
+    Algorithm,
+    typer.Option(
+        "--algorithm",
+        "-a",
+        metavar="NAME",
+        help=f"The sumy summarizer that ranks sentences: {', '.join(ALGORITHMS)}.",
+    ),
+]
+SentencesOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--sentences",
+        "-n",
+        min=1,
+        metavar="N",
+        help="Sentences per story; 4 unless --words is given.",
+        show_default=False,
+    ),
+]
+WordsOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--words", "-w", min=1, metavar="N", help="Word budget per story, used instead of --sentences."
+    ),
+]
+ClustersOption = Annotated[
+    str, typer.Option("--clusters", "-c", metavar="N", help="Number of stories, or auto to find it.")
+]
+GroupingOption = Annotated[
+    str,
+    typer.Option(
+        "--grouping",
+        "-g",
+        metavar="LEVEL",
+        help="How much evidence puts two articles in one story: strict, default, loose, or a probability "
+        "between 0 and 1 that two articles report the same event.",
+    ),
+]
+LanguageOption = Annotated[
+    str,
+    typer.Option(
+        "--language",
+        metavar="LANG",
+        help="Language of the articles (sentence splitter, stemmer, stop words).",
+    ),
+]
 
 
 @app.command()
 def build(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="PATH...",
-        help="Article files (.txt, .md, .html), folders (read recursively) or - for standard input.",
-        show_default=False)],
-    format: Annotated[Optional[Format], typer.Option(
-        "--format", "-f", metavar="FORMAT", help="Output format: terminal, markdown (or md), text or json. "
-        "Default: terminal on a terminal, else from the --output suffix (.json, .md, .txt), else markdown.",
-        show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE instead of standard output (written whole or not at all).",
-        metavar="FILE")] = None,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Article files (.txt, .md, .html), folders (read recursively) or - for standard input.",
+            show_default=False,
+        ),
+    ],
+    format: Annotated[
+        Optional[Format],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Output format: terminal, markdown (or md), text or json. "
+            "Default: terminal on a terminal, else from the --output suffix (.json, .md, .txt), else markdown.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE instead of standard output (written whole or not at all).",
+            metavar="FILE",
+        ),
+    ] = None,
     algorithm: AlgorithmOption = DEFAULT_ALGORITHM,  # type: ignore[assignment]  # typer reads the str
     sentences: SentencesOption = None,
     words: WordsOption = None,
     clusters: ClustersOption = "auto",
     grouping: GroupingOption = "default",
     language: LanguageOption = "english",
-    include_text: Annotated[bool, typer.Option(
-        "--include-text", help="JSON: include each document's text, which citation offsets index.")] = False,
-    engine: Annotated[EngineName, typer.Option(
-        "--engine", metavar="NAME",
-        help="Where reading, sentence splitting and summaries run: local (worker processes from 200 "
-        "inputs) or dask (a Dask cluster; needs the dask extra). The digest is the same.")] = "local",  # type: ignore[assignment]
-    scheduler: Annotated[Optional[str], typer.Option(
-        "--scheduler", metavar="ADDRESS",
-        help="With --engine dask: the Dask scheduler to use, such as tcp://host:8786. "
-        "Default: a local cluster of one worker process per core, for the build.",
-        show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Neither reuse nor keep what this build parses and computes "
-        "(the cache in the user cache folder, or in $DIGEST_CACHE).")] = False,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No warnings or progress on standard error.")] = False,
+    include_text: Annotated[
+        bool,
+        typer.Option(
+            "--include-text", help="JSON: include each document's text, which citation offsets index."
+        ),
+    ] = False,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help="Where reading, sentence splitting and summaries run: local (worker processes from 200 "
+            "inputs) or dask (a Dask cluster; needs the dask extra). The digest is the same.",
+        ),
+    ] = "local",  # type: ignore[assignment]
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="With --engine dask: the Dask scheduler to use, such as tcp://host:8786. "
+            "Default: a local cluster of one worker process per core, for the build.",
+            show_default=False,
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Neither reuse nor keep what this build parses and computes "
+            "(the cache in the user cache folder, or in $DIGEST_CACHE).",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No warnings or progress on standard error.")
+    ] = False,
 ) -> None:
     """Build a cited digest of articles: copies recognised, grouped by story, summarized."""
     _check_clusters(clusters)
@@ -376,29 +458,40 @@ def _run(args: list[str]) -> None:
 
 @app.command()
 def tui(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="PATH...",
-        help="Article files (.txt, .md, .html) and folders, as for build; or one digest saved with "
-        "--format json.", show_default=False)],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Article files (.txt, .md, .html) and folders, as for build; or one digest saved with "
+            "--format json.",
+            show_default=False,
+        ),
+    ],
     algorithm: AlgorithmOption = DEFAULT_ALGORITHM,  # type: ignore[assignment]  # typer reads the str
     sentences: SentencesOption = None,
     words: WordsOption = None,
     clusters: ClustersOption = "auto",
     grouping: GroupingOption = "default",
     language: LanguageOption = "english",
-    export_dir: Annotated[Optional[Path], typer.Option(
-        "--export-dir", metavar="DIR",
-        help="Where the e key writes Markdown exports. Default: the current directory.")] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Neither reuse nor keep what builds parse and compute.")] = False,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No messages about skipped inputs.")] = False,
+    export_dir: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--export-dir",
+            metavar="DIR",
+            help="Where the e key writes Markdown exports. Default: the current directory.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither reuse nor keep what builds parse and compute.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages about skipped inputs.")] = False,
 ) -> None:
     """Browse the digest: stories, summaries, and each sentence highlighted in its source."""
     _check_clusters(clusters)
     if "-" in paths:
-        raise typer.BadParameter("the TUI reads the keyboard: standard input cannot be an article",
-                                 param_hint="PATH")
+        raise typer.BadParameter(
+            "the TUI reads the keyboard: standard input cannot be an article", param_hint="PATH"
+        )
     settings = _settings(algorithm, sentences, words, clusters, language, grouping)
     saved = Path(paths[0]) if len(paths) == 1 and paths[0].lower().endswith(".json") else None
     # Deferred: textual takes about 0.3 s to import, and no other command needs it.

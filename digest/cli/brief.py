@@ -34,9 +34,15 @@ config_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-ConfigOption = Annotated[Path | None, typer.Option(
-    "--config", metavar="FILE", show_default=False,
-    help="The config file to use instead of the default one (digest config path).")]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        show_default=False,
+        help="The config file to use instead of the default one (digest config path).",
+    ),
+]
 
 
 def _error(message: str, code: ExitCode) -> typer.Exit:
@@ -63,8 +69,10 @@ def config_path(config: ConfigOption = None) -> None:
     path = config or default_path()
     typer.echo(str(path))
     if not path.exists():
-        print(f"digest: {path} does not exist yet: write one to set feeds (see digest config show)",
-              file=sys.stderr)
+        print(
+            f"digest: {path} does not exist yet: write one to set feeds (see digest config show)",
+            file=sys.stderr,
+        )
     state = default_state_path()
     if path.exists():
         loaded = _load(config)
@@ -266,8 +274,9 @@ def brief(
         _summary(outcome)
 
 
-def _overridden(loaded: UserConfig, algorithm: str | None, sentences: int | None,
-                words: int | None) -> UserConfig:
+def _overridden(
+    loaded: UserConfig, algorithm: str | None, sentences: int | None, words: int | None
+) -> UserConfig:
     """The config with the command line's summary options over it."""
     import dataclasses
 
@@ -334,8 +343,7 @@ def _addresses_ok(value: str) -> bool:
     try:
         header = HeaderRegistry()("To", value)
         addresses = header.addresses  # type: ignore[attr-defined]
-        return bool(addresses) and not header.defects and all(
-            a.username and a.domain for a in addresses)
+        return bool(addresses) and not header.defects and all(a.username and a.domain for a in addresses)
     except Exception:  # noqa: BLE001 - the email package's parser fails in many ways on bad input
         return False
 

@@ -38,8 +38,9 @@ def _budgets(values: list[str] | None) -> list[int]:
             if not part:
                 continue
             if not part.isdigit() or int(part) < 1:
-                raise typer.BadParameter(f"{part!r} is not a whole number of at least 1",
-                                         param_hint="--words")
+                raise typer.BadParameter(
+                    f"{part!r} is not a whole number of at least 1", param_hint="--words"
+                )
             if int(part) not in budgets:
                 budgets.append(int(part))
     if not budgets:
@@ -48,31 +49,75 @@ def _budgets(values: list[str] | None) -> list[int]:
 
 
 def eval_command(
-    dataset: Annotated[Path, typer.Argument(
-        metavar="DATASET", show_default=False,
-        help="An evaluation set: <story>/docs/*.txt articles and <story>/refs/*.txt human summaries.")],
-    algorithm: Annotated[list[str] | None, typer.Option(
-        "--algorithm", "-a", metavar="NAME", show_default=False,
-        help=f"Summarizer to score: {', '.join(ALGORITHMS)}; default ({DEFAULT_ALGORITHM}, used when "
-        "none is given) or all. Repeat it or give a comma list.")] = None,
-    words: Annotated[list[str] | None, typer.Option(
-        "--words", "-w", metavar="N", show_default=False,
-        help="Word budget per summary; each is cut to its first N words. Repeat it or give a comma "
-        "list. Default: 100.")] = None,
-    max_docs: Annotated[int | None, typer.Option(
-        "--max-docs", "-n", metavar="N", min=1, show_default=False,
-        help="Summarize only each story's first N articles (in name order) against the whole story's "
-        "references, to score by story size. Default: all of them.")] = None,
-    mixed: Annotated[bool, typer.Option(
-        "--mixed", help="Also build all the articles together (clusters auto) and score the grouping "
-        "against the story folders: B-cubed precision, recall and F1, NMI and ARI.")] = False,
-    grouping_level: Annotated[str, typer.Option(
-        "--grouping", "-g", metavar="LEVEL",
-        help="With --mixed: how much evidence puts two articles in one story (strict, default, loose, "
-        "or a probability between 0 and 1).")] = "default",
-    output_format: Annotated[EvalFormat, typer.Option(
-        "--format", "-f", metavar="FORMAT", help="table (plain text when not on a terminal) or json.",
-    )] = "table",  # type: ignore[assignment]
+    dataset: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DATASET",
+            show_default=False,
+            help="An evaluation set: <story>/docs/*.txt articles and <story>/refs/*.txt human summaries.",
+        ),
+    ],
+    algorithm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--algorithm",
+            "-a",
+            metavar="NAME",
+            show_default=False,
+            help=f"Summarizer to score: {', '.join(ALGORITHMS)}; default ({DEFAULT_ALGORITHM}, used when "
+            "none is given) or all. Repeat it or give a comma list.",
+        ),
+    ] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--words",
+            "-w",
+            metavar="N",
+            show_default=False,
+            help="Word budget per summary; each is cut to its first N words. Repeat it or give a comma "
+            "list. Default: 100.",
+        ),
+    ] = None,
+    max_docs: Annotated[
+        int | None,
+        typer.Option(
+            "--max-docs",
+            "-n",
+            metavar="N",
+            min=1,
+            show_default=False,
+            help="Summarize only each story's first N articles (in name order) against the whole story's "
+            "references, to score by story size. Default: all of them.",
+        ),
+    ] = None,
+    mixed: Annotated[
+        bool,
+        typer.Option(
+            "--mixed",
+            help="Also build all the articles together (clusters auto) and score the grouping "
+            "against the story folders: B-cubed precision, recall and F1, NMI and ARI.",
+        ),
+    ] = False,
+    grouping_level: Annotated[
+        str,
+        typer.Option(
+            "--grouping",
+            "-g",
+            metavar="LEVEL",
+            help="With --mixed: how much evidence puts two articles in one story (strict, default, loose, "
+            "or a probability between 0 and 1).",
+        ),
+    ] = "default",
+    output_format: Annotated[
+        EvalFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (plain text when not on a terminal) or json.",
+        ),
+    ] = "table",  # type: ignore[assignment]
 ) -> None:
     """Score digest's summaries against human ones (ROUGE-1, ROUGE-2, ROUGE-L) and, with --mixed,
     its grouping of stories (B-cubed, NMI, ARI)."""
@@ -140,10 +185,12 @@ HEADER = ("summarizer", "R-1 R", "R-1 F", "R-2 R", "R-2 F", "R-L R", "R-L F", "w
 
 
 def _heading(dataset: str, stories: list[EvalStory]) -> list[str]:
-    return [f"dataset: {dataset} ({len(stories)} stories, {sum(len(s.docs) for s in stories)} articles, "
-            f"{sum(len(s.refs) for s in stories)} reference summaries)",
-            "ROUGE (%), stemmed: recall (R) and F1 (F), mean over a story's references, then over stories;",
-            "each summary cut to its first N words."]
+    return [
+        f"dataset: {dataset} ({len(stories)} stories, {sum(len(s.docs) for s in stories)} articles, "
+        f"{sum(len(s.refs) for s in stories)} reference summaries)",
+        "ROUGE (%), stemmed: recall (R) and F1 (F), mean over a story's references, then over stories;",
+        "each summary cut to its first N words.",
+    ]
 
 
 def _rows(results: list[SystemResult], words: int) -> list[tuple[str, ...]]:
@@ -152,17 +199,22 @@ def _rows(results: list[SystemResult], words: int) -> list[tuple[str, ...]]:
         if r.words != words:
             continue
         name = f"{r.algorithm} (default)" if r.algorithm == DEFAULT_ALGORITHM else r.algorithm
-        figures = [f"{100 * r.mean(m, kind):.2f}" for m in ("rouge1", "rouge2", "rougeL")
-                   for kind in ("recall", "f1")]
+        figures = [
+            f"{100 * r.mean(m, kind):.2f}"
+            for m in ("rouge1", "rouge2", "rougeL")
+            for kind in ("recall", "f1")
+        ]
         rows.append((name, *figures, f"{r.mean_words:.0f}", f"{r.mean_seconds:.2f}"))
     return rows
 
 
 def _grouping_line(grouping: Grouping) -> str:
-    line = (f"mixed: {grouping.documents} articles of {grouping.labels} stories built together "
-            f"(clusters auto): {grouping.stories_found} stories found, B-cubed precision "
-            f"{grouping.precision:.4f}, recall {grouping.recall:.4f}, F1 {grouping.f1:.4f}; "
-            f"NMI {grouping.nmi:.4f}, ARI {grouping.ari:.4f} ({grouping.seconds:.1f} s)")
+    line = (
+        f"mixed: {grouping.documents} articles of {grouping.labels} stories built together "
+        f"(clusters auto): {grouping.stories_found} stories found, B-cubed precision "
+        f"{grouping.precision:.4f}, recall {grouping.recall:.4f}, F1 {grouping.f1:.4f}; "
+        f"NMI {grouping.nmi:.4f}, ARI {grouping.ari:.4f} ({grouping.seconds:.1f} s)"
+    )
     if grouping.left_out:
         line += f"; {len(grouping.left_out)} article(s) in no story"
     return line
@@ -172,8 +224,9 @@ def _budgets_of(results: list[SystemResult]) -> list[int]:
     return list(dict.fromkeys(r.words for r in results))
 
 
-def plain_table(dataset: str, stories: list[EvalStory], results: list[SystemResult],
-                grouping: Grouping | None) -> str:
+def plain_table(
+    dataset: str, stories: list[EvalStory], results: list[SystemResult], grouping: Grouping | None
+) -> str:
     """The report as aligned plain text (for pipes, files and the results in benchmarks/)."""
     parts = ["\n".join(_heading(dataset, stories))]
     for words in _budgets_of(results):
@@ -189,8 +242,9 @@ def plain_table(dataset: str, stories: list[EvalStory], results: list[SystemResu
     return "\n\n".join(parts) + "\n"
 
 
-def _rich_table(dataset: str, stories: list[EvalStory], results: list[SystemResult],
-                grouping: Grouping | None) -> None:
+def _rich_table(
+    dataset: str, stories: list[EvalStory], results: list[SystemResult], grouping: Grouping | None
+) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

@@ -23,8 +23,17 @@ import typer
 from digest import __version__
 
 GENERATOR = "python -m digest.cli.manpage"
-ARTICLE_NAMES_SKIPPED = ("README", "LICENSE", "LICENCE", "COPYING", "NOTICE", "SOURCE", "ATTRIBUTION",
-                         "CHANGELOG", "AUTHORS")
+ARTICLE_NAMES_SKIPPED = (
+    "README",
+    "LICENSE",
+    "LICENCE",
+    "COPYING",
+    "NOTICE",
+    "SOURCE",
+    "ATTRIBUTION",
+    "CHANGELOG",
+    "AUTHORS",
+)
 """Names of the files that folders are read without (digest.stages.ingest.NOT_ARTICLES)."""
 
 # Characters that roff would read as something else, or that groff renders as typographic
@@ -215,13 +224,19 @@ def exit_statuses() -> list[tuple[int, str, str]]:
         if isinstance(node, ast.ClassDef) and node.name == "ExitCode":
             body = node.body
             for here, after in zip(body, body[1:]):
-                if (isinstance(here, ast.Assign) and len(here.targets) == 1
-                        and isinstance(here.targets[0], ast.Name)
-                        and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
-                        and isinstance(after.value.value, str)):
+                if (
+                    isinstance(here, ast.Assign)
+                    and len(here.targets) == 1
+                    and isinstance(here.targets[0], ast.Name)
+                    and isinstance(after, ast.Expr)
+                    and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)
+                ):
                     docs[here.targets[0].id] = inspect.cleandoc(after.value.value)
-    return [(int(code), code.name, docs.get(code.name, code.name.replace("_", " ").lower()))
-            for code in exit_codes.ExitCode]
+    return [
+        (int(code), code.name, docs.get(code.name, code.name.replace("_", " ").lower()))
+        for code in exit_codes.ExitCode
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -325,42 +340,61 @@ def _limits() -> list[str]:
     fetch = FetchSettings()
     mb = 1024 * 1024
     lines = [".SH LIMITS"]
-    lines += _items(bold("Article files"), [
-        f"At most {Settings().max_bytes // mb} MB each, and no line (after HTML extraction) longer than "
-        f"{MAX_LINE_CHARS:,} characters; a larger file, or one with a longer line, is skipped with "
-        "a warning. FIFOs, devices and other files that are not regular files are skipped "
-        "without being opened for a blocking read, and so are symbolic link loops."])
-    lines += _items(bold("Feeds and pages"), [
-        f"At most {fetch.max_bytes // mb} MB per response (a larger one fails that feed), and "
-        f"{fetch.max_entries} entries per feed; an entry with a line over {MAX_LINE_CHARS:,} characters "
-        "is skipped with a warning. Each connection and each read has a timeout "
-        f"({fetch.timeout:g} s, [fetch] timeout in the config file); a response that is still "
-        "arriving after three times the timeout fails too, however slowly it trickles. Failed "
-        f"attempts are retried up to {fetch.retries} times, with backoff. XML entities are never "
-        "fetched or expanded without bound (no external entities, no entity bombs). A feed "
-        "that fails is reported on standard error and the others go on."])
-    lines += _items(bold("Articles per build"), [
-        f"At most {MAX_DOCUMENTS:,} articles (grouping needs memory that grows faster than the "
-        f"input), and at most {MAX_FORCED:,} with --clusters N (a forced number of stories compares "
-        f"every pair); articles so much alike that over {MAX_PAIRS:,} pairs may report the same "
-        "event are refused too. Past a limit, digest exits with status 2 and a message, before "
-        "running out of memory."])
-    lines += _items(bold("State file"), [
-        "Updated in one SQLite transaction after the briefing was delivered: a run that "
-        "fails, is interrupted or is killed records nothing. A second digest brief on the "
-        "same file waits --wait seconds, then exits with status 1. A state file that cannot be "
-        "written (a full disk, a read-only file or folder) is reported in one line, exit 1, and "
-        "never called corrupt; one that is not a regular file (a FIFO, a device) is refused."])
-    lines += [".SH \"UNTRUSTED INPUT\""]
-    lines += [escape(
-        "Article text, titles, feed fields, file names and URLs are treated as untrusted. "
-        "Terminal escape sequences (CSI, OSC, DCS and the others, 7-bit and 8-bit) and control "
-        "characters are removed when text is read and again when it is written; file names "
-        "and URLs are shown with control characters escaped (\\n, \\x1b). Text is never read "
-        "as Rich markup. Markdown output escapes whatever could become a link, image, HTML, "
-        "heading, list or emphasis; HTML and email output escape every string, and only "
-        "http(s) source URLs become links. On a terminal or locale that cannot show a "
-        "character, it is written as \\uXXXX.")]
+    lines += _items(
+        bold("Article files"),
+        [
+            f"At most {Settings().max_bytes // mb} MB each, and no line (after HTML extraction) longer than "
+            f"{MAX_LINE_CHARS:,} characters; a larger file, or one with a longer line, is skipped with "
+            "a warning. FIFOs, devices and other files that are not regular files are skipped "
+            "without being opened for a blocking read, and so are symbolic link loops."
+        ],
+    )
+    lines += _items(
+        bold("Feeds and pages"),
+        [
+            f"At most {fetch.max_bytes // mb} MB per response (a larger one fails that feed), and "
+            f"{fetch.max_entries} entries per feed; an entry with a line over {MAX_LINE_CHARS:,} characters "
+            "is skipped with a warning. Each connection and each read has a timeout "
+            f"({fetch.timeout:g} s, [fetch] timeout in the config file); a response that is still "
+            "arriving after three times the timeout fails too, however slowly it trickles. Failed "
+            f"attempts are retried up to {fetch.retries} times, with backoff. XML entities are never "
+            "fetched or expanded without bound (no external entities, no entity bombs). A feed "
+            "that fails is reported on standard error and the others go on."
+        ],
+    )
+    lines += _items(
+        bold("Articles per build"),
+        [
+            f"At most {MAX_DOCUMENTS:,} articles (grouping needs memory that grows faster than the "
+            f"input), and at most {MAX_FORCED:,} with --clusters N (a forced number of stories compares "
+            f"every pair); articles so much alike that over {MAX_PAIRS:,} pairs may report the same "
+            "event are refused too. Past a limit, digest exits with status 2 and a message, before "
+            "running out of memory."
+        ],
+    )
+    lines += _items(
+        bold("State file"),
+        [
+            "Updated in one SQLite transaction after the briefing was delivered: a run that "
+            "fails, is interrupted or is killed records nothing. A second digest brief on the "
+            "same file waits --wait seconds, then exits with status 1. A state file that cannot be "
+            "written (a full disk, a read-only file or folder) is reported in one line, exit 1, and "
+            "never called corrupt; one that is not a regular file (a FIFO, a device) is refused."
+        ],
+    )
+    lines += ['.SH "UNTRUSTED INPUT"']
+    lines += [
+        escape(
+            "Article text, titles, feed fields, file names and URLs are treated as untrusted. "
+            "Terminal escape sequences (CSI, OSC, DCS and the others, 7-bit and 8-bit) and control "
+            "characters are removed when text is read and again when it is written; file names "
+            "and URLs are shown with control characters escaped (\\n, \\x1b). Text is never read "
+            "as Rich markup. Markdown output escapes whatever could become a link, image, HTML, "
+            "heading, list or emphasis; HTML and email output escape every string, and only "
+            "http(s) source URLs become links. On a terminal or locale that cannot show a "
+            "character, it is written as \\uXXXX."
+        )
+    ]
     return lines
 
 
@@ -433,21 +467,34 @@ def generate() -> str:
     for name, cmd, ctx in tree:
         lines += _command_section(name, cmd, ctx)
 
-    lines += [".SH \"INPUT FORMATS\""]
-    lines += _items(bold(text_suffixes), [
-        "Plain text or Markdown, read as text. The first non-empty line is the title; a date "
-        "at its start (2022-01-31) or a date line near the top is the publication date."])
-    lines += _items(bold(html_suffixes), [
-        "HTML pages: the article's main text is extracted (boilerplate, menus and comments "
-        "left out), and the title, site name, date and address come from the page's metadata."])
-    lines += _items(bold("-"), [
-        "Standard input, read as text, or as HTML when it looks like an HTML page. Give it once."])
-    lines += _items(italic("FOLDER"), [
-        "Folders are read recursively, in name order. Only files with the suffixes above are "
-        "read; hidden files and folders (names starting with .) are skipped, and so are files "
-        f"whose names start with {', '.join(ARTICLE_NAMES_SKIPPED[:-1])} or "
-        f"{ARTICLE_NAMES_SKIPPED[-1]} (in any case), which travel with articles but are not "
-        "articles. A file named on the command line is read whatever its suffix."])
+    lines += ['.SH "INPUT FORMATS"']
+    lines += _items(
+        bold(text_suffixes),
+        [
+            "Plain text or Markdown, read as text. The first non-empty line is the title; a date "
+            "at its start (2022-01-31) or a date line near the top is the publication date."
+        ],
+    )
+    lines += _items(
+        bold(html_suffixes),
+        [
+            "HTML pages: the article's main text is extracted (boilerplate, menus and comments "
+            "left out), and the title, site name, date and address come from the page's metadata."
+        ],
+    )
+    lines += _items(
+        bold("-"), ["Standard input, read as text, or as HTML when it looks like an HTML page. Give it once."]
+    )
+    lines += _items(
+        italic("FOLDER"),
+        [
+            "Folders are read recursively, in name order. Only files with the suffixes above are "
+            "read; hidden files and folders (names starting with .) are skipped, and so are files "
+            f"whose names start with {', '.join(ARTICLE_NAMES_SKIPPED[:-1])} or "
+            f"{ARTICLE_NAMES_SKIPPED[-1]} (in any case), which travel with articles but are not "
+            "articles. A file named on the command line is read whatever its suffix."
+        ],
+    )
     lines += [
         ".PP",
         escape(
@@ -461,7 +508,7 @@ def generate() -> str:
     lines += _limits()
 
     lines += [
-        ".SH \"JSON OUTPUT\"",
+        '.SH "JSON OUTPUT"',
         escape(
             'With --format json, digest writes one JSON object with schema "digest/1": '
             "schema, generated_at, base (the folder relative paths were read from), settings, "
@@ -495,7 +542,7 @@ def generate() -> str:
     ]
 
     lines += [
-        ".SH \"STORY GROUPING\"",
+        '.SH "STORY GROUPING"',
         escape(
             "Copies of one article are recognised first. The other articles are grouped by story: "
             "an article joins a story only on evidence that it reports the same event. For every "
@@ -513,38 +560,53 @@ def generate() -> str:
         ),
     ]
 
-    lines += [".SH \"EXIT STATUS\""]
+    lines += ['.SH "EXIT STATUS"']
     for value, _name, doc in exit_statuses():
         lines += _items(bold(str(value)), paragraphs(doc))
 
     lines += [
         ".SH ENVIRONMENT",
-        *_items(bold("NO_COLOR"), [
-            "When set to a non-empty value, the terminal format and the help are written "
-            "without colour. Output that does not go to a terminal never has colour or other "
-            "escape sequences."]),
-        *_items(bold("DIGEST_CACHE"), [
-            "The folder of the build cache (cache.sqlite3), instead of the user cache folder "
-            "(~/.cache/digest on Linux). build and tui reuse what an earlier build over the same "
-            "inputs parsed and computed; --no-cache neither reads nor writes it."]),
+        *_items(
+            bold("NO_COLOR"),
+            [
+                "When set to a non-empty value, the terminal format and the help are written "
+                "without colour. Output that does not go to a terminal never has colour or other "
+                "escape sequences."
+            ],
+        ),
+        *_items(
+            bold("DIGEST_CACHE"),
+            [
+                "The folder of the build cache (cache.sqlite3), instead of the user cache folder "
+                "(~/.cache/digest on Linux). build and tui reuse what an earlier build over the same "
+                "inputs parsed and computed; --no-cache neither reads nor writes it."
+            ],
+        ),
     ]
 
     lines += [".SH EXAMPLES"]
-    lines += _example(f"{default_name} corpus/",
-                      "Summarize every article below the folder corpus/ (on a terminal, "
-                      "formatted for it; piped, as Markdown):")
-    lines += _example(f"{default_name} ../shared/data/seeds --format markdown",
-                      "Summarize the articles in ../shared/data/seeds as Markdown, even on a terminal:")
-    lines += _example(f"{default_name} some/folder a.html - --format json --include-text < extra.txt",
-                      "Read a folder, an HTML page and standard input, and write JSON with each "
-                      "document's text, so that every citation can be checked:")
-    lines += _example("digest corpus/ --output digest.json",
-                      "Write the digest to a file, in the format its suffix names (here JSON):")
+    lines += _example(
+        f"{default_name} corpus/",
+        "Summarize every article below the folder corpus/ (on a terminal, "
+        "formatted for it; piped, as Markdown):",
+    )
+    lines += _example(
+        f"{default_name} ../shared/data/seeds --format markdown",
+        "Summarize the articles in ../shared/data/seeds as Markdown, even on a terminal:",
+    )
+    lines += _example(
+        f"{default_name} some/folder a.html - --format json --include-text < extra.txt",
+        "Read a folder, an HTML page and standard input, and write JSON with each "
+        "document's text, so that every citation can be checked:",
+    )
+    lines += _example(
+        "digest corpus/ --output digest.json",
+        "Write the digest to a file, in the format its suffix names (here JSON):",
+    )
 
     lines += [
-        ".SH \"SEE ALSO\"",
-        escape("The README of the project, and the sumy documentation for the summarization "
-               "algorithms."),
+        '.SH "SEE ALSO"',
+        escape("The README of the project, and the sumy documentation for the summarization algorithms."),
     ]
     return "\n".join(lines) + "\n"
 

@@ -14,9 +14,9 @@ def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
     escaped: list[str] = []
-    for ch in error.object[error.start:error.end]:
+    for ch in error.object[error.start : error.end]:
         data = ch.encode("utf-16-be", "surrogatepass")
-        escaped.extend(f"\\u{int.from_bytes(data[i:i + 2], 'big'):04x}" for i in range(0, len(data), 2))
+        escaped.extend(f"\\u{int.from_bytes(data[i : i + 2], 'big'):04x}" for i in range(0, len(data), 2))
     return "".join(escaped), error.end
 
 

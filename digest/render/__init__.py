@@ -107,7 +107,9 @@ def grouping_lines(story: Story, digest: Digest) -> list[str]:
         elif link.copy:
             why = f"a copy of [{numbers[link.linked_to]}]"
         else:
-            chance = f", {100 * link.similarity:.0f}% likely the same event" if link.similarity is not None else ""
+            chance = (
+                f", {100 * link.similarity:.0f}% likely the same event" if link.similarity is not None else ""
+            )
             shared = f"; shares {', '.join(one_line(t) for t in link.shared)}" if link.shared else ""
             why = f"linked to [{numbers[link.linked_to]}]{chance}{shared}"
         lines.append(f"{head}: {why}")

@@ -30,7 +30,8 @@ def subject_line(template: str, digest: Digest, now: datetime) -> str:
     """The Subject: {date} and {count} filled in, on one line, at most 200 characters."""
     count = len(digest.stories)
     text = template.replace("{date}", now.strftime("%a %d %b %Y")).replace(
-        "{count}", f"{count} {'story' if count == 1 else 'stories'}")
+        "{count}", f"{count} {'story' if count == 1 else 'stories'}"
+    )
     return one_line(text)[:200] or "Digest"
 
 

@@ -20,13 +20,13 @@ FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 STYLES = {
     "body": "margin:0;padding:0;background:#f4f4f5;",
     "page": f"max-width:680px;margin:0 auto;padding:24px 28px;background:#ffffff;color:#1f2328;"
-            f"font-family:{FONT};font-size:16px;line-height:1.5;",
+    f"font-family:{FONT};font-size:16px;line-height:1.5;",
     "h1": "font-size:26px;margin:0 0 4px 0;",
     "lead": "color:#57606a;font-size:14px;margin:0 0 16px 0;",
     "h2": "font-size:20px;margin:28px 0 2px 0;line-height:1.3;",
     "meta": "color:#57606a;font-size:13px;margin:0 0 10px 0;font-style:italic;",
     "update": "display:inline-block;background:#fff3bf;color:#7a5c00;font-size:12px;font-weight:bold;"
-              "padding:1px 6px;border-radius:3px;margin-right:6px;vertical-align:middle;",
+    "padding:1px 6px;border-radius:3px;margin-right:6px;vertical-align:middle;",
     "seen": "color:#8c959f;font-size:12px;font-weight:normal;",
     "ul": "margin:0 0 10px 0;padding-left:22px;",
     "li": "margin:0 0 8px 0;",

@@ -28,7 +28,8 @@ _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-
 # GFM autolinks and linkify: scheme://, a protocol-relative //host, www., e-mail addresses.
 # One escape breaks each: "http\://x", "\//x.org", "www\.x.org", "a\@b.org".
 _AUTOLINK = re.compile(
-    r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![:/\w])/(?=/\w)|(?<![\w.])www(\.)(?=\w)|(?<=\S)@(?=\S)")
+    r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![:/\w])/(?=/\w)|(?<![\w.])www(\.)(?=\w)|(?<=\S)@(?=\S)"
+)
 # What starts a block at the start of a line, and so also right after our "- " or "1. ":
 # a heading, a list item, a quote or a thematic break ("# x", "+ x", "- x", "- - -", "* x",
 # "***", "___", "> x"; "2. x", "2) x").
@@ -50,8 +51,8 @@ def _delimiter_runs(text: str, char: str) -> list[tuple[int, int]]:
     runs = []
     opened = paired = False
     for match in re.finditer(re.escape(char) + "+", text):
-        before = text[match.start() - 1:match.start()] or " "
-        after = text[match.end():match.end() + 1] or " "
+        before = text[match.start() - 1 : match.start()] or " "
+        after = text[match.end() : match.end() + 1] or " "
         left = not after.isspace() and (not _punctuation(after) or before.isspace() or _punctuation(before))
         right = not before.isspace() and (not _punctuation(before) or after.isspace() or _punctuation(after))
         if char == "_":

@@ -26,24 +26,43 @@ from digest.sanitize import one_line
 def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
     """Write the digest for a terminal: colour only when it is one and NO_COLOR is unset."""
     no_color = bool(os.environ.get("NO_COLOR")) if options.color is None else not options.color
-    console = Console(file=out, no_color=no_color, highlight=False, markup=False, emoji=False,
-                      width=options.width, force_terminal=options.color or None,
-                      color_system=None if no_color else "auto")
+    console = Console(
+        file=out,
+        no_color=no_color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=options.width,
+        force_terminal=options.color or None,
+        color_system=None if no_color else "auto",
+    )
     console.print(Text(heading_line(digest), style="bold"))
     for number, story in enumerate(digest.stories, 1):
         numbers = source_numbers(story)
         console.print()
-        console.print(Text.assemble((f"{number}. ", "bold"), (update_prefix(story), "bold yellow"),
-                                    (one_line(story.title), "bold cyan"),
-                                    ("" if story.new else f" {SEEN_MARK}", "dim")))
+        console.print(
+            Text.assemble(
+                (f"{number}. ", "bold"),
+                (update_prefix(story), "bold yellow"),
+                (one_line(story.title), "bold cyan"),
+                ("" if story.new else f" {SEEN_MARK}", "dim"),
+            )
+        )
         console.print(Text(story_line(story), style="dim"))
         body = Table.grid(padding=(0, 1))
         body.add_column(no_wrap=True)
         body.add_column()
         for pick in story.sentences:
             refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
-            body.add_row("•", Text.assemble((one_line(pick.candidate.text), "" if pick.new else "dim"), " ",
-                                            (refs, "yellow"), ("" if pick.new else f" {SEEN_MARK}", "dim")))
+            body.add_row(
+                "•",
+                Text.assemble(
+                    (one_line(pick.candidate.text), "" if pick.new else "dim"),
+                    " ",
+                    (refs, "yellow"),
+                    ("" if pick.new else f" {SEEN_MARK}", "dim"),
+                ),
+            )
         console.print(body)
         console.print(Text("Sources", style="bold dim"))
         sources = Table.grid(padding=(0, 1))

@@ -32,11 +32,23 @@ def render(digest: Digest, out: TextIO, options: RenderOptions) -> None:
             refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
             seen = "" if pick.new else f" {SEEN_MARK}"
             # Lines break at spaces only: a quote keeps "Under-Secretary-General" and URLs whole.
-            out.write(textwrap.fill(f"{one_line(pick.candidate.text)} {refs}{seen}", width,
-                                    initial_indent="* ", subsequent_indent="  ", break_on_hyphens=False,
-                                    break_long_words=False) + "\n")
+            out.write(
+                textwrap.fill(
+                    f"{one_line(pick.candidate.text)} {refs}{seen}",
+                    width,
+                    initial_indent="* ",
+                    subsequent_indent="  ",
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                )
+                + "\n"
+            )
         out.write("\nSources:\n")
         for doc_id, n in numbers.items():
             line = f"[{n}] " + " | ".join(source_parts(digest.document(doc_id), digest, numbers))
-            out.write(textwrap.fill(line, width, subsequent_indent="    ", break_on_hyphens=False,
-                                    break_long_words=False) + "\n")
+            out.write(
+                textwrap.fill(
+                    line, width, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False
+                )
+                + "\n"
+            )

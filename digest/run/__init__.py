@@ -110,5 +110,6 @@ class Executor:
 
     def start(self, fn: Callable[[Any], R], items: Sequence[Any], chunk: int | None = None) -> _FutureBatch:
         size = chunk or chunk_size(len(items), self.workers)
-        return _FutureBatch([self.executor.submit(apply, fn, list(items[i:i + size]))
-                             for i in range(0, len(items), size)])
+        return _FutureBatch(
+            [self.executor.submit(apply, fn, list(items[i : i + size])) for i in range(0, len(items), size)]
+        )

@@ -76,13 +76,21 @@ def dask_engine(scheduler: str | None = None, workers: int | None = None) -> Ite
                 security = distributed.security.Security.temporary()  # needs cryptography
             except ImportError:
                 raise EngineError(MISSING, usage=True) from None
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=workers or local_workers(), threads_per_worker=1, processes=True,
-                host="127.0.0.1", protocol="tls://", security=security,
-                dashboard_address=None, silence_logs=logging.CRITICAL,
-                # No dashboard; the scheduler's HTTP server (health, metrics) on a free port, as
-                # the default 8787 may be taken.
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}))
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=workers or local_workers(),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    protocol="tls://",
+                    security=security,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                    # No dashboard; the scheduler's HTTP server (health, metrics) on a free port, as
+                    # the default 8787 may be taken.
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                )
+            )
             client = stack.enter_context(distributed.Client(cluster))
         else:
             client = stack.enter_context(_connect(distributed, scheduler))
@@ -103,8 +111,11 @@ def _where(scheduler: str | None) -> str:
 def _quiet_logs() -> Iterator[None]:
     """No log records of distributed on stderr (its default shows warnings and errors, with
     tracebacks): failures reach the user as one line, an EngineError. Restored on the way out."""
-    names = [name for name in list(logging.root.manager.loggerDict)
-             if name == "distributed" or name.startswith("distributed.")]
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if name == "distributed" or name.startswith("distributed.")
+    ]
     saved = [(logging.getLogger(name), logging.getLogger(name).level) for name in names]
     for logger, _ in saved:
         logger.setLevel(logging.CRITICAL)

@@ -54,8 +54,9 @@ class LocalPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
 
-    def start(self, fn: Callable[[Any], Any], items: Sequence[Any],
-              chunk: int | None = None) -> SerialBatch | _PoolBatch:
+    def start(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], chunk: int | None = None
+    ) -> SerialBatch | _PoolBatch:
         if self.workers <= 1 or len(items) < POOL_FROM:
             return SerialBatch(fn, items)
         return _PoolBatch(fn, items, self.workers, chunk or chunk_size(len(items), self.workers))
@@ -74,8 +75,9 @@ class _PoolBatch:
         _SHARED[number] = (fn, items)  # before the pool forks its workers
         self._stack.callback(_SHARED.pop, number, None)
         pool = self._stack.enter_context(_pool(workers))
-        self._futures = [pool.submit(_run_range, number, i, min(i + size, len(items)))
-                         for i in range(0, len(items), size)]
+        self._futures = [
+            pool.submit(_run_range, number, i, min(i + size, len(items))) for i in range(0, len(items), size)
+        ]
 
     def __iter__(self) -> Iterator[Any]:
         for future in self._futures:
@@ -113,8 +115,12 @@ def _pool(workers: int) -> Iterator[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_start, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool
     except BaseException:

@@ -31,7 +31,9 @@ _DATE_LINE = re.compile(
     re.I,
 )
 # "TEHRAN (Iran News) – " or "WASHINGTON (AP) — " or "LONDON, Jan. 5 (Reuters) -"
-DATELINE = re.compile(r"^[A-Z]{3,}[A-Z .,'-]{0,40}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([^()\n]{2,40}\))?\s*[-–—]+\s+")
+DATELINE = re.compile(
+    r"^[A-Z]{3,}[A-Z .,'-]{0,40}(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?\s*(?:\([^()\n]{2,40}\))?\s*[-–—]+\s+"
+)
 _END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 
@@ -103,5 +105,5 @@ def dateline_length(text: str) -> int:
     match = DATELINE.match(text)
     if not match:
         return 0
-    rest = text[match.end():]
-    return match.end() if rest[:1].isupper() or rest[:1] in "\"“" else 0
+    rest = text[match.end() :]
+    return match.end() if rest[:1].isupper() or rest[:1] in '"“' else 0

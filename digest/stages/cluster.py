@@ -84,13 +84,42 @@ _SENTENCE_END = ".!?:;\n—–|•"
 
 # sumy's and NLTK's language names -> wordfreq's language codes.
 _CODES = {
-    "arabic": "ar", "bulgarian": "bg", "catalan": "ca", "chinese": "zh", "czech": "cs", "danish": "da",
-    "dutch": "nl", "english": "en", "finnish": "fi", "french": "fr", "german": "de", "greek": "el",
-    "hebrew": "he", "hindi": "hi", "hungarian": "hu", "indonesian": "id", "italian": "it", "japanese": "ja",
-    "korean": "ko", "latvian": "lv", "lithuanian": "lt", "norwegian": "nb", "persian": "fa", "polish": "pl",
-    "portuguese": "pt", "romanian": "ro", "russian": "ru", "slovak": "sk", "slovene": "sl",
-    "slovenian": "sl", "spanish": "es", "swedish": "sv", "tamil": "ta", "turkish": "tr",
-    "ukrainian": "uk", "vietnamese": "vi",
+    "arabic": "ar",
+    "bulgarian": "bg",
+    "catalan": "ca",
+    "chinese": "zh",
+    "czech": "cs",
+    "danish": "da",
+    "dutch": "nl",
+    "english": "en",
+    "finnish": "fi",
+    "french": "fr",
+    "german": "de",
+    "greek": "el",
+    "hebrew": "he",
+    "hindi": "hi",
+    "hungarian": "hu",
+    "indonesian": "id",
+    "italian": "it",
+    "japanese": "ja",
+    "korean": "ko",
+    "latvian": "lv",
+    "lithuanian": "lt",
+    "norwegian": "nb",
+    "persian": "fa",
+    "polish": "pl",
+    "portuguese": "pt",
+    "romanian": "ro",
+    "russian": "ru",
+    "slovak": "sk",
+    "slovene": "sl",
+    "slovenian": "sl",
+    "spanish": "es",
+    "swedish": "sv",
+    "tamil": "ta",
+    "turkish": "tr",
+    "ukrainian": "uk",
+    "vietnamese": "vi",
 }
 
 
@@ -106,8 +135,9 @@ def threshold_of(grouping: str) -> float:
         try:
             value = float(grouping)
         except ValueError:
-            raise ValueError(f"{grouping!r} is not one of {', '.join(THRESHOLDS)} "
-                             "or a number between 0 and 1") from None
+            raise ValueError(
+                f"{grouping!r} is not one of {', '.join(THRESHOLDS)} or a number between 0 and 1"
+            ) from None
     if not 0.0 < value < 1.0 or not math.isfinite(value):
         raise ValueError(f"{grouping!r}: a grouping threshold is a number between 0 and 1 (exclusive)")
     return value
@@ -221,8 +251,14 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
 
     def raw(kind: str) -> Any:
         indices, values, indptr = rows[kind]
-        result = csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                             np.asarray(indptr, dtype=np.int64)), shape=(n, width))
+        result = csr_matrix(
+            (
+                np.asarray(values, dtype=np.float64),
+                np.asarray(indices, dtype=np.int64),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(n, width),
+        )
         result.sum_duplicates()  # a name written two ways folds to one word
         return result
 
@@ -241,8 +277,9 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
     named.data[:] = 1.0
     content_raw = (body_raw - body_raw.multiply(named)).tocsr()
     rare_raw = names_raw.multiply(csr_matrix((~known).astype(np.float64))).tocsr()
-    body, lead, name, content, title, rare = (weighted(m) for m in
-                                              (body_raw, lead_raw, names_raw, content_raw, title_raw, rare_raw))
+    body, lead, name, content, title, rare = (
+        weighted(m) for m in (body_raw, lead_raw, names_raw, content_raw, title_raw, rare_raw)
+    )
     top = _top_terms((body + lead).tocsr(), body.shape)
     terms = tuple(shown.get(w, w) if k else "" for w, k in zip(words, kept, strict=True))
     days = np.array([_day(d.published) for d in documents], dtype=np.float64)
@@ -255,8 +292,9 @@ Rows = dict[str, tuple[list[int], list[int], list[int]]]
 """Sparse rows (indices, values, indptr) of word counts, per kind of evidence."""
 
 
-def _counts(documents: Sequence[Document], prior: dict[str, float],
-            capitalised_nouns: bool) -> tuple[Rows, list[str], dict[str, str]]:
+def _counts(
+    documents: Sequence[Document], prior: dict[str, float], capitalised_nouns: bool
+) -> tuple[Rows, list[str], dict[str, str]]:
     """Each document's word counts in its body, lead, title and names; each column's word
     ("" for the one column of an input without words); how each name was first written."""
     vocabulary = _Vocabulary()
@@ -291,14 +329,19 @@ def _counts(documents: Sequence[Document], prior: dict[str, float],
     return rows, words, shown
 
 
-def _weights(words: list[str], prior: dict[str, float], stop: frozenset[str], body_raw: Any,
-             n: int) -> tuple[Any, Any]:
+def _weights(
+    words: list[str], prior: dict[str, float], stop: frozenset[str], body_raw: Any, n: int
+) -> tuple[Any, Any]:
     """Which words count (not stop words, not too common in news), and their IDF weights:
     document frequencies in this input, smoothed with the language's prior."""
     import numpy as np
 
     width = len(words)
-    share = 1.0 - np.exp(-PRIOR_LENGTH * np.array([prior.get(w, 0.0) for w in words])) if prior else np.zeros(width)
+    share = (
+        1.0 - np.exp(-PRIOR_LENGTH * np.array([prior.get(w, 0.0) for w in words]))
+        if prior
+        else np.zeros(width)
+    )
     df = np.bincount(body_raw.indices, minlength=width).astype(np.float64)
     m, total = (PRIOR_DOCS, n + PRIOR_DOCS) if prior else (0.0, float(n))
     idf = -np.log(np.maximum(df + m * share, 1e-12) / (total + 1.0))
@@ -351,8 +394,18 @@ def design(similarities: Any, gap: Any) -> Any:
     return np.column_stack([body, lead, names, content, title, salient, both, rare, np.log1p(shared), days])
 
 
-INPUTS = ("body", "lead", "names", "content", "title", "salient", "names*content", "rare names",
-          "log shared rare names", "log days")
+INPUTS = (
+    "body",
+    "lead",
+    "names",
+    "content",
+    "title",
+    "salient",
+    "names*content",
+    "rare names",
+    "log shared rare names",
+    "log days",
+)
 
 
 def similarities(ev: Evidence, rows: Any, cols: Any) -> Any:
@@ -393,8 +446,8 @@ def _rowdot(matrix: Any, rows: Any, cols: Any, at_once: int = 20_000) -> Any:
 
     out = np.empty(len(rows))
     for start in range(0, len(rows), at_once):
-        a, b = matrix[rows[start:start + at_once]], matrix[cols[start:start + at_once]]
-        out[start:start + at_once] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        a, b = matrix[rows[start : start + at_once]], matrix[cols[start : start + at_once]]
+        out[start : start + at_once] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
     return out
 
 
@@ -451,15 +504,24 @@ article; only articles nearly all alike reach it: TooMuchInput, not MemoryError.
 def check_size(n: int, count: int | None = None) -> None:
     """Raise TooMuchInput when ``n`` articles (with ``--clusters count``) are past the limits."""
     if n > MAX_DOCUMENTS:
-        raise TooMuchInput(f"too many articles to group: {n:,}, at most {MAX_DOCUMENTS:,} in one build "
-                           "(memory grows faster than the input); split them over several builds")
+        raise TooMuchInput(
+            f"too many articles to group: {n:,}, at most {MAX_DOCUMENTS:,} in one build "
+            "(memory grows faster than the input); split them over several builds"
+        )
     if count is not None and count > 1 and n > MAX_FORCED:
-        raise TooMuchInput(f"--clusters {count} groups at most {MAX_FORCED:,} articles (a forced number of "
-                           f"stories compares every pair); there are {n:,}: use --clusters auto")
+        raise TooMuchInput(
+            f"--clusters {count} groups at most {MAX_FORCED:,} articles (a forced number of "
+            f"stories compares every pair); there are {n:,}: use --clusters auto"
+        )
 
 
-def graph(ev: Evidence, threads: int = 1, band: int | None = None, threshold: float = DEFAULT_THRESHOLD,
-          floor: float | None = None) -> Any:
+def graph(
+    ev: Evidence,
+    threads: int = 1,
+    band: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    floor: float | None = None,
+) -> Any:
     """The symmetric CSR graph of "same event" probabilities over ``floor`` (FLOOR by default;
     diagonal included) of the pairs that share a word.
 
@@ -485,7 +547,8 @@ def graph(ev: Evidence, threads: int = 1, band: int | None = None, threshold: fl
                 if kept[0] > MAX_PAIRS:
                     raise TooMuchInput(
                         f"{n:,} articles too much alike to group: over {MAX_PAIRS:,} pairs of them may "
-                        "report the same event; remove the near-copies, or split them over several builds")
+                        "report the same event; remove the near-copies, or split them over several builds"
+                    )
         return block
 
     # scipy's sparse product and numpy release the GIL: threads use every core, and each block
@@ -515,8 +578,13 @@ class Grouping:
     computed: one document, or one story forced)."""
 
 
-def group(documents: Sequence[Document], count: int | None = None, threshold: float = DEFAULT_THRESHOLD,
-          threads: int = 1, language: str = "english") -> Grouping:
+def group(
+    documents: Sequence[Document],
+    count: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    threads: int = 1,
+    language: str = "english",
+) -> Grouping:
     """Group documents by story, and say why.
 
     Args:
@@ -547,8 +615,13 @@ def group(documents: Sequence[Document], count: int | None = None, threshold: fl
     return Grouping(groups, [_links(ev, probabilities, g) for g in groups])
 
 
-def cluster(documents: Sequence[Document], count: int | None = None,
-            threshold: float = DEFAULT_THRESHOLD, threads: int = 1, language: str = "english") -> list[list[int]]:
+def cluster(
+    documents: Sequence[Document],
+    count: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    threads: int = 1,
+    language: str = "english",
+) -> list[list[int]]:
     """The groups of ``group`` (see there)."""
     return group(documents, count, threshold, threads, language).groups
 
@@ -590,8 +663,11 @@ def _by_threshold(probabilities: Any, threshold: float) -> list[list[int]]:
         members.setdefault(int(label), []).append(index)
     groups: list[list[int]] = []
     for indexes in members.values():
-        groups.extend(_dense_average(probabilities[indexes][:, indexes], indexes, threshold)
-                      if len(indexes) > 1 else [indexes])
+        groups.extend(
+            _dense_average(probabilities[indexes][:, indexes], indexes, threshold)
+            if len(indexes) > 1
+            else [indexes]
+        )
     return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
@@ -650,9 +726,10 @@ def _sparse_average(graph: Any, close: float) -> list[list[int]]:
     n = graph.shape[0]
     graph = graph.tocsr()
     indptr, indices, data = graph.indptr.tolist(), graph.indices.tolist(), graph.data.tolist()
-    links: list[dict[int, float]] = [dict(zip(indices[indptr[i]:indptr[i + 1]], data[indptr[i]:indptr[i + 1]],
-                                              strict=True))
-                                     for i in range(n)]
+    links: list[dict[int, float]] = [
+        dict(zip(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]], strict=True))
+        for i in range(n)
+    ]
     for i in range(n):
         links[i].pop(i, None)
     size = [1] * n
@@ -731,6 +808,7 @@ def _sparse_average(graph: Any, close: float) -> list[list[int]]:
 
 # --- why a story's articles are together ----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Link:
     """Why one article of a story is in it: the article of the story it is most likely the same
@@ -794,7 +872,8 @@ def _shared(ev: Evidence, a: int, b: int) -> tuple[str, ...]:
     names = weights(ev.names)
     words = weights(ev.body)
     ordered = sorted(names, key=lambda c: (-names[c], c)) + sorted(
-        (c for c in words if c not in names), key=lambda c: (-words[c], c))
+        (c for c in words if c not in names), key=lambda c: (-words[c], c)
+    )
     return tuple(ev.terms[c] for c in ordered[:SHARED_SHOWN])
 
 

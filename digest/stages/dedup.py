@@ -66,8 +66,9 @@ def find_copies(documents: Sequence[Document], hashed: Sequence[Any] | None = No
         if not len(grams):
             continue
         # The shingles are hashed already: the MinHash takes their low 32 bits as they are.
-        signature = MinHash(num_perm=64, seed=1, hashfunc=int, permutations=first.permutations,
-                            scheme=first.scheme)
+        signature = MinHash(
+            num_perm=64, seed=1, hashfunc=int, permutations=first.permutations, scheme=first.scheme
+        )
         signature.update_batch((grams & np.uint64(0xFFFFFFFF)).tolist())
         for key in lsh.query(signature):
             j = int(key)
@@ -103,7 +104,9 @@ def story_sentence_count(documents: Sequence[Document], sentences: dict[str, lis
 
 
 def _sample(groups: list[list[tuple[int, Sentence]]]) -> list[int]:
-    return sorted(range(len(groups)), key=lambda g: (-len({r for r, _ in groups[g]}), g))[:MAX_STORY_SENTENCES]
+    return sorted(range(len(groups)), key=lambda g: (-len({r for r, _ in groups[g]}), g))[
+        :MAX_STORY_SENTENCES
+    ]
 
 
 def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sentence]]) -> list[Candidate]:
@@ -149,14 +152,16 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
             cited.add(sentence.doc_id)
             place = Citation(sentence.doc_id, sentence.start, sentence.end)
             (citations if sentence in exact else related).append(place)
-        candidates.append(Candidate(
-            text=first.text,
-            citations=tuple(citations),
-            position=first.index / counts[first.doc_id],
-            order=(rank, first.index),
-            support=len({originals[c.document] for c in citations + related}),
-            related=tuple(related),
-        ))
+        candidates.append(
+            Candidate(
+                text=first.text,
+                citations=tuple(citations),
+                position=first.index / counts[first.doc_id],
+                order=(rank, first.index),
+                support=len({originals[c.document] for c in citations + related}),
+                related=tuple(related),
+            )
+        )
     candidates.sort(key=lambda c: c.order)
     return candidates
 
@@ -231,14 +236,16 @@ def _candidate_pairs(rows):  # type: ignore[no-untyped-def]
     indptr, indices = rows.indptr, rows.indices
     keep_rows, keep_cols = [], []
     for r in range(rows.shape[0]):
-        words = indices[indptr[r]:indptr[r + 1]]
+        words = indices[indptr[r] : indptr[r + 1]]
         size = len(words)
         prefix = size - math.ceil(NEAR_SENTENCE * size - 1e-9) + 1
         chosen = words[np.argsort(rank[words], kind="stable")[:prefix]]
         keep_rows.append(np.full(len(chosen), r))
         keep_cols.append(chosen)
-    prefixes = csr_matrix((np.ones(sum(map(len, keep_cols))), (np.concatenate(keep_rows),
-                           np.concatenate(keep_cols))), shape=rows.shape)
+    prefixes = csr_matrix(
+        (np.ones(sum(map(len, keep_cols))), (np.concatenate(keep_rows), np.concatenate(keep_cols))),
+        shape=rows.shape,
+    )
     pairs = (prefixes @ prefixes.T).tocoo()
     upper = pairs.row < pairs.col
     return pairs.row[upper], pairs.col[upper]

@@ -41,11 +41,23 @@ PARAGRAPH = 60
 HOLDS = 0.8
 """The second opinion holds the text taken: this share of its trigrams is in it."""
 _WORD = re.compile(r"\w+")
-_CAPTION_CLASSES = ("caption", "wp-caption-text", "figure-caption", "image-caption", "img-caption",
-                    "photo-caption", "credit", "photo-credit", "image-credit", "img-credit", "media-credit",
-                    "credits")
+_CAPTION_CLASSES = (
+    "caption",
+    "wp-caption-text",
+    "figure-caption",
+    "image-caption",
+    "img-caption",
+    "photo-caption",
+    "credit",
+    "photo-credit",
+    "image-credit",
+    "img-credit",
+    "media-credit",
+    "credits",
+)
 CAPTIONS = "//figcaption | " + " | ".join(
-    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in _CAPTION_CLASSES)
+    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]" for name in _CAPTION_CLASSES
+)
 """Captions and photo credits, by element and class, pruned before extraction (trafilatura
 drops most figures itself; captions outside a <figure> would pass)."""
 
@@ -59,8 +71,13 @@ def extract(html: str) -> dict[str, Any]:
     from trafilatura.settings import set_date_params
 
     options: dict[str, Any] = {"include_comments": False, "include_tables": False, "prune_xpath": CAPTIONS}
-    result = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True,
-                                         date_extraction_params=set_date_params(False), **options)
+    result = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        favor_precision=True,
+        date_extraction_params=set_date_params(False),
+        **options,
+    )
     meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else dict(result or {})
     text = meta.get("text") or ""
     second = _second_opinion(html, options)
@@ -96,7 +113,7 @@ def _words(text: str) -> list[str]:
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
     words = _words(text)
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
 def _share(text: str, grams: set[tuple[str, ...]]) -> float | None:
@@ -104,7 +121,7 @@ def _share(text: str, grams: set[tuple[str, ...]]) -> float | None:
     words = _words(text)
     if len(words) < 3:
         return None
-    own = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    own = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
     return sum(g in grams for g in own) / len(own)
 
 
@@ -112,8 +129,11 @@ def _agreed_stretch(text: str, grams: set[tuple[str, ...]]) -> str:
     """``text`` from its first to its last line that the second opinion holds too, or that is
     a paragraph (more than PARAGRAPH words: furniture is short)."""
     lines = text.splitlines()
-    agreed = [i for i, line in enumerate(lines)
-              if (_share(line, grams) or 0.0) >= AGREE or len(_words(line)) > PARAGRAPH]
+    agreed = [
+        i
+        for i, line in enumerate(lines)
+        if (_share(line, grams) or 0.0) >= AGREE or len(_words(line)) > PARAGRAPH
+    ]
     if not agreed:
         return text
     start, end = agreed[0], agreed[-1]
@@ -122,7 +142,7 @@ def _agreed_stretch(text: str, grams: set[tuple[str, ...]]) -> str:
         start -= 1
     while end + 1 < len(lines) and continues(lines[end], lines[end + 1]):
         end += 1
-    return "\n".join(lines[start:end + 1])
+    return "\n".join(lines[start : end + 1])
 
 
 def strip_furniture(text: str, title: str = "") -> str:

@@ -75,7 +75,8 @@ _NAME = r"(?-i:[A-Z][\w.'’-]*)"
 _BYLINE = re.compile(
     rf"^\s*by\s+{_NAME}(?:\s+(?:(?-i:[a-z]{{1,3}})\s+)?{_NAME}){{0,3}}"
     rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*\s*(?:[|,–—-]\s*[^.!?]{{0,40}})?$",
-    _FLAGS)
+    _FLAGS,
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 # A contact line: "Email Tariq Malik at ... or follow him @tariqjmalik", "Write to Al Root at ...".
@@ -84,7 +85,8 @@ _CONTACT = re.compile(
     r"send (?:us )?(?:your )?(?:news )?tips?|"
     r"you can (?:follow|reach|e-?mail|contact))\b|\b(?:follow|reach|e-?mail|contact) (?:him|her|them|me|"
     r"us)\b",
-    _FLAGS)
+    _FLAGS,
+)
 # "Updated at 1:23 p.m.", "Published: 19 Nov 2019 10:04"
 _STAMP = re.compile(r"^\s*(?:last )?(?:updated|published|posted)\b[^.!?]*\d", _FLAGS)
 # A teaser link: "China furious at Macron for Hong Kong protest jibe [INSIGHT]".
@@ -95,7 +97,8 @@ _ONLY_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", _FLAGS)
 _ONLY_EMAIL = re.compile(r"^\s*(?:e-?mail:?\s*)?[\w.+-]+@[\w-]+\.[\w.-]+\s*$", _FLAGS)
 _ONLY_HANDLE = re.compile(r"^\s*(?:(?:twitter|instagram)(?:\.com/|:\s*)|@)\w+\s*$", _FLAGS)
 _TIMESTAMP = re.compile(
-    r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
+    r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
 _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b)|\bcopyright\s+(?:©\s*)?\d{4}\b|©\s*\d{4}", _FLAGS)
 # A title in quotes alone on a line (a work, a caption): "‘Jewels after Jewels after Jewels’".
 # Quoted speech ends with its punctuation inside the quotes ("“We got her!”").
@@ -114,8 +117,9 @@ EDGE_LABELS = 3
 """The most labels dropped at either end of a body; a longer run is taken for a list."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 # A teaser line that may head a list of more teasers: "Related: SpaceX's Starship in Pictures".
-_TEASER = re.compile(r"^[\s\[(*•·>-]*(?:related\b|read (?:more|next|also)\b|see (?:more|also)\b|more:)",
-                     _FLAGS)
+_TEASER = re.compile(
+    r"^[\s\[(*•·>-]*(?:related\b|read (?:more|next|also)\b|see (?:more|also)\b|more:)", _FLAGS
+)
 
 
 def is_furniture(line: str) -> bool:
@@ -148,8 +152,9 @@ def is_furniture(line: str) -> bool:
 def _label(line: str) -> bool:
     """A short line without a sentence end: a heading, a caption, a date, a label."""
     text = line.strip()
-    return (bool(text) and len(text) <= 100 and len(_WORDS.findall(text)) <= 12
-            and not _SENTENCE_END.search(text))
+    return (
+        bool(text) and len(text) <= 100 and len(_WORDS.findall(text)) <= 12 and not _SENTENCE_END.search(text)
+    )
 
 
 _GOES_ON = re.compile(r"\s*[a-z(\[,;]")
@@ -198,8 +203,9 @@ def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
             if not _label(lines[i]) or _LIST_ITEM.match(lines[i]):
                 break
             after = edge[n + 1] if n + 1 < len(edge) else None
-            if after is not None and (continues(lines[i], lines[after]) if edge is filled
-                                      else continues(lines[after], lines[i])):
+            if after is not None and (
+                continues(lines[i], lines[after]) if edge is filled else continues(lines[after], lines[i])
+            ):
                 break  # a sentence broken over lines (a <br>): prose, not a label
             run.append(i)
         if len(run) <= EDGE_LABELS:

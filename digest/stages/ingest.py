@@ -25,7 +25,8 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 # README*, LICENSE*/LICENCE*, COPYING*, NOTICE*, SOURCE*, ATTRIBUTION* (SOURCES.md, README_fr.txt,
 # LICENCE-data.html), but not a word that merely starts alike ("sourcebook.txt", "noticeboard.md").
 NOT_ARTICLES = re.compile(
-    r"^(readme|licen[cs]e|copying|notice|source|attribution|changelog|authors)s?(?![a-z])", re.I)
+    r"^(readme|licen[cs]e|copying|notice|source|attribution|changelog|authors)s?(?![a-z])", re.I
+)
 
 
 MAX_LINE_CHARS = 100_000
@@ -158,7 +159,9 @@ def _walk(root: Path, warnings: list[str]) -> Iterator[RawInput]:
         if entry.is_symlink() and (stat.S_ISDIR(mode) or article):
             target = os.path.realpath(entry.path)
             if os.path.commonpath([target, top]) != top:
-                warnings.append(f"{visible(entry.path)}: a symbolic link out of {visible(str(root))}, skipped")
+                warnings.append(
+                    f"{visible(entry.path)}: a symbolic link out of {visible(str(root))}, skipped"
+                )
                 continue
         if stat.S_ISDIR(mode):
             stack.append(iter(entries(entry.path)))
@@ -212,11 +215,40 @@ def read_bytes(raw: RawInput, max_bytes: int) -> bytes:
 
 
 # Formats that are never articles, recognised by their first bytes.
-_MAGIC = (b"\x89PNG\r\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b",
-          b"7z\xbc\xaf\x27\x1c", b"\xfd7zXZ\x00", b"Rar!\x1a", b"\x7fELF", b"MZ\x90\x00", b"OggS\x00",
-          b"fLaC", b"wOFF", b"wOF2", b"SQLite format 3\x00", b"ID3\x03", b"ID3\x04")
-_WESTERN = {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "mac_roman", "mac_latin2", "ascii",
-            "cp850", "cp437", "utf_8"}
+_MAGIC = (
+    b"\x89PNG\r\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\xfd7zXZ\x00",
+    b"Rar!\x1a",
+    b"\x7fELF",
+    b"MZ\x90\x00",
+    b"OggS\x00",
+    b"fLaC",
+    b"wOFF",
+    b"wOF2",
+    b"SQLite format 3\x00",
+    b"ID3\x03",
+    b"ID3\x04",
+)
+_WESTERN = {
+    "cp1252",
+    "cp1250",
+    "latin_1",
+    "iso8859_15",
+    "iso8859_2",
+    "mac_roman",
+    "mac_latin2",
+    "ascii",
+    "cp850",
+    "cp437",
+    "utf_8",
+}
 _HTML_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_.:-]{2,40})""", re.I)
 
 
@@ -345,8 +377,9 @@ def _legacy_encoding(data: bytes) -> str:
     if not results:
         return _latin_encoding(data)
     best = results[0]
-    tied = [r.encoding for r in results
-            if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.05]
+    tied = [
+        r.encoding for r in results if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.05
+    ]
     encoding = min(tied, key=lambda e: _COMMON.index(e) if e in _COMMON else len(_COMMON))
     if encoding in _WESTERN:
         return _latin_encoding(data)
@@ -355,8 +388,27 @@ def _legacy_encoding(data: bytes) -> str:
 
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 # Legacy encodings by how common they are, to settle charset-normalizer's ties.
-_COMMON = ["cp1251", "koi8_r", "cp1253", "cp1255", "cp1256", "cp1254", "cp1257", "cp874", "gb18030", "cp932",
-           "shift_jis", "euc_jp", "cp949", "euc_kr", "big5", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic"]
+_COMMON = [
+    "cp1251",
+    "koi8_r",
+    "cp1253",
+    "cp1255",
+    "cp1256",
+    "cp1254",
+    "cp1257",
+    "cp874",
+    "gb18030",
+    "cp932",
+    "shift_jis",
+    "euc_jp",
+    "cp949",
+    "euc_kr",
+    "big5",
+    "koi8_u",
+    "cp866",
+    "iso8859_5",
+    "mac_cyrillic",
+]
 
 
 def _latin_encoding(data: bytes) -> str:
@@ -382,28 +434,43 @@ def _oddness(text: str) -> int:
             continue
         if unicodedata.category(ch).startswith("C"):
             score += 3
-        elif (not ch.isalpha() and ch not in _WORD_PUNCTUATION and 0 < i < len(text) - 1
-              and text[i - 1].isalpha() and text[i + 1].isalpha()):
+        elif (
+            not ch.isalpha()
+            and ch not in _WORD_PUNCTUATION
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
+        ):
             score += 1
     return score
 
 
 _DATE_PREFIX = re.compile(r"^\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:\s+|$)")
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTH = (r"(jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|"
-          r"sep(?:tember|t?\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), 1
+    )
+}
+_MONTH = (
+    r"(jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|"
+    r"sep(?:tember|t?\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
+)
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 # "Saturday, January 8, 2005", "January 8, 2005", "Sat 8 January 2005", "2005-01-08" alone on a line.
 _DATE_LINE = re.compile(
     rf"^\s*{_WEEKDAY}(?:{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
     rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})"
-    r"|(\d{4})[/.-](\d{1,2})[/.-](\d{1,2}))\s*$", re.I)
+    r"|(\d{4})[/.-](\d{1,2})[/.-](\d{1,2}))\s*$",
+    re.I,
+)
 # "TEHRAN (Iran News) –", "WASHINGTON (AP) —", "LONDON, Jan. 5 (Reuters) -"
 _DATELINE_SOURCE = re.compile(
-    r"^\s*[A-Z]{3,}[A-Z .'’-]{0,40}(?:,\s*[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2})?\s*\(([^()\n]{2,40})\)\s*[-–—:]")
+    r"^\s*[A-Z]{3,}[A-Z .'’-]{0,40}(?:,\s*[A-Z][A-Za-z]{2,8}\.?\s+\d{1,2})?\s*\(([^()\n]{2,40})\)\s*[-–—:]"
+)
 _FOOTER_SOURCE = re.compile(
-    r"All (?:Content|material|articles?|stories) (?:by|from|of) ([^\n.]{2,60}?) (?:is|are) licensed", re.I)
+    r"All (?:Content|material|articles?|stories) (?:by|from|of) ([^\n.]{2,60}?) (?:is|are) licensed", re.I
+)
 _HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")
 _TITLE_WORDS = 16
 
@@ -426,7 +493,7 @@ def _title_from_text(text: str) -> tuple[str, str | None]:
             found = _iso(*match.groups())
             if found:
                 published = published or found
-                line = line[match.end():].strip()
+                line = line[match.end() :].strip()
         elif _DATE_LINE.match(line):
             published = published or _date_from_line(line)
             line = ""
@@ -527,8 +594,11 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
     if not text.strip():
         raise InputError(f"{name}: no article text found in this HTML page")
     url = meta.get("url")
-    url = (url.strip() if isinstance(url, str) and url.strip().startswith(("http://", "https://"))
-           and plain_url(url.strip()) else None)
+    url = (
+        url.strip()
+        if isinstance(url, str) and url.strip().startswith(("http://", "https://")) and plain_url(url.strip())
+        else None
+    )
     page = page_metadata(html)
     outlet = choose_outlet(one_line(meta.get("sitename") or "") or None, page, meta.get("title") or "", url)
     title = repair_mojibake(one_line(choose_title(one_line(meta.get("title") or ""), page, outlet, url)))
@@ -561,7 +631,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # What may come before <html> or <head> in a page as saved: style sheets, scripts, comments,
 # <meta>/<link> tags (a page that opens with 8 KB of <style> is still a whole page).
 _PRELUDE = re.compile(
-    r"\s*(?:<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->|<(?:meta|link)\b[^>]*>)", re.I | re.S)
+    r"\s*(?:<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->|<(?:meta|link)\b[^>]*>)", re.I | re.S
+)
 
 
 def _after_prelude(text: str) -> str:
@@ -572,6 +643,7 @@ def _after_prelude(text: str) -> str:
             break
         position = match.end()
     return text[position:]
+
 
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
 

@@ -33,8 +33,9 @@ def source_of(doc: Document) -> str | None:
     return None
 
 
-def recurring(documents: Sequence[Document], sentences: Mapping[str, list[Sentence]],
-              story_of: Mapping[str, int]) -> dict[str, frozenset[int]]:
+def recurring(
+    documents: Sequence[Document], sentences: Mapping[str, list[Sentence]], story_of: Mapping[str, int]
+) -> dict[str, frozenset[int]]:
     """The indices of each document's candidate sentences that are per-source boilerplate.
 
     ``documents``: every document of the build; copies (``copy_of``) count as their original's,
@@ -51,9 +52,13 @@ def recurring(documents: Sequence[Document], sentences: Mapping[str, list[Senten
         for sentence in sentences.get(doc.id, []):
             if sentence.candidate:
                 carriers[(source, sentence_key(sentence.text))].add(doc.id)
-    boiler = {pair for pair, ids in carriers.items()
-              if len(ids) >= MIN_DOCUMENTS and len(ids) >= SHARE * articles[pair[0]]
-              and len({story_of.get(i, -1) for i in ids}) > 1}
+    boiler = {
+        pair
+        for pair, ids in carriers.items()
+        if len(ids) >= MIN_DOCUMENTS
+        and len(ids) >= SHARE * articles[pair[0]]
+        and len({story_of.get(i, -1) for i in ids}) > 1
+    }
     if not boiler:
         return {}
     found: dict[str, frozenset[int]] = {}
@@ -62,8 +67,11 @@ def recurring(documents: Sequence[Document], sentences: Mapping[str, list[Senten
         source = source_of(original)
         if source is None:
             continue
-        hit = frozenset(s.index for s in sentences.get(doc.id, [])
-                        if s.candidate and (source, sentence_key(s.text)) in boiler)
+        hit = frozenset(
+            s.index
+            for s in sentences.get(doc.id, [])
+            if s.candidate and (source, sentence_key(s.text)) in boiler
+        )
         if hit:
             found[doc.id] = hit
     return found

@@ -25,15 +25,19 @@ _OPEN_END = re.compile(r"(?:[,;(\[“‘«]|[-–—]\s*)$")
 _OPEN_WORDS = frozenset(
     "a an the and or but nor of to in on at by for from with as than that which who whose whom "
     "is are was were be been has have had will would can could may might its their his her our "
-    "your my into onto about after before between said says told".split())
+    "your my into onto about after before between said says told".split()
+)
 """English words a sentence does not end on (for joining a line to the next)."""
 # "Tuesday, January 18, 2005" or "2005/01/08" opening a line, before the text (glued or not).
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _LEADING_DATE = re.compile(
     rf"(?i:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}))(?=\s*[A-Z\"“])")  # then a capital: not "2005 was"
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}))(?=\s*[A-Z\"“])"
+)  # then a capital: not "2005 was"
 
 
 @lru_cache(maxsize=4)
@@ -58,8 +62,11 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def _lower_word(word: str) -> bool:
     """A word in lower case that is not a name written so ("iPhone", "my6sense") nor an
     address ("www.x.org", "http://", "a@b.c")."""
-    return (word[:1].islower() and not any(c.isupper() or c.isdigit() for c in word[1:])
-            and not _ADDRESS.match(word))
+    return (
+        word[:1].islower()
+        and not any(c.isupper() or c.isdigit() for c in word[1:])
+        and not _ADDRESS.match(word)
+    )
 
 
 def _begins_mid_sentence(text: str) -> bool:
@@ -113,22 +120,31 @@ def _breaks(text: str, lines: list[tuple[int, int]], boiler: list[bool], languag
     ends = []
     i = 0
     while i < len(lines):
-        if not text[lines[i][0]:lines[i][1]].strip():
+        if not text[lines[i][0] : lines[i][1]].strip():
             i += 1
             continue
         j = i  # the paragraph: lines i..j, none blank
-        while j + 1 < len(lines) and text[lines[j + 1][0]:lines[j + 1][1]].strip():
+        while j + 1 < len(lines) and text[lines[j + 1][0] : lines[j + 1][1]].strip():
             j += 1
-        goes_on = [not boiler[k] and not boiler[k + 1]
-                   and _goes_on(text[lines[k][0]:lines[k][1]], text[lines[k + 1][0]:lines[k + 1][1]], english)
-                   for k in range(i, j)]
+        goes_on = [
+            not boiler[k]
+            and not boiler[k + 1]
+            and _goes_on(text[lines[k][0] : lines[k][1]], text[lines[k + 1][0] : lines[k + 1][1]], english)
+            for k in range(i, j)
+        ]
         wrapped = j - i >= 2 and 2 * sum(goes_on) >= len(goes_on)
-        width = max(len(text[s:e].strip()) for s, e in lines[i:j + 1]) if wrapped else 0
+        width = max(len(text[s:e].strip()) for s, e in lines[i : j + 1]) if wrapped else 0
         for k in range(i, j + 1):
-            joined = k < j and (goes_on[k - i] or (
-                wrapped and not boiler[k] and not boiler[k + 1]
-                and len(text[lines[k][0]:lines[k][1]].strip()) >= 0.7 * width
-                and not _LINE_START_MARK.match(text, lines[k + 1][0])))
+            joined = k < j and (
+                goes_on[k - i]
+                or (
+                    wrapped
+                    and not boiler[k]
+                    and not boiler[k + 1]
+                    and len(text[lines[k][0] : lines[k][1]].strip()) >= 0.7 * width
+                    and not _LINE_START_MARK.match(text, lines[k + 1][0])
+                )
+            )
             if not joined:
                 ends.append(lines[k][1])
         i = j + 1
@@ -181,7 +197,7 @@ def _rejoin(text: str, pieces: list[tuple[int, int]], ends: list[int]) -> list[t
 def _title_line(line: str, title_key: str) -> bool:
     """The title, also with a date before it ("2005/01/08 Tsunami aid donations ...")."""
     date = _LEADING_DATE.match(line.strip())
-    return bool(date and title_key and clean.normalize(line.strip()[date.end():]) == title_key)
+    return bool(date and title_key and clean.normalize(line.strip()[date.end() :]) == title_key)
 
 
 def segment(doc: Document, language: str = "english") -> list[Sentence]:
@@ -195,17 +211,21 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
     text = doc.text
     title_key = clean.normalize(doc.title.rstrip("…"))
     lines = _lines(text)
-    boiler = [clean.line_is_boilerplate(text[s:e], title_key) or _title_line(text[s:e], title_key)
-              for s, e in lines]
+    boiler = [
+        clean.line_is_boilerplate(text[s:e], title_key) or _title_line(text[s:e], title_key) for s, e in lines
+    ]
     # Only the first line can be a title that is not repeated word for word.
     first = next((i for i, (s, e) in enumerate(lines) if text[s:e].strip()), None)
     if first is not None and not doc.title.endswith("…"):
         s, e = lines[first]
-        after = next((text[ls:le] for ls, le in lines[first + 1:] if text[ls:le].strip()), "")
-        if (len(text[s:e].split()) <= 20 and not clean.sentence_is_prose(text[s:e])
-                and not continues(text[s:e], after)):  # a sentence broken by a <br> is no title
+        after = next((text[ls:le] for ls, le in lines[first + 1 :] if text[ls:le].strip()), "")
+        if (
+            len(text[s:e].split()) <= 20
+            and not clean.sentence_is_prose(text[s:e])
+            and not continues(text[s:e], after)
+        ):  # a sentence broken by a <br> is no title
             boiler[first] = True
-        elif all(not text[ls:le].strip() for ls, le in lines[first + 1:]):
+        elif all(not text[ls:le].strip() for ls, le in lines[first + 1 :]):
             # The whole article is one line of prose: the title was only named after it.
             boiler[first] = False
     ends = _breaks(text, lines, boiler, language)
@@ -221,7 +241,7 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
             if marker and marker.end() < end:
                 start = marker.end()
             date = _LEADING_DATE.match(text, start, end)
-            if date and text[date.end():end].strip():
+            if date and text[date.end() : end].strip():
                 start = date.end()
                 while start < end and text[start].isspace():
                     start += 1

@@ -103,8 +103,13 @@ def _make_summarizer(name: str, language: str, titles: Sequence[str]) -> Any:
     return summarizer
 
 
-def rate(texts: Sequence[str], algorithm: str, language: str = "english",
-         titles: Sequence[str] = (), native: bool = True) -> list[float]:
+def rate(
+    texts: Sequence[str],
+    algorithm: str,
+    language: str = "english",
+    titles: Sequence[str] = (),
+    native: bool = True,
+) -> list[float]:
     """Score each text with sumy's ``algorithm``; higher is better.
 
     sumy returns only the chosen sentences; the ratings it computed are caught where every
@@ -138,8 +143,9 @@ def _round(value: float) -> float:
     return float(f"{value:.10g}")
 
 
-def _rate_with_sumy(texts: Sequence[str], algorithm: str, language: str, titles: Sequence[str],
-                    fast_lsa: bool = False) -> list[float]:
+def _rate_with_sumy(
+    texts: Sequence[str], algorithm: str, language: str, titles: Sequence[str], fast_lsa: bool = False
+) -> list[float]:
     """The ratings sumy's summarizer computes, caught by position."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph
     from sumy.models.dom import Sentence as SumySentence
@@ -228,7 +234,7 @@ def _lexrank(texts: Sequence[str], language: str) -> list[float]:
         transposed = unit.T.tocsc()
         blocks = []
         for start in range(0, n, 2000):
-            block = (unit[start:start + 2000] @ transposed).tocsr()
+            block = (unit[start : start + 2000] @ transposed).tocsr()
             block.data = (block.data > 0.1).astype(np.float64)
             block.eliminate_zeros()
             blocks.append(block)
@@ -276,7 +282,8 @@ def _kl(texts: Sequence[str], language: str) -> list[float]:
         words = tokenizer.to_words(text)
         content = [w.lower() for w in words if w.lower() not in stop]
         document_words.extend(
-            vocabulary.setdefault(w.lower(), len(vocabulary)) for w in words if w not in stop)
+            vocabulary.setdefault(w.lower(), len(vocabulary)) for w in words if w not in stop
+        )
         for w in content:
             content_rows.append(row)
             content_cols.append(vocabulary.setdefault(w, len(vocabulary)))
@@ -290,8 +297,9 @@ def _kl(texts: Sequence[str], language: str) -> list[float]:
     counts.sum_duplicates()
     raw = csr_matrix((np.ones(len(raw_cols)), (raw_rows, raw_cols)), shape=(n, size))
     raw.sum_duplicates()
-    doc = (np.bincount(np.asarray(document_words, dtype=np.int64), minlength=size)
-           / max(len(document_words), 1))
+    doc = np.bincount(np.asarray(document_words, dtype=np.int64), minlength=size) / max(
+        len(document_words), 1
+    )
     log_doc = np.log(np.where(doc > 0, doc, 1.0))
     coo = counts.tocoo()
     entry_row, entry_col, entry_count = coo.row, coo.col, coo.data
@@ -311,13 +319,19 @@ def _kl(texts: Sequence[str], language: str) -> list[float]:
         joint = entry_count + summary[entry_col]
         own = entry_doc * (entry_log_doc - np.log(joint))
         in_summary = summary[entry_col] > 0
-        correction = np.where(in_summary, own - entry_doc * (entry_log_doc - np.log(
-            np.where(in_summary, summary[entry_col], 1.0))), own)
+        correction = np.where(
+            in_summary,
+            own - entry_doc * (entry_log_doc - np.log(np.where(in_summary, summary[entry_col], 1.0))),
+            own,
+        )
         mass = np.where(in_summary, 0.0, entry_doc)
         kl = base + np.bincount(entry_row, weights=correction, minlength=n)
         total_mass = base_mass + np.bincount(entry_row, weights=mass, minlength=n)
-        kl = kl + np.log(length + summary_length, where=(length + summary_length) > 0,
-                         out=np.zeros(n)) * total_mass
+        kl = (
+            kl
+            + np.log(length + summary_length, where=(length + summary_length) > 0, out=np.zeros(n))
+            * total_mass
+        )
         kl = np.round(kl, 9)
         kl[~remaining] = np.inf
         best = int(np.argmin(kl))
@@ -384,8 +398,11 @@ def _words(text: str, language: str) -> tuple[frozenset[str], frozenset[tuple[st
     words = _WORD.findall(text.lower())
     stems = [stem(w) for w in words]
     content = frozenset(s for w, s in zip(words, stems) if w not in stop)
-    concepts = frozenset((stems[k], stems[k + 1]) for k in range(len(words) - 1)
-                         if words[k] not in stop or words[k + 1] not in stop)
+    concepts = frozenset(
+        (stems[k], stems[k + 1])
+        for k in range(len(words) - 1)
+        if words[k] not in stop or words[k + 1] not in stop
+    )
     return content, concepts
 
 
@@ -453,8 +470,10 @@ def _centrality(candidates: Sequence[Candidate], contents: Sequence[frozenset[st
     for vocabulary in words:
         for word in vocabulary:
             frequency[word] = frequency.get(word, 0) + 1
-    return [sum(frequency[w] for w in content) / (len(content) * len(words)) if content else 0.0
-            for content in contents]
+    return [
+        sum(frequency[w] for w in content) / (len(content) * len(words)) if content else 0.0
+        for content in contents
+    ]
 
 
 def _concepts(text: str, language: str) -> frozenset[tuple[str, str]]:
@@ -463,8 +482,9 @@ def _concepts(text: str, language: str) -> frozenset[tuple[str, str]]:
     return _words(text, language)[1]
 
 
-def _concept_weights(candidates: Sequence[Candidate],
-                     concepts: Sequence[frozenset[tuple[str, str]]]) -> dict[tuple[str, str], int]:
+def _concept_weights(
+    candidates: Sequence[Candidate], concepts: Sequence[frozenset[tuple[str, str]]]
+) -> dict[tuple[str, str], int]:
     """Weight of each concept: the number of the story's sources that use it (copies of one
     article count as one, ``_by_source``), for those that at least ``CONCEPT_SOURCES`` use.
 
@@ -550,8 +570,9 @@ def _redundant_pairs(contents: Sequence[frozenset[str]]) -> list[tuple[int, int]
     return pairs
 
 
-def _knapsack(values: Sequence[float], costs: Sequence[int], budget: int,
-              pairs: Sequence[tuple[int, int]]) -> list[int]:
+def _knapsack(
+    values: Sequence[float], costs: Sequence[int], budget: int, pairs: Sequence[tuple[int, int]]
+) -> list[int]:
     """The candidates of greatest total value whose costs fit in ``budget``: dynamic
     programming over the budget (exact), then any pick that repeats a better one dropped."""
     best = [0.0] * (budget + 1)
@@ -612,9 +633,14 @@ def _highs() -> Any:
     return h
 
 
-def _ilp(weights: dict[tuple[str, str], float], concepts: Sequence[frozenset[tuple[str, str]]],
-         bonus: Sequence[float], costs: Sequence[int], budget: int,
-         pairs: Sequence[tuple[int, int]]) -> tuple[list[int], bool]:
+def _ilp(
+    weights: dict[tuple[str, str], float],
+    concepts: Sequence[frozenset[tuple[str, str]]],
+    bonus: Sequence[float],
+    costs: Sequence[int],
+    budget: int,
+    pairs: Sequence[tuple[int, int]],
+) -> tuple[list[int], bool]:
     """Gillick and Favre's (2009) concept coverage, solved exactly with HiGHS.
 
     Maximize sum_c w_c z_c + sum_i bonus_i x_i subject to sum_i cost_i x_i <= budget,
@@ -632,12 +658,12 @@ def _ilp(weights: dict[tuple[str, str], float], concepts: Sequence[frozenset[tup
     h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     m = len(ids)
-    costs_vec = np.concatenate([np.asarray(bonus, dtype=np.float64), np.asarray(list(weights.values()),
-                                                                                dtype=np.float64)])
+    costs_vec = np.concatenate(
+        [np.asarray(bonus, dtype=np.float64), np.asarray(list(weights.values()), dtype=np.float64)]
+    )
     h.addVars(n + m, np.zeros(n + m), np.ones(n + m))
     h.changeColsCost(n + m, np.arange(n + m, dtype=np.int32), costs_vec)
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                            np.full(n, highspy.HighsVarType.kInteger))
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     holders: list[list[int]] = [[] for _ in range(m)]
     for i, found in enumerate(concepts):
@@ -659,9 +685,15 @@ def _ilp(weights: dict[tuple[str, str], float], concepts: Sequence[frozenset[tup
         values += [1.0, 1.0]
         lower.append(-inf)
         upper.append(1.0)
-    h.addRows(len(lower), np.asarray(lower), np.asarray(upper), len(indices),
-              np.asarray(starts, dtype=np.int32), np.asarray(indices, dtype=np.int32),
-              np.asarray(values, dtype=np.float64))
+    h.addRows(
+        len(lower),
+        np.asarray(lower),
+        np.asarray(upper),
+        len(indices),
+        np.asarray(starts, dtype=np.int32),
+        np.asarray(indices, dtype=np.int32),
+        np.asarray(values, dtype=np.float64),
+    )
     h.run()
     status = h.getModelStatus()
     solution = h.getSolution()
@@ -671,9 +703,14 @@ def _ilp(weights: dict[tuple[str, str], float], concepts: Sequence[frozenset[tup
     return picked, status == highspy.HighsModelStatus.kOptimal
 
 
-def _greedy(weights: dict[tuple[str, str], float], concepts: Sequence[frozenset[tuple[str, str]]],
-            bonus: Sequence[float], costs: Sequence[int], budget: int,
-            contents: Sequence[frozenset[str]]) -> list[int]:
+def _greedy(
+    weights: dict[tuple[str, str], float],
+    concepts: Sequence[frozenset[tuple[str, str]]],
+    bonus: Sequence[float],
+    costs: Sequence[int],
+    budget: int,
+    contents: Sequence[frozenset[str]],
+) -> list[int]:
     """The same objective as ``_ilp`` picked greedily: each time, the candidate that adds the
     most concept weight and bonus per word (cost) and still fits, skipping repeats; gains
     only fall as concepts are covered, so the best is found lazily."""
@@ -694,8 +731,10 @@ def _greedy(weights: dict[tuple[str, str], float], concepts: Sequence[frozenset[
             continue
         if g <= 0 or used + costs[i] > budget:
             continue
-        if any(len(contents[i] & contents[j]) > REDUNDANCY * min(len(contents[i]), len(contents[j]))
-               for j in picked):
+        if any(
+            len(contents[i] & contents[j]) > REDUNDANCY * min(len(contents[i]), len(contents[j]))
+            for j in picked
+        ):
             continue
         picked.append(i)
         covered |= concepts[i]
@@ -747,17 +786,28 @@ def summarize(candidates: Sequence[Candidate], settings: Settings, titles: Seque
         method = "shortest"
     else:
         top_density = max(h / c for h, c in zip(held, costs, strict=True)) if weight else 0.0
-        found, method = _select(weight, [concepts[i] for i in fits], [prior[i] for i in fits],
-                                [costs[i] for i in fits], budget, [contents[i] for i in fits], top_density)
+        found, method = _select(
+            weight,
+            [concepts[i] for i in fits],
+            [prior[i] for i in fits],
+            [costs[i] for i in fits],
+            budget,
+            [contents[i] for i in fits],
+            top_density,
+        )
         picked = [fits[k] for k in found]
-    picks = [Pick(candidates[i], round(prior[i], 4), {**components[i], "selection": method})
-             for i in picked]
+    picks = [Pick(candidates[i], round(prior[i], 4), {**components[i], "selection": method}) for i in picked]
     picks.sort(key=lambda p: p.candidate.order)
     return picks
 
 
-def _components(candidates: Sequence[Candidate], contents: Sequence[frozenset[str]], held: Sequence[float],
-                settings: Settings, titles: Sequence[str]) -> list[dict[str, float]]:
+def _components(
+    candidates: Sequence[Candidate],
+    contents: Sequence[frozenset[str]],
+    held: Sequence[float],
+    settings: Settings,
+    titles: Sequence[str],
+) -> list[dict[str, float]]:
     """What each candidate's prior is made of, each in [0, 1] (the JSON's ``components``)."""
     texts = [c.text for c in candidates]
     algo = _rank_normalize(rate(texts, settings.algorithm, settings.language, titles))
@@ -765,18 +815,28 @@ def _components(candidates: Sequence[Candidate], contents: Sequence[frozenset[st
     central = _rank_normalize(_centrality(candidates, contents))
     top_support = max(c.support for c in candidates)
     top_held = max(held) or 1
-    return [{
-        "algorithm": round(algo[i], 4),
-        "position": round(lead[i], 4),
-        "centrality": round(central[i], 4),
-        "sources": round(c.support / top_support, 4) if top_support > 1 else 0.0,
-        "coverage": round(held[i] / top_held, 4),
-        "form": round(_form(texts[i]), 4),
-    } for i, c in enumerate(candidates)]
+    return [
+        {
+            "algorithm": round(algo[i], 4),
+            "position": round(lead[i], 4),
+            "centrality": round(central[i], 4),
+            "sources": round(c.support / top_support, 4) if top_support > 1 else 0.0,
+            "coverage": round(held[i] / top_held, 4),
+            "form": round(_form(texts[i]), 4),
+        }
+        for i, c in enumerate(candidates)
+    ]
 
 
-def _select(weight: Any, concepts: list[Any], prior: list[float], costs: list[int],
-            budget: int, contents: Sequence[frozenset[str]], top_density: float) -> tuple[list[int], str]:
+def _select(
+    weight: Any,
+    concepts: list[Any],
+    prior: list[float],
+    costs: list[int],
+    budget: int,
+    contents: Sequence[frozenset[str]],
+    top_density: float,
+) -> tuple[list[int], str]:
     """The candidates that fit (by index), and the method that chose them (see ``summarize``)."""
     pairs = _redundant_pairs(contents) if len(costs) <= SELECTION_LIMIT else []
     if not weight:

@@ -18,13 +18,52 @@ from urllib.parse import urlsplit
 
 _SEPARATOR = re.compile(r"\s+(?:[|–—:·»/\\-]|::|-{2})\s+|\s+\|\s*|\s*\|\s+")
 _WORD = re.compile(r"\w+")
-SECTIONS = frozenset({
-    "opinion", "opinions", "editorial", "editorials", "analysis", "commentary", "column", "columns",
-    "review", "reviews", "news", "blog", "blogs", "feature", "features", "interview", "letters",
-    "world", "world news", "business", "politics", "sport", "sports", "tech", "technology", "science",
-    "health", "culture", "entertainment", "lifestyle", "auto news", "breaking news", "latest news",
-    "local news", "national", "local", "us", "uk", "video", "photos", "podcast", "live",
-})
+SECTIONS = frozenset(
+    {
+        "opinion",
+        "opinions",
+        "editorial",
+        "editorials",
+        "analysis",
+        "commentary",
+        "column",
+        "columns",
+        "review",
+        "reviews",
+        "news",
+        "blog",
+        "blogs",
+        "feature",
+        "features",
+        "interview",
+        "letters",
+        "world",
+        "world news",
+        "business",
+        "politics",
+        "sport",
+        "sports",
+        "tech",
+        "technology",
+        "science",
+        "health",
+        "culture",
+        "entertainment",
+        "lifestyle",
+        "auto news",
+        "breaking news",
+        "latest news",
+        "local news",
+        "national",
+        "local",
+        "us",
+        "uk",
+        "video",
+        "photos",
+        "podcast",
+        "live",
+    }
+)
 """Section labels a site puts beside its headlines, in lower case."""
 _HOST_PREFIX = re.compile(r"^(?:www\d?|m|amp|mobile|news|edition)\.")
 _GENERIC_HOST = {"com", "co", "org", "net", "news", "info", "de", "uk", "br", "it", "ru", "jp", "kr", "in"}
@@ -51,8 +90,9 @@ def _is_site(segment: str, keys: set[str]) -> bool:
     key = _key(segment)
     if not key:
         return True  # only punctuation
-    return any(key == k or (len(k) >= 4 and (k in key or key in k) and len(key) <= 2 * len(k) + 4)
-               for k in keys)
+    return any(
+        key == k or (len(k) >= 4 and (k in key or key in k) and len(key) <= 2 * len(k) + 4) for k in keys
+    )
 
 
 def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = None) -> str:
@@ -61,8 +101,10 @@ def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = 
     given = [n for n in names if n and n.strip()]
     # A site name that holds separators itself ("Remember 80/90 - Memorabilia anni 80/90").
     for name in sorted({" ".join(n.split()) for n in given}, key=len, reverse=True):
-        for pattern in (rf"^{re.escape(name)}\s*(?:[|–—:·»-]|::)\s*(?=\S)",
-                        rf"\s*(?:[|–—:·»-]|::)\s*{re.escape(name)}$"):
+        for pattern in (
+            rf"^{re.escape(name)}\s*(?:[|–—:·»-]|::)\s*(?=\S)",
+            rf"\s*(?:[|–—:·»-]|::)\s*{re.escape(name)}$",
+        ):
             shorter = re.sub(pattern, "", title, flags=re.I)
             if shorter != title and _enough(shorter):
                 title = shorter
@@ -80,9 +122,9 @@ def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = 
     elif _is_site(parts[0], keys):
         start = 1
     while end - start > 1:  # section labels left at either end ("Opinion | ...", "... | Editorial")
-        if _section(parts[end - 1]) and _longer(parts[start:end - 1]):
+        if _section(parts[end - 1]) and _longer(parts[start : end - 1]):
             end -= 1
-        elif _section(parts[start]) and _longer(parts[start + 1:end]):
+        elif _section(parts[start]) and _longer(parts[start + 1 : end]):
             start += 1
         else:
             break
@@ -120,8 +162,11 @@ def page_metadata(html: str) -> dict[str, Any]:
     for meta in tree.iter("meta"):
         name = (meta.get("property") or meta.get("name") or "").strip().casefold()
         content = " ".join((meta.get("content") or "").split())
-        if content and name in ("og:title", "twitter:title", "og:site_name", "application-name",
-                                "twitter:site") and name not in found:
+        if (
+            content
+            and name in ("og:title", "twitter:title", "og:site_name", "application-name", "twitter:site")
+            and name not in found
+        ):
             found[name] = content
     for tag in ("title", "h1"):
         element = next(tree.iter(tag), None)
@@ -151,8 +196,11 @@ def _publishers(data: Any, depth: int = 0) -> list[str]:
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             names.append(" ".join(publisher["name"].split()))
         elif isinstance(publisher, list):
-            names += [" ".join(p["name"].split()) for p in publisher[:5]
-                      if isinstance(p, dict) and isinstance(p.get("name"), str)]
+            names += [
+                " ".join(p["name"].split())
+                for p in publisher[:5]
+                if isinstance(p, dict) and isinstance(p.get("name"), str)
+            ]
         if "@graph" in data:
             names += _publishers(data["@graph"], depth + 1)
     return [n for n in names if n]
@@ -204,5 +252,9 @@ def choose_outlet(extracted: str | None, meta: dict[str, Any], title: str, url: 
 def _plausible_outlet(name: str) -> bool:
     """Not a URL, a copyright notice or a number where a name should be."""
     lowered = name.casefold()
-    return (bool(_WORD.search(name)) and not lowered.startswith(("http://", "https://", "copyright", "©"))
-            and any(c.isalpha() for c in name) and len(name) <= 80)
+    return (
+        bool(_WORD.search(name))
+        and not lowered.startswith(("http://", "https://", "copyright", "©"))
+        and any(c.isalpha() for c in name)
+        and len(name) <= 80
+    )

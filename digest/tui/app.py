@@ -50,8 +50,15 @@ class DigestApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, inputs: Sequence[str], settings: Settings, saved_json_path: Path | str | None = None,
-                 export_dir: Path | None = None, quiet: bool = False, cache: bool = False) -> None:
+    def __init__(
+        self,
+        inputs: Sequence[str],
+        settings: Settings,
+        saved_json_path: Path | str | None = None,
+        export_dir: Path | None = None,
+        quiet: bool = False,
+        cache: bool = False,
+    ) -> None:
         super().__init__()
         self.inputs = list(inputs)
         """What to build the digest from (paths, folders, '-')."""
@@ -129,8 +136,9 @@ class DigestApp(App[None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "digest" and event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.post_message(BuildFailed("Internal error", f"{type(error).__name__}: {error}", (),
-                                          self.digest is not None))
+            self.post_message(
+                BuildFailed("Internal error", f"{type(error).__name__}: {error}", (), self.digest is not None)
+            )
 
     @on(BuildProgressed)
     def _progressed(self, event: BuildProgressed) -> None:
@@ -199,8 +207,12 @@ class DigestApp(App[None]):
         try:
             path = export_markdown(self.digest, folder, datetime.now())
         except OSError as exc:
-            self.notify(f"Cannot write to {visible(str(folder))}: {exc.strerror or exc}",
-                        title="Export failed", severity="error", markup=False)
+            self.notify(
+                f"Cannot write to {visible(str(folder))}: {exc.strerror or exc}",
+                title="Export failed",
+                severity="error",
+                markup=False,
+            )
             return
         self.notify(f"Exported as Markdown to {visible(str(path))}", title="Export", timeout=8, markup=False)
 
@@ -211,19 +223,32 @@ class DigestApp(App[None]):
             roots = [self.digest.base if self.digest is not None else "", str(self.saved_json_path.parent)]
         target = open_target(doc, roots)
         if target is None:
-            self.notify(f"{visible(doc.origin)} has no web address and is not a file here.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"{visible(doc.origin)} has no web address and is not a file here.",
+                severity="warning",
+                markup=False,
+            )
             return
         opener = shutil.which("xdg-open") or shutil.which("open")
         if opener is None:
-            self.notify(f"No system opener (xdg-open or open) was found. The article is at {target}",
-                        severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"No system opener (xdg-open or open) was found. The article is at {target}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
         self._openers = [p for p in self._openers if p.poll() is None]  # reap finished ones
         try:
-            self._openers.append(subprocess.Popen(
-                [opener, target], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True))
+            self._openers.append(
+                subprocess.Popen(
+                    [opener, target],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
         except OSError as exc:
             self.notify(f"Cannot run {opener}: {exc.strerror or exc}", severity="error", markup=False)
             return
@@ -237,8 +262,14 @@ def _skipped(warnings: Sequence[str]) -> list[str]:
     return [f"Skipped: {warnings[0]}{more}"]
 
 
-def make_app(inputs: Sequence[str], settings: Settings, saved_json_path: Path | str | None = None,
-             export_dir: Path | None = None, quiet: bool = False, cache: bool = False) -> DigestApp:
+def make_app(
+    inputs: Sequence[str],
+    settings: Settings,
+    saved_json_path: Path | str | None = None,
+    export_dir: Path | None = None,
+    quiet: bool = False,
+    cache: bool = False,
+) -> DigestApp:
     """The TUI for ``inputs`` built with ``settings``, or for a digest saved as JSON.
 
     Args:

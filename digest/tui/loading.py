@@ -63,8 +63,10 @@ def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:
         documents.append(doc)
     notes = []
     if missing:
-        notes.append(f"{missing} of {len(documents)} articles could not be read again: "
-                     "their text is not in the saved digest (save with --include-text)")
+        notes.append(
+            f"{missing} of {len(documents)} articles could not be read again: "
+            "their text is not in the saved digest (save with --include-text)"
+        )
     return dataclasses.replace(digest, documents=tuple(documents)), notes
 
 
@@ -74,8 +76,12 @@ def _relocated(doc: Document, bases: list[Path], folder: Path) -> Document:
     of the saved file.
     """
     origin = doc.origin
-    if _is_local_file(origin) or os.path.isabs(origin) or origin == "-" or origin.startswith(
-            ("http://", "https://")):
+    if (
+        _is_local_file(origin)
+        or os.path.isabs(origin)
+        or origin == "-"
+        or origin.startswith(("http://", "https://"))
+    ):
         return doc
     for where in [*bases, folder]:
         if (where / origin).is_file():
@@ -104,8 +110,10 @@ def rebuild_inputs(digest: Digest) -> tuple[list[str] | None, str]:
     paths = [doc.origin for doc in digest.documents]
     missing = [p for p in paths if not _is_local_file(p)]
     if missing:
-        return None, (f"cannot recompute: {len(missing)} of {len(paths)} articles are not files here "
-                      f"(first: {visible(missing[0])})")
+        return None, (
+            f"cannot recompute: {len(missing)} of {len(paths)} articles are not files here "
+            f"(first: {visible(missing[0])})"
+        )
     return paths, ""
 
 
@@ -120,6 +128,7 @@ def _grouping_ok(value: object) -> bool:
 
 def settings_from(saved: Mapping[str, object], fallback: Settings) -> Settings:
     """The Settings a saved digest was built with, or ``fallback`` where they are unusable."""
+
     def count(value: object) -> bool:
         return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1)
 
@@ -190,7 +199,9 @@ def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
     return path.resolve()
 
 
-_WEB_ADDRESS = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
+_WEB_ADDRESS = re.compile(
+    r"https?://[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+"
+)
 
 
 def open_target(doc: Document, roots: Sequence[str] | None = None) -> str | None:

@@ -71,8 +71,12 @@ def sentence_stops(story: Story, index: int) -> list[Stop]:
 
 def document_stops(story: Story, doc_id: str) -> list[Stop]:
     """The story's sentences cited in one document, in text order; its top if none."""
-    stops = [Stop(doc_id, c, pick.candidate.text)
-             for pick in story.sentences for c in pick.candidate.citations if c.document == doc_id]
+    stops = [
+        Stop(doc_id, c, pick.candidate.text)
+        for pick in story.sentences
+        for c in pick.candidate.citations
+        if c.document == doc_id
+    ]
     return sorted(stops, key=lambda s: s.citation.start if s.citation else 0) or [Stop(doc_id, None)]
 
 
@@ -198,8 +202,13 @@ class DigestScreen(Screen[None]):
         if story is self.story:
             return
         self.story = story
-        heading = Content.assemble((update_prefix(story), UPDATE), (one_line(story.title), "bold"),
-                                   ("" if story.new else f" {SEEN_MARK}", MUTED), "\n", (story_line(story), MUTED))
+        heading = Content.assemble(
+            (update_prefix(story), UPDATE),
+            (one_line(story.title), "bold"),
+            ("" if story.new else f" {SEEN_MARK}", MUTED),
+            "\n",
+            (story_line(story), MUTED),
+        )
         self.query_one("#story-heading", Static).update(heading)
         self.query_one(SummaryList).show(self.digest, story)
         self._preview(self.query_one(SummaryList).entry)
@@ -312,8 +321,9 @@ class DigestScreen(Screen[None]):
         self.post_message(OpenRequested(self.digest.document(doc_id)))
 
 
-def article_view(digest: Digest, story: Story, stop: Stop, position: str = "") -> \
-        tuple[Content, str, tuple[int, int] | None, list[tuple[int, int]], bool]:
+def article_view(
+    digest: Digest, story: Story, stop: Stop, position: str = ""
+) -> tuple[Content, str, tuple[int, int] | None, list[tuple[int, int]], bool]:
     """What the source view shows for ``stop``: heading, text, cited span, other spans, placeholder.
 
     The cited span comes from the citation's offsets into ``Document.text``; when they no
@@ -333,24 +343,41 @@ def article_view(digest: Digest, story: Story, stop: Stop, position: str = "") -
         where = visible(doc.origin)
         missing = "The article's text is not in the saved digest and cannot be read again."
         lines += ["\n", (missing, "$warning")]
-        return (Content.assemble(*lines), f"The text of {where} is not available. "
-                "Save digests with --include-text to keep it.", None, [], True)
+        return (
+            Content.assemble(*lines),
+            f"The text of {where} is not available. Save digests with --include-text to keep it.",
+            None,
+            [],
+            True,
+        )
     cited = locate(doc, stop.citation, stop.sentence) if stop.citation is not None else None
     if stop.citation is not None and cited is None:
-        lines += ["\n", ("This article changed since the digest was built: the cited sentence "
-                         "is not in it any more.", "$warning")]
+        lines += [
+            "\n",
+            (
+                "This article changed since the digest was built: the cited sentence is not in it any more.",
+                "$warning",
+            ),
+        ]
     picked = next((pick for pick in story.sentences if stop.citation in pick.candidate.citations), None)
     if picked is not None:
         lines += ["\n", (why(picked), MUTED)]
-    also = [span for pick in story.sentences for c in pick.candidate.citations if c.document == doc.id
-            if (span := locate(doc, c, pick.candidate.text)) is not None]
+    also = [
+        span
+        for pick in story.sentences
+        for c in pick.candidate.citations
+        if c.document == doc.id
+        if (span := locate(doc, c, pick.candidate.text)) is not None
+    ]
     return Content.assemble(*lines), doc.text, cited, also, False
 
 
 def why(pick: Pick) -> str:
     """Why a sentence was picked: its score and the components it adds up from."""
-    parts = [f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}"
-             for name, value in pick.components.items()]
+    parts = [
+        f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}"
+        for name, value in pick.components.items()
+    ]
     return " · ".join([f"Score {pick.score:.2f}", *parts])
 
 
@@ -400,7 +427,8 @@ class ArticleScreen(Screen[None]):
     def _show(self) -> None:
         self.query_one(TopBar).show(("Source", "bold"), one_line(self.story.title))
         heading, text, cited, also, placeholder = article_view(
-            self.digest, self.story, self.stop, self._position())
+            self.digest, self.story, self.stop, self._position()
+        )
         self.query_one("#article-heading", Static).update(heading)
         self.query_one(SourceView).show(text, cited, also, placeholder)
         self.refresh_bindings()
@@ -409,12 +437,15 @@ class ArticleScreen(Screen[None]):
         if len(self.stops) < 2:
             return ""
         if len({s.document for s in self.stops}) == 1:
-            return (f"Cited sentence {self.index + 1} of {len(self.stops)} in this article "
-                    "(n/p: next/previous)")
+            return (
+                f"Cited sentence {self.index + 1} of {len(self.stops)} in this article (n/p: next/previous)"
+            )
         numbers = source_numbers(self.story)
         marks = " ".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
-        return (f"Copy {self.index + 1} of {len(self.stops)}: this sentence is in {marks} "
-                "(n/p: next/previous copy)")
+        return (
+            f"Copy {self.index + 1} of {len(self.stops)}: this sentence is in {marks} "
+            "(n/p: next/previous copy)"
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "previous"):
@@ -467,9 +498,12 @@ class GroupingScreen(ModalScreen[None]):
         """What it shows of each article (for tests)."""
 
     def compose(self) -> ComposeResult:
-        note = ("A story of one article." if len(self.lines) == 1 else
-                "Each article with the article of the story it is most like: how likely the two "
-                "report the same event, and the names and words they share.")
+        note = (
+            "A story of one article."
+            if len(self.lines) == 1
+            else "Each article with the article of the story it is most like: how likely the two "
+            "report the same event, and the names and words they share."
+        )
         with VerticalScroll(id="grouping"):
             yield Static(Content(one_line(self.story.title)), id="grouping-title")
             yield Static(Content(note))
@@ -589,8 +623,12 @@ class AlgorithmScreen(ModalScreen[str | None]):
         box = self.query_one("#algorithms")
         box.border_title = Content("Summarizer")
         options = self.query_one(NavList)
-        options.set_options([Option(Content.assemble(("● " if name == self.current else "  ", MARKER), name))
-                             for name in ALGORITHMS])
+        options.set_options(
+            [
+                Option(Content.assemble(("● " if name == self.current else "  ", MARKER), name))
+                for name in ALGORITHMS
+            ]
+        )
         options.highlighted = ALGORITHMS.index(self.current) if self.current in ALGORITHMS else 0
         options.focus()
 

@@ -72,7 +72,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
                     cut += 1
                 cut = max(cut, at + 1)
                 lines.append((start, cut))
-                word, at, start = text[cut:at + len(word)], cut, cut
+                word, at, start = text[cut : at + len(word)], cut, cut
                 size = cell_len(word.rstrip())
             used += cell_len(word)
         if paragraph and start < end_of_paragraph:
@@ -84,8 +84,8 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
 class Hanging(Visual):
     """Content with a prefix on its first line and continuation lines indented under the text:
 
-         1 15 Royal Navy sailors captured at gunpoint by
-           Iranian guards  10 sources · 10 articles
+    1 15 Royal Navy sailors captured at gunpoint by
+      Iranian guards  10 sources · 10 articles
     """
 
     def __init__(self, prefix: Content, body: Content) -> None:
@@ -94,8 +94,9 @@ class Hanging(Visual):
         self.plain = prefix.plain + body.plain
         """The text shown, for tests and searching."""
 
-    def render_strips(self, width: int, height: int | None, style: VisualStyle,
-                      options: RenderOptions) -> list[Strip]:
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
         indent = min(self.prefix.cell_length, max(width - 10, 0))
         lines = self.body.render_strips(max(width - indent, 1), None, style, options)
         if indent:
@@ -180,12 +181,20 @@ class StoryList(NavList):
     def prompt(number: int, story: Story) -> Hanging:
         """A story's entry: its number, headline and counts."""
         articles = len(story.documents)
-        counts = (f"{story.sources} {'source' if story.sources == 1 else 'sources'} · "
-                  f"{articles} {'article' if articles == 1 else 'articles'}")
-        return Hanging(Content.styled(f"{number:>2} ", MUTED),
-                       Content.assemble((update_prefix(story), UPDATE),
-                                        (one_line(story.title) or "(untitled)", "bold"), "  ",
-                                        ("" if story.new else f"{SEEN_MARK} · ", MUTED), (counts, MUTED)))
+        counts = (
+            f"{story.sources} {'source' if story.sources == 1 else 'sources'} · "
+            f"{articles} {'article' if articles == 1 else 'articles'}"
+        )
+        return Hanging(
+            Content.styled(f"{number:>2} ", MUTED),
+            Content.assemble(
+                (update_prefix(story), UPDATE),
+                (one_line(story.title) or "(untitled)", "bold"),
+                "  ",
+                ("" if story.new else f"{SEEN_MARK} · ", MUTED),
+                (counts, MUTED),
+            ),
+        )
 
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -240,8 +249,14 @@ class SummaryList(NavList):
         self.entries += [None, None]
         for doc_id, n in numbers.items():
             parts = source_parts(digest.document(doc_id), digest, numbers)
-            options.append(Option(Hanging(Content.styled(f"[{n}] ", MARKER), Content.assemble(
-                parts[0], (" — " + " — ".join(parts[1:]), MUTED)))))
+            options.append(
+                Option(
+                    Hanging(
+                        Content.styled(f"[{n}] ", MARKER),
+                        Content.assemble(parts[0], (" — " + " — ".join(parts[1:]), MUTED)),
+                    )
+                )
+            )
             self.entries.append(Entry(document=doc_id))
         # The separator is not an option: entries must line up with option indexes.
         self.entries = [e for e, o in zip(self.entries, options, strict=True) if o is not None]
@@ -253,8 +268,12 @@ class SummaryList(NavList):
     def sentence_prompt(pick: Pick, numbers: dict[str, int], story: Story) -> Hanging:
         """A sentence followed by the [n] markers of the sources that carry it."""
         refs = "".join(f"[{n}]" for n in markers(story, numbers, pick.candidate.citations))
-        text = Content.assemble((one_line(pick.candidate.text), "" if pick.new else MUTED), " ", (refs, MARKER),
-                                ("" if pick.new else f" {SEEN_MARK}", MUTED))
+        text = Content.assemble(
+            (one_line(pick.candidate.text), "" if pick.new else MUTED),
+            " ",
+            (refs, MARKER),
+            ("" if pick.new else f" {SEEN_MARK}", MUTED),
+        )
         return Hanging(Content.styled("• ", MUTED), text)
 
     @property
@@ -321,8 +340,13 @@ class SourceView(ScrollView, can_focus=True):
         self._wrapped_at = 0
         self._scroll_to_cited = False
 
-    def show(self, text: str, cited: tuple[int, int] | None = None,
-             also: Sequence[tuple[int, int]] = (), placeholder: bool = False) -> None:
+    def show(
+        self,
+        text: str,
+        cited: tuple[int, int] | None = None,
+        also: Sequence[tuple[int, int]] = (),
+        placeholder: bool = False,
+    ) -> None:
         """Show ``text`` scrolled to the ``cited`` span, which is highlighted."""
         self.text = _UNPRINTABLE.sub(" ", text.replace("\r\n", " \n"))
         self.cited = cited
@@ -335,7 +359,7 @@ class SourceView(ScrollView, can_focus=True):
     @property
     def cited_text(self) -> str:
         """The highlighted text, or '' when nothing is highlighted."""
-        return self.text[self.cited[0]:self.cited[1]] if self.cited else ""
+        return self.text[self.cited[0] : self.cited[1]] if self.cited else ""
 
     @property
     def cited_line(self) -> int | None:
@@ -351,8 +375,11 @@ class SourceView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width <= 0:
             return  # not laid out yet: on_resize comes back here
-        top = self.lines[int(self.scroll_y)][0] if self.lines and not self._scroll_to_cited and \
-            int(self.scroll_y) < len(self.lines) else None
+        top = (
+            self.lines[int(self.scroll_y)][0]
+            if self.lines and not self._scroll_to_cited and int(self.scroll_y) < len(self.lines)
+            else None
+        )
         if width != self._wrapped_at:
             self.lines = wrap_offsets(self.text, width)
             self._wrapped_at = width

@@ -248,4 +248,8 @@ def test_new_and_update_flags_round_trip_through_json() -> None:
     for sentence in data["clusters"][0]["sentences"]:
         del sentence["new"]
     older = from_dict(data)
-    assert older.stories[0].new and not older.stories[0].update and all(p.new for p in older.stories[0].sentences)
+    assert (
+        older.stories[0].new
+        and not older.stories[0].update
+        and all(p.new for p in older.stories[0].sentences)
+    )

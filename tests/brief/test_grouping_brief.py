@@ -13,8 +13,16 @@ from tests.brief.test_brief import Brief, as_json
 from tests.conftest import CORPUS
 
 MULTILING = CORPUS / "multiling2011"
-FEED_A = ["M001/M0010", "M001/M0011", "M001/M0012", "M001/M0019",  # the London bombings
-          "M002/M0020", "M002/M0023", "M002/M0027", "M002/M0029"]  # Iran seizes Royal Navy sailors
+FEED_A = [
+    "M001/M0010",
+    "M001/M0011",
+    "M001/M0012",
+    "M001/M0019",  # the London bombings
+    "M002/M0020",
+    "M002/M0023",
+    "M002/M0027",
+    "M002/M0029",
+]  # Iran seizes Royal Navy sailors
 FEED_B = ["M000/M0002", "M000/M0001", "M000/M0000"]  # tsunami aid
 LATER = "M003/M0038"  # Tour de France: one day until 'Le Grand Départ' (in London)
 

@@ -40,8 +40,9 @@ def test_a_feed_footer_in_every_entry_is_never_picked(server: FeedServer, brief:
 
 
 def doc(number: int, text: str, source: str | None = "Daily A") -> Document:
-    return Document(id=f"d{number}", origin=f"{number}.txt", title=f"Title {number}", text=text,
-                    source=source)
+    return Document(
+        id=f"d{number}", origin=f"{number}.txt", title=f"Title {number}", text=text, source=source
+    )
 
 
 def _masked(documents: list[Document], stories: list[int]) -> dict[str, frozenset[int]]:
@@ -62,8 +63,10 @@ def test_the_rule_needs_several_stories_a_share_of_the_source_and_a_known_source
     plain = [doc(i, f"Title {i}\n\n{t}\n") for i, t in enumerate(texts, 1)]
     assert _masked(docs[:2] + plain[2:], [0, 1, 2, 1]) == {}
     # Three of seven: under half of the source's articles.
-    more = [doc(i, f"Title {i}\n\nOther news number {i} was reported on Friday by the agency.\n")
-            for i in range(5, 9)]
+    more = [
+        doc(i, f"Title {i}\n\nOther news number {i} was reported on Friday by the agency.\n")
+        for i in range(5, 9)
+    ]
     assert _masked(docs[:3] + more, [0, 1, 2, 3, 4, 5, 6]) == {}
     # Different sources, or none: never judged together.
     unknown = [doc(i, d.text, source=None) for i, d in enumerate(docs, 1)]

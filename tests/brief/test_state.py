@@ -23,13 +23,16 @@ def make_state(path: Path) -> None:
     State.open(path).close()
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "the state file is empty"),
-    (b"this is my shopping list\n" * 10, "not an SQLite database"),
-    (None, "another application"),
-    ("newer", r"written by a newer digest \(state schema 99"),
-    ("corrupt", "corrupt"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the state file is empty"),
+        (b"this is my shopping list\n" * 10, "not an SQLite database"),
+        (None, "another application"),
+        ("newer", r"written by a newer digest \(state schema 99"),
+        ("corrupt", "corrupt"),
+    ],
+)
 def test_unusable_files_are_refused_and_left_alone(tmp_path: Path, content: Any, message: str) -> None:
     path = tmp_path / "state.db"
     if content is None:
@@ -99,10 +102,20 @@ def test_a_second_open_gets_in_when_the_first_finishes_in_time(tmp_path: Path) -
 
 
 def _spawn(args: list[str], tmp_path: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "DIGEST_CONFIG": str(tmp_path / "config.toml"), "NO_COLOR": "1",
-           "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "digest", "brief", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "DIGEST_CONFIG": str(tmp_path / "config.toml"),
+        "NO_COLOR": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "digest", "brief", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")

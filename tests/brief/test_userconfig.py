@@ -32,7 +32,9 @@ def test_default_location_is_the_platform_config_dir(monkeypatch: pytest.MonkeyP
 
 
 def test_a_full_config(isolated: Path) -> None:
-    path = write(isolated / "c.toml", """
+    path = write(
+        isolated / "c.toml",
+        """
 feeds = ["https://example.org/rss", "local/feed.xml", "/abs/feed.xml"]
 opml = "subs.opml"
 format = "email"
@@ -50,7 +52,8 @@ subject = "Morning: {count}"
 timeout = 3.5
 retries = 0
 full_text = true
-""")
+""",
+    )
     config = load(path)
     assert config.feeds == ("https://example.org/rss", str(isolated / "local/feed.xml"), "/abs/feed.xml")
     assert config.opml == (str(isolated / "subs.opml"),)

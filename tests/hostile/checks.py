@@ -22,8 +22,23 @@ from typing import Any
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, BOM.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
-HTML_TAGS = {"html", "head", "meta", "title", "body", "div", "h1", "h2", "p", "span", "ul", "li", "ol", "a",
-             "code"}
+HTML_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "body",
+    "div",
+    "h1",
+    "h2",
+    "p",
+    "span",
+    "ul",
+    "li",
+    "ol",
+    "a",
+    "code",
+}
 
 
 def no_controls(text: str, what: str, color: bool = False) -> None:
@@ -32,7 +47,7 @@ def no_controls(text: str, what: str, color: bool = False) -> None:
         text = SGR.sub("", text)
     found = CONTROL.search(text)
     if found is not None:
-        around = text[max(0, found.start() - 60):found.start() + 60]
+        around = text[max(0, found.start() - 60) : found.start() + 60]
         raise AssertionError(f"{what}: control character {found.group()!r} at {found.start()}: {around!r}")
 
 
@@ -50,7 +65,7 @@ def check_json(text: str, digest: Any = None) -> dict[str, Any]:
                 if t is None:
                     continue
                 assert 0 <= c["start"] < c["end"] <= len(t)
-                assert " ".join(t[c["start"]:c["end"]].split()) == " ".join(sentence["text"].split())
+                assert " ".join(t[c["start"] : c["end"]].split()) == " ".join(sentence["text"].split())
     return data
 
 
@@ -78,8 +93,19 @@ def check_markdown(text: str, stories: int) -> None:
         kinds.add(token.type)
         for child in token.children or ():
             kinds.add(child.type)
-    live = kinds & {"link_open", "image", "html_inline", "html_block", "table_open", "code_block", "fence",
-                    "blockquote_open", "hr", "s_open", "strong_open"}
+    live = kinds & {
+        "link_open",
+        "image",
+        "html_inline",
+        "html_block",
+        "table_open",
+        "code_block",
+        "fence",
+        "blockquote_open",
+        "hr",
+        "s_open",
+        "strong_open",
+    }
     assert not live, f"Markdown has live {sorted(live)}"
     headings = [t.tag for t in tokens if t.type == "heading_open"]
     assert headings == ["h1"] + ["h2"] * stories, headings

@@ -56,8 +56,10 @@ def _edit(path: Path, change: Callable[[Any], Any]) -> int:
             for k, value in conn.execute("SELECT key, value FROM entry").fetchall():
                 new = change(json.loads(value))
                 if new is not None:
-                    conn.execute("UPDATE entry SET value = ? WHERE key = ?",
-                                 (new if isinstance(new, str) else json.dumps(new), k))
+                    conn.execute(
+                        "UPDATE entry SET value = ? WHERE key = ?",
+                        (new if isinstance(new, str) else json.dumps(new), k),
+                    )
                     changed += 1
     finally:
         conn.close()  # the write-ahead log checkpointed into the file
@@ -84,7 +86,8 @@ def test_the_cache_is_made_private(cache_dir: Path) -> None:
 
 @posix_only
 def test_the_default_cache_folder_of_an_earlier_version_is_made_private(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """~/.cache/digest made 0775 by an earlier version under a 002 umask: made 0700, and used
     (a folder named by DIGEST_CACHE is the user's: refused instead, see below)."""
     monkeypatch.delenv("DIGEST_CACHE")
@@ -101,10 +104,12 @@ def test_the_default_cache_folder_of_an_earlier_version_is_made_private(
 
 
 @posix_only
-@pytest.mark.parametrize("how", ["link", "group-writable", "world-writable", "folder-writable",
-                                 "other-owner"])
-def test_a_cache_someone_else_could_write_is_not_used(cache_dir: Path, tmp_path: Path, how: str,
-                                                     uncached: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "how", ["link", "group-writable", "world-writable", "folder-writable", "other-owner"]
+)
+def test_a_cache_someone_else_could_write_is_not_used(
+    cache_dir: Path, tmp_path: Path, how: str, uncached: dict[str, Any]
+) -> None:
     """A cache file reached by a symbolic link, writable by others, in a folder others can write,
     or owned by another user (with a planted sentence in it): one warning, the build goes on
     without it and leaves it as it is. Before: it was used (and the link followed)."""
@@ -176,8 +181,10 @@ def test_a_planted_sentence_is_not_shown(cache_dir: Path, uncached: dict[str, An
     assert planted not in json.dumps(data)
     assert data == uncached
     assert len(warnings) == 1, warnings
-    assert ("an entry that does not check out (a sentence that is not in the document it cites) is "
-            "ignored and computed again") in warnings[0], warnings
+    assert (
+        "an entry that does not check out (a sentence that is not in the document it cites) is "
+        "ignored and computed again"
+    ) in warnings[0], warnings
     assert build() == (uncached, [])  # replaced by the good entry
 
 
@@ -244,10 +251,12 @@ def _malformed(kind: str) -> Callable[[Any], Any]:
     return change
 
 
-@pytest.mark.parametrize("kind", ["deep", "not json", "null", "wrong types", "missing keys", "nested story",
-                                  "negative places"])
-def test_a_malformed_entry_is_a_miss_with_one_warning(cache_dir: Path, kind: str,
-                                                     uncached: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "kind", ["deep", "not json", "null", "wrong types", "missing keys", "nested story", "negative places"]
+)
+def test_a_malformed_entry_is_a_miss_with_one_warning(
+    cache_dir: Path, kind: str, uncached: dict[str, Any]
+) -> None:
     """Valid SQLite, digest's own file, entries that are not what digest stores (before:
     KeyError, TypeError or RecursionError tracebacks): each is a miss, one warning in all."""
     build()

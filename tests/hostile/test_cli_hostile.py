@@ -29,8 +29,14 @@ ARTICLE = (
 
 def _digest(*args: str, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen(  # type: ignore[call-overload]
-        [sys.executable, "-m", "digest", *args], cwd=ROOT, env=env or ENV, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+        [sys.executable, "-m", "digest", *args],
+        cwd=ROOT,
+        env=env or ENV,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
 
 
 @posix_only
@@ -58,9 +64,11 @@ def test_ctrl_c_at_random_points_of_a_build(tmp_path: Path) -> None:
     folder.mkdir()
     words = "storm coast power homes rain bridge council river repairs engineers traffic market".split()
     for n in range(120):
-        sentences = [f"The {words[(n + i) % len(words)]} report number {n} said the "
-                     f"{words[(n * i) % len(words)]} was hit on Monday, officials said in statement {i}."
-                     for i in range(8)]
+        sentences = [
+            f"The {words[(n + i) % len(words)]} report number {n} said the "
+            f"{words[(n * i) % len(words)]} was hit on Monday, officials said in statement {i}."
+            for i in range(8)
+        ]
         (folder / f"a{n:03}.txt").write_text(f"Report {n}\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
     outcomes = set()
     for n, delay in enumerate((0.7, 1.3, 1.9)):
@@ -129,7 +137,9 @@ def test_output_into_a_read_only_folder(tmp_path: Path, command: str) -> None:
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title><item><title>Storm</title>'
         "<link>https://e.example/a</link><description>The storm hit the coast on Monday and thousands "
         "of homes lost power, officials said. Repairs will take a week, the utility said.</description>"
-        "</item></channel></rss>", encoding="utf-8")
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
     source = [str(SEEDS)] if command == "build" else ["--feed", str(feed), "--state", str(tmp_path / "s.db")]
     env = {**ENV, "DIGEST_CONFIG": str(tmp_path / "none.toml")}
     try:
@@ -145,5 +155,6 @@ def test_output_into_a_read_only_folder(tmp_path: Path, command: str) -> None:
     finally:
         (tmp_path / "read-only").chmod(0o755)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["feed.xml", "read-only"] + (["s.db"] if command == "brief" and (tmp_path / "s.db").exists() else []))
+        ["feed.xml", "read-only"] + (["s.db"] if command == "brief" and (tmp_path / "s.db").exists() else [])
+    )
     assert list((tmp_path / "read-only").iterdir()) == []

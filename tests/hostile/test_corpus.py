@@ -42,8 +42,15 @@ def render_everything(digest: object) -> dict[str, str]:
     outputs = {}
     for name in FORMATS:
         out = io.StringIO()
-        RENDERERS[name](digest, out, RenderOptions(include_text=True, width=10_000,  # type: ignore[arg-type]
-                                                   headers=(("To", "me@example.org"),)))
+        RENDERERS[name](
+            digest,
+            out,
+            RenderOptions(
+                include_text=True,
+                width=10_000,  # type: ignore[arg-type]
+                headers=(("To", "me@example.org"),),
+            ),
+        )
         outputs[name] = out.getvalue()
         check_output(name, outputs[name], digest)
     return outputs
@@ -81,8 +88,12 @@ def test_case(name: str, tmp_path: Path) -> None:
     else:
         assert paths[0] == str(path)
     if case["expect"] == "digest":
-        quoted = [s["text"] for c in data["clusters"] for s in c["sentences"] if any(
-            cit["document"] == "d1" for cit in s["citations"])]
+        quoted = [
+            s["text"]
+            for c in data["clusters"]
+            for s in c["sentences"]
+            if any(cit["document"] == "d1" for cit in s["citations"])
+        ]
         assert quoted, "the case's own sentences are in the digest"
         shown = folded(" ".join([d["title"] for d in data["documents"]] + quoted))
         for text in case.get("shows", []):
@@ -175,11 +186,15 @@ def test_file_with_a_5_mb_line_is_skipped(tmp_path: Path) -> None:
     line = tmp_path / "one-line.txt"
     line.write_text("Storm\n\n" + sentence * (5 * 1024 * 1024 // len(sentence)) + "\n", encoding="utf-8")
     html = tmp_path / "minified.html"  # a long line of markup is fine: the limit is on the text
-    html.write_text("<html><body><article>" + "<span></span>" * (MAX_LINE_CHARS // 10)
-                    + "<p>The tunnel under the river opened on Friday after years of work, the mayor said."
-                    "</p>"
-                    "<p>Traffic on the old bridge fell by half in the first hours, the council said.</p>"
-                    "</article></body></html>", encoding="utf-8")
+    html.write_text(
+        "<html><body><article>"
+        + "<span></span>" * (MAX_LINE_CHARS // 10)
+        + "<p>The tunnel under the river opened on Friday after years of work, the mayor said."
+        "</p>"
+        "<p>Traffic on the old bridge fell by half in the first hours, the council said.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
     start = time.monotonic()
     digest, warnings = _digest_with(tmp_path, [str(line), str(html)])
     assert time.monotonic() - start < 20
@@ -199,8 +214,17 @@ def test_10000_identical_lines(tmp_path: Path) -> None:
 
 
 @posix_only
-@pytest.mark.parametrize("name", ["new\nline.txt", "esc\x1b[2Jclear.txt", "title\x1b]0;pwned\x07.txt",
-                                  "bidi\u202etxt.exe.txt", "c1\u009b31m.txt", "tab\there.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "new\nline.txt",
+        "esc\x1b[2Jclear.txt",
+        "title\x1b]0;pwned\x07.txt",
+        "bidi\u202etxt.exe.txt",
+        "c1\u009b31m.txt",
+        "tab\there.txt",
+    ],
+)
 def test_hostile_file_names_are_shown_escaped(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text(GOOD.replace("Bridge", "Tunnel").replace("\n\n", "\n\n\x1b[2J"), encoding="utf-8")
@@ -216,8 +240,14 @@ def test_the_corpus_through_the_command(tmp_path: Path) -> None:
     """The real command over the whole corpus: a digest, one-line warnings, no traceback."""
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     for fmt in ("json", "markdown"):
-        result = subprocess.run([sys.executable, "-m", "digest", "build", str(CASES), "-f", fmt],
-                                capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "digest", "build", str(CASES), "-f", fmt],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
         lines = result.stderr.splitlines()
@@ -227,4 +257,5 @@ def test_the_corpus_through_the_command(tmp_path: Path) -> None:
         no_controls(result.stdout, fmt)
         if fmt == "json":
             assert len(json.loads(result.stdout)["documents"]) == len(MANIFEST) - len(
-                [n for n, c in MANIFEST.items() if c["expect"] == "skipped"])
+                [n for n, c in MANIFEST.items() if c["expect"] == "skipped"]
+            )

@@ -27,20 +27,102 @@ from tests.hostile.checks import check_output
 MD = MarkdownIt("gfm-like").enable("linkify")
 MD.linkify.set({"fuzzy_link": False})
 FRAGMENTS = [
-    "[", "]", "(", ")", "![", "](", "<", ">", "&", ";", "#", "##", "-", "+", "*", "_", "`", "```", "~", "~~",
-    "|", "\\", "!", ":", "//", "@", ".", "=", "1.", "2)", " ", "  ", "\n", "\t", "www.", "http://",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "<",
+    ">",
+    "&",
+    ";",
+    "#",
+    "##",
+    "-",
+    "+",
+    "*",
+    "_",
+    "`",
+    "```",
+    "~",
+    "~~",
+    "|",
+    "\\",
+    "!",
+    ":",
+    "//",
+    "@",
+    ".",
+    "=",
+    "1.",
+    "2)",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "www.",
+    "http://",
     "https://",
-    "mailto:", "javascript:", "e.example", "a@b.example", "<a href=x>", "<img src=x onerror=alert(1)>",
-    "<script>", "</script>", "<!--", "-->", "<![CDATA[", "&amp;", "&#60;", "&lt;", "&#x3c;",
+    "mailto:",
+    "javascript:",
+    "e.example",
+    "a@b.example",
+    "<a href=x>",
+    "<img src=x onerror=alert(1)>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "&amp;",
+    "&#60;",
+    "&lt;",
+    "&#x3c;",
     "[x]: http://e.example",
-    "[link](http://e.example)", "![i](http://e.example/i.png)", "<http://e.example>", "[/bold]",
-    "[link=https://x]", "//e.example", "(//e.example/x)", "**x", "x**", "_x", "x_", "](", "][", "[x]: ",
-    "\x1b[2J", "\x1b]8;;http://e\x07", "\x9b", "\u202e", "\u00a0", "é", "中",
+    "[link](http://e.example)",
+    "![i](http://e.example/i.png)",
+    "<http://e.example>",
+    "[/bold]",
+    "[link=https://x]",
+    "//e.example",
+    "(//e.example/x)",
+    "**x",
+    "x**",
+    "_x",
+    "x_",
+    "](",
+    "][",
+    "[x]: ",
+    "\x1b[2J",
+    "\x1b]8;;http://e\x07",
+    "\x9b",
+    "\u202e",
+    "\u00a0",
+    "é",
+    "中",
 ]
 untrusted = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=30).map("".join)
-LIVE = {"link_open", "image", "html_inline", "html_block", "code_inline", "em_open", "strong_open", "s_open",
-        "table_open", "fence", "code_block", "blockquote_open", "hr", "heading_open", "bullet_list_open",
-        "ordered_list_open", "softbreak", "hardbreak"}
+LIVE = {
+    "link_open",
+    "image",
+    "html_inline",
+    "html_block",
+    "code_inline",
+    "em_open",
+    "strong_open",
+    "s_open",
+    "table_open",
+    "fence",
+    "code_block",
+    "blockquote_open",
+    "hr",
+    "heading_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "softbreak",
+    "hardbreak",
+}
 
 
 def _inline(prefix: str, text: str) -> tuple[set[str], str]:
@@ -59,9 +141,12 @@ def _inline(prefix: str, text: str) -> tuple[set[str], str]:
             kinds.add(child.type)
             if child.type == "text":
                 shown.append(child.content)
-    expected_outer = {"- ": ["bullet_list_open", "list_item_open", "paragraph_open"],
-                      "1. ": ["ordered_list_open", "list_item_open", "paragraph_open"],
-                      "## 1. ": ["heading_open"], "": ["paragraph_open"]}[prefix]
+    expected_outer = {
+        "- ": ["bullet_list_open", "list_item_open", "paragraph_open"],
+        "1. ": ["ordered_list_open", "list_item_open", "paragraph_open"],
+        "## 1. ": ["heading_open"],
+        "": ["paragraph_open"],
+    }[prefix]
     if text:
         assert seen_outer == expected_outer, (prefix + text, seen_outer)
     return kinds, "".join(shown)
@@ -140,10 +225,22 @@ def test_html_escape_is_inert_and_faithful(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(untrusted, st.sampled_from([
-    "https://e.example/a?b=1&c=2", "http://e.example", "HTTPS://E.EXAMPLE/x", "javascript:alert(1)",
-    "//e.example", "https://e.example/\"onmouseover=alert(1)", "data:text/html,x"]))
-    .map(lambda s: s if s.startswith(("http", "HTTP", "java", "data", "//")) else "https://e.example/" + s))
+@given(
+    st.one_of(
+        untrusted,
+        st.sampled_from(
+            [
+                "https://e.example/a?b=1&c=2",
+                "http://e.example",
+                "HTTPS://E.EXAMPLE/x",
+                "javascript:alert(1)",
+                "//e.example",
+                'https://e.example/"onmouseover=alert(1)',
+                "data:text/html,x",
+            ]
+        ),
+    ).map(lambda s: s if s.startswith(("http", "HTTP", "java", "data", "//")) else "https://e.example/" + s)
+)
 def test_only_plain_http_urls_become_links(url: str) -> None:
     safe = safe_url(url)
     if safe is None:
@@ -167,8 +264,9 @@ def _digest(title: str, sentence: str, source: str, origin: str, url: str | None
 
 @settings(max_examples=60, deadline=None)
 @given(untrusted, untrusted, untrusted, untrusted, st.one_of(st.none(), untrusted))
-def test_every_renderer_keeps_untrusted_fields_inert(title: str, sentence: str, source: str, origin: str,
-                                                     url: str | None) -> None:
+def test_every_renderer_keeps_untrusted_fields_inert(
+    title: str, sentence: str, source: str, origin: str, url: str | None
+) -> None:
     digest = _digest(title, sentence, source, origin, url)
     for name in ("terminal", "markdown", "text", "json", "html", "email"):
         out = io.StringIO()

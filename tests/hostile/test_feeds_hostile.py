@@ -30,21 +30,29 @@ SECRET = "TOPSECRET-d1g3st"
 
 def _bomb() -> bytes:
     entities = '<!ENTITY a0 "lol">' + "".join(
-        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
-    return (f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel><title>&a9;</title>'
-            "<item><title>Bomb &a9;</title><description>&a9;</description></item></channel></rss>").encode()
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel><title>&a9;</title>'
+        "<item><title>Bomb &a9;</title><description>&a9;</description></item></channel></rss>"
+    ).encode()
 
 
 def _xxe(secret: Path) -> bytes:
-    return (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
-            '<rss version="2.0"><channel><title>X &xxe;</title><item><title>Entry &xxe;</title>'
-            "<link>https://x.example/a</link><description>The storm hit the coast on Monday and thousands "
-            "of homes lost power, officials said. &xxe; Repairs will take a week, the utility said."
-            "</description></item></channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
+        '<rss version="2.0"><channel><title>X &xxe;</title><item><title>Entry &xxe;</title>'
+        "<link>https://x.example/a</link><description>The storm hit the coast on Monday and thousands "
+        "of homes lost power, officials said. &xxe; Repairs will take a week, the utility said."
+        "</description></item></channel></rss>"
+    ).encode()
 
 
-NEWLINES = Item("Storm\nElena\r\nfloods \x1b]0;pwned\x07Marlow\x1b[2J", "https://n.example/storm",
-                "Wind and rain\nbattered the town of Marlow on Monday, officials said. " * 3)
+NEWLINES = Item(
+    "Storm\nElena\r\nfloods \x1b]0;pwned\x07Marlow\x1b[2J",
+    "https://n.example/storm",
+    "Wind and rain\nbattered the town of Marlow on Monday, officials said. " * 3,
+)
 
 
 class Server:
@@ -57,13 +65,22 @@ class Server:
             "/good.xml": good,
             "/truncated.xml": good[: len(good) // 2],
             "/page.xml": b"<!DOCTYPE html><html><head><title>Not a feed</title></head>"
-                         b"<body><p>Hello</p></body></html>",
+            b"<body><p>Hello</p></body></html>",
             "/bomb.xml": _bomb(),
             "/xxe.xml": _xxe(secret),
-            "/longline.xml": rss("Long", [Item("One long paragraph", "https://l.example/a",
-                                               "The storm hit the coast on Monday, officials said. " * 3000)]),
-            "/newlines.xml": rss("Line\nbreaks\x1b[31m", [NEWLINES]).replace(
-                b"\x1b", b"&#27;").replace(b"\x07", b"&#7;"),
+            "/longline.xml": rss(
+                "Long",
+                [
+                    Item(
+                        "One long paragraph",
+                        "https://l.example/a",
+                        "The storm hit the coast on Monday, officials said. " * 3000,
+                    )
+                ],
+            ),
+            "/newlines.xml": rss("Line\nbreaks\x1b[31m", [NEWLINES])
+            .replace(b"\x1b", b"&#27;")
+            .replace(b"\x07", b"&#7;"),
         }
         stop = self.stop
 
@@ -85,8 +102,9 @@ class Server:
                         self.send_response(200)
                         self.send_header("Content-Type", "application/rss+xml")
                         self.end_headers()
-                        self.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>'
-                                         b"<title>Huge</title>")
+                        self.wfile.write(
+                            b'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>'
+                        )
                         chunk = b"<!--" + b"x" * 65_000 + b"-->"
                         for _ in range(100 * 1024 * 1024 // len(chunk)):
                             if stop.is_set():
@@ -134,9 +152,16 @@ def _brief(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str]
     """``digest brief ARGS`` in a child process, and that child's own peak memory in MB
     (RUSAGE_CHILDREN would give the largest of every child this test session waited for)."""
     config = tmp_path / "config.toml"
-    config.write_text("[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\nallow_private = true\n", encoding="utf-8")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "DIGEST_CONFIG": str(config),
-           "DIGEST_STATE": str(tmp_path / "state.db")}
+    config.write_text(
+        "[fetch]\ntimeout = 0.5\nretries = 1\nbackoff = 0.05\nallow_private = true\n", encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "PYTHONPATH": str(ROOT),
+        "DIGEST_CONFIG": str(config),
+        "DIGEST_STATE": str(tmp_path / "state.db"),
+    }
     command = [sys.executable, "-m", "digest", "brief", *args]
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     with out.open("wb") as stdout, err.open("wb") as stderr:
@@ -150,8 +175,9 @@ def _brief(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str]
         time.sleep(0.05)
     _, status, usage = waited
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-    result = subprocess.CompletedProcess(command, child.returncode, out.read_text(encoding="utf-8"),
-                                         err.read_text(encoding="utf-8"))
+    result = subprocess.CompletedProcess(
+        command, child.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+    )
     return result, usage.ru_maxrss / 1024
 
 
@@ -172,7 +198,10 @@ def test_hostile_feeds_are_reported_and_skipped(server: Server, tmp_path: Path) 
     assert any(server.url("/huge.xml") in line and "larger than the" in line for line in errors), errors
     assert any(server.url("/page.xml") in line and "not an RSS, Atom or JSON feed" in line for line in errors)
     assert any(server.url("/truncated.xml") in line and "malformed feed" in line for line in errors)
-    assert "digest: warning: https://l.example/a: a line longer than the 100,000 character limit, skipped" in errors
+    assert (
+        "digest: warning: https://l.example/a: a line longer than the 100,000 character limit, skipped"
+        in errors
+    )
     assert SECRET not in result.stdout and SECRET not in result.stderr  # the entity is not resolved
     assert "lollollol" not in result.stdout  # nor the bomb expanded
     data = json.loads(result.stdout)
@@ -214,6 +243,8 @@ def test_line_breaks_in_feed_html_are_spaces() -> None:
     """HTML wrapped at 80 columns (as many feeds send it) keeps its sentences whole."""
     from digest.brief.feeds import html_to_text
 
-    text = html_to_text("<p>The storm hit the coast\non Monday, officials\r\n  said.</p><p>Next<br>line</p>"
-                        "<pre>kept\n  as is</pre>")
+    text = html_to_text(
+        "<p>The storm hit the coast\non Monday, officials\r\n  said.</p><p>Next<br>line</p>"
+        "<pre>kept\n  as is</pre>"
+    )
     assert text == "The storm hit the coast on Monday, officials said.\n\nNext\nline\n\nkept\nas is"

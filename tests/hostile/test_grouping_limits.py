@@ -29,21 +29,33 @@ def _documents(n: int, groups: int = 0) -> list[Document]:
         import random
 
         rng = random.Random(7)
+
         def word() -> str:
             return "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
 
         words = [[word() for _ in range(12)] for _ in range(groups)]
-        return [Document(f"d{i + 1}", f"a{i}.txt", f"{words[i % groups][0].title()} {words[i % groups][1]}",
-                         " ".join(words[i % groups]).capitalize() + f" reporter{i}. " +
-                         " ".join(reversed(words[i % groups])).capitalize() + ".") for i in range(n)]
+        return [
+            Document(
+                f"d{i + 1}",
+                f"a{i}.txt",
+                f"{words[i % groups][0].title()} {words[i % groups][1]}",
+                " ".join(words[i % groups]).capitalize()
+                + f" reporter{i}. "
+                + " ".join(reversed(words[i % groups])).capitalize()
+                + ".",
+            )
+            for i in range(n)
+        ]
     return [Document(f"d{i + 1}", f"a{i}.txt", f"Article {i}", f"Text number {i}.") for i in range(n)]
 
 
 def test_more_articles_than_the_limit_fail_at_once() -> None:
     documents = _documents(cluster.MAX_DOCUMENTS + 1)
     started = time.monotonic()
-    expected = (r"^too many articles to group: 20,001, at most 20,000 in one build "
-                r"\(memory grows faster than the input\); split them over several builds$")
+    expected = (
+        r"^too many articles to group: 20,001, at most 20,000 in one build "
+        r"\(memory grows faster than the input\); split them over several builds$"
+    )
     with pytest.raises(TooMuchInput, match=expected):
         build_from_documents(documents, Settings(), [], lambda *a: None)
     assert time.monotonic() - started < 5
@@ -70,8 +82,11 @@ def test_articles_all_alike_stop_at_the_pair_bound(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(cluster, "BLOCK_CELLS", 250_000)
     documents = _documents(3300, groups=6)
     started = time.monotonic()
-    with pytest.raises(cluster.TooMuchInput, match=r"^3,300 articles too much alike to group: over 500,000 "
-                                                   r"pairs of them may report the same event"):
+    with pytest.raises(
+        cluster.TooMuchInput,
+        match=r"^3,300 articles too much alike to group: over 500,000 "
+        r"pairs of them may report the same event",
+    ):
         cluster.group(documents)
     assert time.monotonic() - started < 120
     assert len(cluster.group(documents[:600]).groups) == 6  # the six events, where they fit
@@ -82,13 +97,17 @@ def test_through_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     folder = tmp_path / "articles"
     folder.mkdir()
     for n in range(4):
-        (folder / f"a{n}.txt").write_text(f"Report {n}\n\nThe council of town {n} voted on the bridge, "
-                                          f"officials said on Monday {n}.\n", encoding="utf-8")
+        (folder / f"a{n}.txt").write_text(
+            f"Report {n}\n\nThe council of town {n} voted on the bridge, officials said on Monday {n}.\n",
+            encoding="utf-8",
+        )
     monkeypatch.setattr(cluster, "MAX_DOCUMENTS", 3)
     result = CliRunner().invoke(cli.app, ["build", str(folder), "--no-cache"])
     assert result.exit_code == 2, result.output
-    assert result.stderr.strip() == ("digest: too many articles to group: 4, at most 3 in one build (memory "
-                                     "grows faster than the input); split them over several builds")
+    assert result.stderr.strip() == (
+        "digest: too many articles to group: 4, at most 3 in one build (memory "
+        "grows faster than the input); split them over several builds"
+    )
     monkeypatch.setattr(cluster, "MAX_DOCUMENTS", 20_000)
     monkeypatch.setattr(cluster, "MAX_FORCED", 3)
     result = CliRunner().invoke(cli.app, ["build", str(folder), "--no-cache", "--clusters", "2"])

@@ -62,7 +62,8 @@ def test_stacked_gzip_stays_within_the_cap(feeds: FeedServer, tmp_path: Path) ->
     assert peak_mb < baseline_mb + 80, f"{peak_mb:.0f} MB, {baseline_mb:.0f} MB without the bomb"
     lines = result.stderr.splitlines()
     assert [line for line in lines if bomb in line] == [
-        f"digest: warning: feed failed: {bomb}: larger than the 5242880 byte limit"], lines
+        f"digest: warning: feed failed: {bomb}: larger than the 5242880 byte limit"
+    ], lines
     assert "Storm Elena floods Marlow" in result.stdout
 
 
@@ -121,8 +122,9 @@ def test_local_dask_cluster_refuses_other_clients() -> None:
         client = distributed.default_client()
         address = client.scheduler.address
         assert engine.executor.submit(sum, [1, 2]).result() == 3  # the engine itself works
-        attack = subprocess.run([sys.executable, "-c", ATTACK, address], capture_output=True, text=True,
-                                timeout=60)
+        attack = subprocess.run(
+            [sys.executable, "-c", ATTACK, address], capture_output=True, text=True, timeout=60
+        )
     assert "CONNECTED" not in attack.stdout, attack.stdout
     assert address.startswith("tls://127.0.0.1:"), address
     assert attack.stdout.count("refused") == 2, (attack.stdout, attack.stderr[-2000:])
@@ -132,9 +134,14 @@ def test_local_dask_cluster_refuses_other_clients() -> None:
 
 
 def _build(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "digest", "build", str(ROOT / "corpus" / "seeds"), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "digest", "build", str(ROOT / "corpus" / "seeds"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)},
+    )
 
 
 @posix_only
@@ -186,8 +193,9 @@ def _json_feed(items: list[dict[str, str]]) -> bytes:
     import json
 
     # ensure_ascii: the lone surrogates travel as \ud800 escapes, as a hostile server sends them
-    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Feed \ud800",
-                       "items": items}).encode("ascii")
+    return json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "Feed \ud800", "items": items}
+    ).encode("ascii")
 
 
 @pytest.mark.parametrize("form", ["json", "markdown", "html", "email", "text"])
@@ -195,13 +203,26 @@ def test_lone_surrogates_do_not_stop_the_briefing(feeds: FeedServer, tmp_path: P
     """A JSON Feed with lone surrogates in a title, a text, a link and an id: delivered with
     U+FFFD, next to a good feed, in every format and through -o."""
     text = STORM.text.replace("officials", "offi\udc80cials", 1) + " Zero\u200bwidth and \U000e0041tags."
-    hostile = feeds.serve("/s.json", _json_feed([
-        {"id": "x\ud800", "url": "https://s.example/\ud800", "title": "Storm \ud800 Elena",
-         "content_text": text}]), content_type="application/feed+json")
+    hostile = feeds.serve(
+        "/s.json",
+        _json_feed(
+            [
+                {
+                    "id": "x\ud800",
+                    "url": "https://s.example/\ud800",
+                    "title": "Storm \ud800 Elena",
+                    "content_text": text,
+                }
+            ]
+        ),
+        content_type="application/feed+json",
+    )
     good = feeds.serve("/good.xml", rss("Good", [STORM]))
     out = tmp_path / "out"
     extra = ["--from", "d@example.org", "--to", "me@example.org"] if form == "email" else []
-    result, _ = _brief(tmp_path, "--feed", hostile, "--feed", good, "-f", form, "--all", "-o", str(out), *extra)
+    result, _ = _brief(
+        tmp_path, "--feed", hostile, "--feed", good, "-f", form, "--all", "-o", str(out), *extra
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     written = out.read_text(encoding="utf-8")
@@ -221,33 +242,62 @@ def test_lone_surrogates_do_not_stop_the_briefing(feeds: FeedServer, tmp_path: P
 
 def _brief_config(tmp_path: Path, config: str, *args: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "DIGEST_CONFIG": str(tmp_path / "config.toml"),
-           "DIGEST_STATE": str(tmp_path / "state.db")}
-    return subprocess.run([sys.executable, "-m", "digest", "brief", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "PYTHONPATH": str(ROOT),
+        "DIGEST_CONFIG": str(tmp_path / "config.toml"),
+        "DIGEST_STATE": str(tmp_path / "state.db"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "digest", "brief", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_private_addresses_are_refused_by_default(feeds: FeedServer, tmp_path: Path) -> None:
     """--full-text on an entry whose link is an internal page (127.0.0.1), and a feed on
     loopback: refused, unless allow_private = true; the internal text never reaches the digest."""
-    admin = feeds.serve("/admin", b"<html><body><article><p>" + b"INTERNAL-ADMIN-PAGE secret token. " * 40
-                        + b"</p></article></body></html>", content_type="text/html")
+    admin = feeds.serve(
+        "/admin",
+        b"<html><body><article><p>"
+        + b"INTERNAL-ADMIN-PAGE secret token. " * 40
+        + b"</p></article></body></html>",
+        content_type="text/html",
+    )
     local_feed = tmp_path / "feed.xml"
     from tests.brief.conftest import Item
 
     local_feed.write_bytes(rss("Local", [Item("Teaser", admin, "Details to follow.")]))
     loop_feed = feeds.serve("/feed.xml", rss("Loop", [STORM]))
     fast = "[fetch]\ntimeout = 2\nretries = 0\n"
-    result = _brief_config(tmp_path, fast, "--feed", str(local_feed), "--feed", loop_feed, "--full-text",
-                           "-f", "json", "--all")
+    result = _brief_config(
+        tmp_path, fast, "--feed", str(local_feed), "--feed", loop_feed, "--full-text", "-f", "json", "--all"
+    )
     assert "Traceback" not in result.stderr
     assert "INTERNAL-ADMIN-PAGE" not in result.stdout
-    assert f"{loop_feed}: refused: 127.0.0.1 is not a public address (127.0.0.1)" in result.stderr, result.stderr
+    assert f"{loop_feed}: refused: 127.0.0.1 is not a public address (127.0.0.1)" in result.stderr, (
+        result.stderr
+    )
     assert f"{admin}: refused: 127.0.0.1 is not a public address" in result.stderr, result.stderr
     assert not feeds.hits("/admin") and not feeds.hits("/feed.xml")  # closed before any request was sent
     (tmp_path / "allowed").mkdir()
-    allowed = _brief_config(tmp_path / "allowed", fast + "allow_private = true\n", "--feed", str(local_feed), "--feed",
-                            loop_feed, "--full-text", "-f", "json", "--all")
+    allowed = _brief_config(
+        tmp_path / "allowed",
+        fast + "allow_private = true\n",
+        "--feed",
+        str(local_feed),
+        "--feed",
+        loop_feed,
+        "--full-text",
+        "-f",
+        "json",
+        "--all",
+    )
     assert allowed.returncode == 0, allowed.stderr
     assert "INTERNAL-ADMIN-PAGE" in allowed.stdout and "Storm Elena" in allowed.stdout
 
@@ -255,8 +305,21 @@ def test_private_addresses_are_refused_by_default(feeds: FeedServer, tmp_path: P
 def test_public_address_check() -> None:
     from digest.brief.feeds import _public
 
-    for address in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-                    "0.0.0.0", "::1", "::ffff:127.0.0.1", "fe80::1%eth0", "fd00:ec2::254", "224.0.0.1", "x"):
+    for address in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "::ffff:127.0.0.1",
+        "fe80::1%eth0",
+        "fd00:ec2::254",
+        "224.0.0.1",
+        "x",
+    ):
         assert not _public(address), address
     for address in ("93.184.216.34", "2606:4700::1111"):
         assert _public(address), address
@@ -280,8 +343,17 @@ def test_headers_trickled_one_byte_at_a_time_hit_the_deadline(feeds: FeedServer,
     slow = feeds.serve("/slow.xml", b"", handler=_trickle_headers)
     good = feeds.serve("/good.xml", rss("Good", [STORM]))
     start = time.monotonic()
-    result = _brief_config(tmp_path, "[fetch]\ntimeout = 0.5\nretries = 0\nallow_private = true\n",
-                           "--feed", slow, "--feed", good, "-f", "json", "--all")
+    result = _brief_config(
+        tmp_path,
+        "[fetch]\ntimeout = 0.5\nretries = 0\nallow_private = true\n",
+        "--feed",
+        slow,
+        "--feed",
+        good,
+        "-f",
+        "json",
+        "--all",
+    )
     elapsed = time.monotonic() - start
     assert result.returncode == 0, result.stderr
     assert f"digest: warning: feed failed: {slow}: too slow (over 1.5 s)" in result.stderr.splitlines()
@@ -334,7 +406,7 @@ def _dense_article(sentences: int) -> str:
     rng = random.Random(15)
     words = [f"word{n}" for n in range(40)]
     lines = [" ".join(rng.choice(words) for _ in range(20)).capitalize() + "." for _ in range(sentences)]
-    return "\n\n".join(" ".join(lines[i:i + 10]) for i in range(0, len(lines), 10)) + "\n"
+    return "\n\n".join(" ".join(lines[i : i + 10]) for i in range(0, len(lines), 10)) + "\n"
 
 
 @posix_only
@@ -347,8 +419,9 @@ def test_a_dense_story_is_sampled_not_squared(tmp_path: Path) -> None:
     article.write_text(_dense_article(3000), encoding="utf-8")
     command = [sys.executable, "-m", "digest", "build", str(article), "-f", "json", "--no-cache"]
     with open(tmp_path / "out", "wb") as out, open(tmp_path / "err", "wb") as err:
-        child = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+        child = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
     deadline = time.monotonic() + 300
     while (waited := os.wait4(child.pid, os.WNOHANG))[0] == 0:
         if time.monotonic() > deadline:
@@ -377,15 +450,26 @@ def test_sigterm_during_a_build_leaves_no_temporary_file(tmp_path: Path) -> None
     folder = tmp_path / "articles"
     folder.mkdir()
     for n in range(120):
-        (folder / f"a{n:03}.txt").write_text(f"Report {n}\n\n" + " ".join(
-            f"The report number {n} said the river rose on Monday, officials said in statement {i}."
-            for i in range(8)) + "\n", encoding="utf-8")
+        (folder / f"a{n:03}.txt").write_text(
+            f"Report {n}\n\n"
+            + " ".join(
+                f"The report number {n} said the river rose on Monday, officials said in statement {i}."
+                for i in range(8)
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     codes = set()
     for n, delay in enumerate((0.8, 1.6)):
         target = tmp_path / f"out{n}.json"
-        process = subprocess.Popen([sys.executable, "-m", "digest", "build", str(folder), "-o", str(target), "-q"],
-                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "build", str(folder), "-o", str(target), "-q"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=60)
@@ -409,17 +493,38 @@ def test_far_dates_and_bad_addresses_are_one_line_errors(tmp_path: Path) -> None
     import json
 
     feed = tmp_path / "feed.json"
-    feed.write_text(json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Y", "items": [
-        {"id": "1", "url": "https://y.example/a", "title": "Far future", "date_published": "9999-12-31T23:59:59-12:00",
-         "content_text": STORM.text}]}), encoding="utf-8")
+    feed.write_text(
+        json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "Y",
+                "items": [
+                    {
+                        "id": "1",
+                        "url": "https://y.example/a",
+                        "title": "Far future",
+                        "date_published": "9999-12-31T23:59:59-12:00",
+                        "content_text": STORM.text,
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = _brief_config(tmp_path, LOCAL, "--feed", str(feed), "-f", "json", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "Far future" in result.stdout
     for args, message in (
         (("--since", "99999999999d"), "digest: --since: '99999999999d' reaches before the year 1"),
         (("--since", "0001-01-01T00:00+14:00"), "digest: --since: '0001-01-01T00:00+14:00' is out of range"),
-        (("-f", "email", "--to", "a@b.c", "--from", "a@b.c, <"), "digest: --from: not an email address: a@b.c, <"),
-        (("-f", "email", "--to", "a@b.c", "--from", "x <a@[b>"), "digest: --from: not an email address: x <a@[b>"),
+        (
+            ("-f", "email", "--to", "a@b.c", "--from", "a@b.c, <"),
+            "digest: --from: not an email address: a@b.c, <",
+        ),
+        (
+            ("-f", "email", "--to", "a@b.c", "--from", "x <a@[b>"),
+            "digest: --from: not an email address: x <a@[b>",
+        ),
         (("-f", "email", "--to", "x <a@[b>"), "digest: --to: not an email address: x <a@[b>"),
     ):
         result = _brief_config(tmp_path, LOCAL, "--feed", str(feed), "--dry-run", *args)
@@ -450,7 +555,9 @@ def test_open_target_of_a_saved_digest_stays_in_its_folders(tmp_path: Path) -> N
     assert open_target(Document("d1", shell, "t", "x"), roots) is None  # outside the folders
     assert open_target(Document("d1", str(launcher), "t", "x"), roots) is None
     assert open_target(Document("d1", str(script), "t", "x"), roots) is None
-    assert open_target(Document("d1", str(article), "t", "x", url="https://a.example/x\n"), roots) == str(article)
+    assert open_target(Document("d1", str(article), "t", "x", url="https://a.example/x\n"), roots) == str(
+        article
+    )
     assert open_target(Document("d1", "https://a.example/x\n", "t", "x"), roots) is None
     assert open_target(Document("d1", "https://a.example/\u202ex", "t", "x"), roots) is None
     assert open_target(Document("d1", str(article), "t", "x"), roots) == str(article)
@@ -475,8 +582,9 @@ def test_folder_walk_skips_links_out_of_the_tree(tmp_path: Path) -> None:
     (root / "inside.txt").symlink_to(root / "sub" / "b.txt")
     found, warnings = discover([str(root)])
     assert [r.origin for r in found] == [str(root / "a.txt"), str(root / "inside.txt")]  # b.txt once
-    assert sorted(warnings) == [f"{root / name}: a symbolic link out of {root}, skipped"
-                                for name in ("leak.txt", "leakdir")]
+    assert sorted(warnings) == [
+        f"{root / name}: a symbolic link out of {root}, skipped" for name in ("leak.txt", "leakdir")
+    ]
 
 
 def test_a_tree_1500_levels_deep_is_walked(tmp_path: Path) -> None:

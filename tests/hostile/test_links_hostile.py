@@ -25,15 +25,33 @@ from digest.render import RenderOptions, get_renderer
 from digest.render.html import safe_url
 
 HIDDEN = {
-    "RLO": "\u202e", "LRI": "\u2066", "PDI": "\u2069", "LRM": "\u200e", "RLM": "\u200f", "ALM": "\u061c",
-    "ZWSP": "\u200b", "ZWNJ": "\u200c", "ZWJ": "\u200d", "WJ": "\u2060", "invisible times": "\u2062",
-    "BOM": "\ufeff", "soft hyphen": "\u00ad", "tag A": "\U000e0041", "Mongolian vowel separator": "\u180e",
-    "interlinear annotation": "\ufff9", "NBSP": "\u00a0", "line separator": "\u2028", "surrogate": "\ud800",
-    "private use": "\ue000", "NEL": "\x85",
+    "RLO": "\u202e",
+    "LRI": "\u2066",
+    "PDI": "\u2069",
+    "LRM": "\u200e",
+    "RLM": "\u200f",
+    "ALM": "\u061c",
+    "ZWSP": "\u200b",
+    "ZWNJ": "\u200c",
+    "ZWJ": "\u200d",
+    "WJ": "\u2060",
+    "invisible times": "\u2062",
+    "BOM": "\ufeff",
+    "soft hyphen": "\u00ad",
+    "tag A": "\U000e0041",
+    "Mongolian vowel separator": "\u180e",
+    "interlinear annotation": "\ufff9",
+    "NBSP": "\u00a0",
+    "line separator": "\u2028",
+    "surrogate": "\ud800",
+    "private use": "\ue000",
+    "NEL": "\x85",
 }
-ARTICLE = ("The river rose two metres overnight and flooded the lower town, officials said. "
-           "Hundreds of residents left their homes before dawn as the water reached the market. "
-           "The mayor said the bridge would stay closed until engineers had inspected it.")
+ARTICLE = (
+    "The river rose two metres overnight and flooded the lower town, officials said. "
+    "Hundreds of residents left their homes before dawn as the water reached the market. "
+    "The mayor said the bridge would stay closed until engineers had inspected it."
+)
 
 
 @pytest.mark.parametrize("name", list(HIDDEN))
@@ -47,8 +65,12 @@ def test_a_url_with_an_invisible_character_is_no_link(name: str) -> None:
 def test_plain_and_international_urls_stay_links() -> None:
     from digest.sanitize import plain_url
 
-    for url in ("https://news.example/a?b=c#d", "https://de.wikipedia.org/wiki/Straße",
-                "https://ja.wikipedia.org/wiki/東京", "https://fa.example/\u0645\u0642\u0627\u0644\u0647"):
+    for url in (
+        "https://news.example/a?b=c#d",
+        "https://de.wikipedia.org/wiki/Straße",
+        "https://ja.wikipedia.org/wiki/東京",
+        "https://fa.example/\u0645\u0642\u0627\u0644\u0647",
+    ):
         assert plain_url(url) and safe_url(url) == url
 
 
@@ -66,16 +88,20 @@ def test_renderers_make_no_link_of_a_disguised_url(form: str, name: str) -> None
     plug-in): no href with it, and the character never reaches the output as it is."""
     url = f"https://bank.example/{HIDDEN[name]}gpj.exe"
     out = io.StringIO()
-    get_renderer(form)(_digest(url), out, RenderOptions(headers={"To": "a@b.example"}) if form == "email"
-                       else RenderOptions())
+    get_renderer(form)(
+        _digest(url),
+        out,
+        RenderOptions(headers={"To": "a@b.example"}) if form == "email" else RenderOptions(),
+    )
     text = out.getvalue()
     if form == "email":  # 7-bit: the parts decoded
         import email
         from email import policy
 
         message = email.message_from_string(text, policy=policy.default)
-        text = "\n".join(part.get_content() for part in message.walk()
-                         if part.get_content_maintype() == "text")
+        text = "\n".join(
+            part.get_content() for part in message.walk() if part.get_content_maintype() == "text"
+        )
         assert "bank.example" in text
     if form == "json":  # data, not a link: kept as it is, in strict JSON
         json.loads(text)
@@ -92,11 +118,12 @@ def test_an_html_page_whose_own_url_is_disguised(tmp_path: Path, name: str) -> N
     raw character, and the URL a plain one. A guard: this passed before."""
     page = tmp_path / "page.html"
     page.write_text(
-        '<html><head><title>River rises</title>'
+        "<html><head><title>River rises</title>"
         f'<link rel="canonical" href="https://news.example/{HIDDEN[name]}gpj.exe">'
         f'<meta property="og:url" content="https://news.example/{HIDDEN[name]}gpj.exe"></head>'
         f"<body><article><h1>River rises</h1><p>{ARTICLE}</p><p>{ARTICLE}</p></article></body></html>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     for form in ("json", "markdown", "text"):
         result = CliRunner().invoke(cli.app, ["build", str(page), "-f", form, "--no-cache"])
         assert result.exit_code == 0, result.stderr

@@ -43,20 +43,34 @@ def _feed(tmp_path: Path, count: int) -> Path:
     items = []
     for n in range(count):
         text = " ".join(" ".join(word() for _ in range(40)).capitalize() + "." for _ in range(10))
-        items.append({"id": f"item-{n}", "url": f"https://news.example/{n}", "title": f"Town {n} {word()}",
-                      "content_text": text})
+        items.append(
+            {
+                "id": f"item-{n}",
+                "url": f"https://news.example/{n}",
+                "title": f"Town {n} {word()}",
+                "content_text": text,
+            }
+        )
     feed = tmp_path / "feed.json"
-    feed.write_text(json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Towns",
-                                "items": items}), encoding="utf-8")
+    feed.write_text(
+        json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Towns", "items": items}),
+        encoding="utf-8",
+    )
     return feed
 
 
-def _brief(tmp_path: Path, state: Path, *args: str, limit: int | None = None,
-           prefix: list[str] = ()) -> subprocess.CompletedProcess[str]:
+def _brief(
+    tmp_path: Path, state: Path, *args: str, limit: int | None = None, prefix: list[str] = ()
+) -> subprocess.CompletedProcess[str]:
     """``digest brief --state STATE ARGS -f json`` in a child process (with a file size limit)."""
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
-           "DIGEST_CONFIG": str(tmp_path / "config.toml")}
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "DIGEST_CONFIG": str(tmp_path / "config.toml"),
+    }
 
     def limited() -> None:
         import resource
@@ -66,8 +80,15 @@ def _brief(tmp_path: Path, state: Path, *args: str, limit: int | None = None,
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     command = [*prefix, sys.executable, "-m", "digest", "brief", "--state", str(state), "-f", "json", *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
-                          preexec_fn=limited if limit is not None else None)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        preexec_fn=limited if limit is not None else None,
+    )
 
 
 @functools.cache
@@ -75,8 +96,11 @@ def _can_mount() -> bool:
     """Whether this (root) process may mount in a private mount namespace."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("unshare"):
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
-                           capture_output=True, timeout=30)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+        timeout=30,
+    )
     return probe.returncode == 0
 
 
@@ -135,11 +159,15 @@ def test_a_full_disk_at_the_commit_is_one_line_after_the_briefing(tmp_path: Path
     assert result.returncode == 1, result.stderr
     assert len(json.loads(result.stdout)["documents"]) == 20  # delivered
     line = _one_line(result)
-    assert line.startswith(f"digest: {folder / 'state.db'}: the briefing was delivered but could not be "
-                           "recorded in the state file ("), line
+    assert line.startswith(
+        f"digest: {folder / 'state.db'}: the briefing was delivered but could not be "
+        "recorded in the state file ("
+    ), line
     assert line.endswith("); the next briefing shows the same articles again"), line
-    assert ("database or disk is full; the disk is full: free some space" in line
-            or "disk I/O error; a read or write failed: is the disk full or failing?" in line), line
+    assert (
+        "database or disk is full; the disk is full: free some space" in line
+        or "disk I/O error; a read or write failed: is the disk full or failing?" in line
+    ), line
     if not prefix:  # the file is still there: nothing of the run was kept
         again = _brief(tmp_path, folder / "state.db", "--feed", str(feed), "--dry-run")
         assert again.returncode == 0 and len(json.loads(again.stdout)["documents"]) == 20, again.stderr
@@ -154,8 +182,10 @@ def test_a_full_disk_at_the_start_is_not_called_corrupt(tmp_path: Path) -> None:
     before = _new_state(state)
     if _can_mount():
         disk = tmp_path / "disk"
-        script = (f"mount -t tmpfs -o size=256k tmpfs {disk} && cp {state} {disk}/ && "
-                  f"(dd if=/dev/zero of={disk / 'fill'} bs=4k 2>/dev/null || true)")
+        script = (
+            f"mount -t tmpfs -o size=256k tmpfs {disk} && cp {state} {disk}/ && "
+            f"(dd if=/dev/zero of={disk / 'fill'} bs=4k 2>/dev/null || true)"
+        )
         disk.mkdir()
         where = disk / "state.db"
         result = _brief(tmp_path, where, "--feed", str(feed), prefix=_namespace(script))

@@ -30,20 +30,57 @@ RUNS = int(os.environ.get("DIGEST_KILL_RUNS", "8"))
 SEED = int(os.environ.get("DIGEST_KILL_SEED", "0")) or random.randrange(1, 1_000_000)
 
 
-TOWNS = ["Marlow", "Henley", "Thame", "Witney", "Banbury", "Bicester", "Didcot", "Abingdon", "Wantage",
-         "Wallingford", "Goring", "Pangbourne", "Reading", "Newbury", "Hungerford", "Faringdon"]
-SUBJECTS = ["the council", "the hospital trust", "the rail operator", "the water company", "the school board",
-            "the police", "the fire service", "the bus company", "the library", "the football club"]
-EVENTS = ["approved a new budget", "closed the main road", "opened a new ward",
-          "cancelled the evening trains", "raised its prices", "hired forty staff", "reported a burst pipe",
-          "won the regional cup", "moved to a new building", "started a public consultation"]
+TOWNS = [
+    "Marlow",
+    "Henley",
+    "Thame",
+    "Witney",
+    "Banbury",
+    "Bicester",
+    "Didcot",
+    "Abingdon",
+    "Wantage",
+    "Wallingford",
+    "Goring",
+    "Pangbourne",
+    "Reading",
+    "Newbury",
+    "Hungerford",
+    "Faringdon",
+]
+SUBJECTS = [
+    "the council",
+    "the hospital trust",
+    "the rail operator",
+    "the water company",
+    "the school board",
+    "the police",
+    "the fire service",
+    "the bus company",
+    "the library",
+    "the football club",
+]
+EVENTS = [
+    "approved a new budget",
+    "closed the main road",
+    "opened a new ward",
+    "cancelled the evening trains",
+    "raised its prices",
+    "hired forty staff",
+    "reported a burst pipe",
+    "won the regional cup",
+    "moved to a new building",
+    "started a public consultation",
+]
 
 
 def _article(rng: random.Random, town: str) -> str:
     """A distinct article: each run's are new, never copies of earlier ones."""
-    sentences = [f"In {town}, {rng.choice(SUBJECTS)} {rng.choice(EVENTS)} on {day}, officials said after "
-                 f"{rng.randrange(2, 999)} residents wrote to ask why."
-                 for day in ("Monday", "Tuesday", "Wednesday", "Thursday")]
+    sentences = [
+        f"In {town}, {rng.choice(SUBJECTS)} {rng.choice(EVENTS)} on {day}, officials said after "
+        f"{rng.randrange(2, 999)} residents wrote to ask why."
+        for day in ("Monday", "Tuesday", "Wednesday", "Thursday")
+    ]
     return " ".join(sentences)
 
 
@@ -67,15 +104,36 @@ def test_killed_at_random_points_never_corrupts_or_marks_unseen(server: FeedServ
     killed = 0
     duration = 0.0
     for run in range(RUNS + 1):
-        items = [Item(f"{town} story {run}", f"https://k.example/{run}/{n}", _article(rng, town))
-                 for n, town in enumerate(rng.sample(TOWNS, 3))]
+        items = [
+            Item(f"{town} story {run}", f"https://k.example/{run}/{n}", _article(rng, town))
+            for n, town in enumerate(rng.sample(TOWNS, 3))
+        ]
         feed = server.serve("/feed.xml", rss(f"Feed {run}", items), delay=rng.uniform(0, 0.3))
         target = tmp_path / f"briefing-{run}.json"
         outputs.append(target)
         process = subprocess.Popen(
-            [sys.executable, "-m", "digest", "brief", "--feed", feed, "--state", str(state),
-             "-o", str(target), "-f", "json", "--wait", "10"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "digest",
+                "brief",
+                "--feed",
+                feed,
+                "--state",
+                str(state),
+                "-o",
+                str(target),
+                "-f",
+                "json",
+                "--wait",
+                "10",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         started = time.monotonic()
         if 0 < run < RUNS:  # the first run measures how long a run takes; the last one finishes
             time.sleep(rng.uniform(0.4, 1.1) * duration)
@@ -106,7 +164,8 @@ def test_killed_at_random_points_never_corrupts_or_marks_unseen(server: FeedServ
 
 
 def test_new_sentence_of_a_new_article_is_shown_before_it_is_marked_seen(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A new article that repeats a story's known sentences and adds one: the update shows the new one.
 
     It used to be crowded out of the update by sentences shown before, and the article was
@@ -124,8 +183,11 @@ def test_new_sentence_of_a_new_article_is_shown_before_it_is_marked_seen(
         text = STORM.text + f" Report {run} was filed by the desk on Monday, editors said."
         item = Item(STORM.title, f"https://k.example/{run}", text)
         feed.write_bytes(rss("Feed", [item]))
-        result = CliRunner().invoke(cli.app, ["brief", "--feed", str(feed), "--state", str(tmp_path / "s.db"),
-                                              "-f", "json"], catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli.app,
+            ["brief", "--feed", str(feed), "--state", str(tmp_path / "s.db"), "-f", "json"],
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, result.stderr
         outputs.append(json.loads(result.stdout))
     update = outputs[1]["clusters"]

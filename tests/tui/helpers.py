@@ -64,8 +64,15 @@ def save_digest(inputs: list[str], path: Path, include_text: bool, cwd: Path = R
 def screen_text(app: Any) -> str:
     """What the terminal shows, as plain text (the SVG snapshot's words, without colours)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system=None, record=True, legacy_windows=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
 
@@ -90,7 +97,8 @@ HOSTILE_TITLE = "[/bold] Storm [link=https://x]warning[/link] for [red]the coast
 _HOSTILE_BODY = (
     "The storm reached the coast on Monday and forecasters said it would [bold]strengthen[/] "
     "overnight. Residents were told to stay indoors as the storm \x1b[2J passed. "
-    "Officials said the storm caused flooding in [link=https://x]three towns[/link] near the coast.\n")
+    "Officials said the storm caused flooding in [link=https://x]three towns[/link] near the coast.\n"
+)
 HOSTILE_ARTICLES = {
     "a.txt": f"{HOSTILE_TITLE}\x1b]0;pwned\x07\n\n{_HOSTILE_BODY}",
     "b.txt": f"Storm [/] hits the coast\n\n{_HOSTILE_BODY}Another storm line said the storm moved north.\n",

@@ -123,7 +123,8 @@ async def test_tui_calls_the_same_build_as_the_cli(monkeypatch: pytest.MonkeyPat
 
 @pilot_test
 async def test_loading_indicator_while_building_and_the_interface_stays_responsive(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import digest.pipeline
 
     release = threading.Event()
@@ -152,8 +153,9 @@ async def test_loading_indicator_while_building_and_the_interface_stays_responsi
         assert app.digest is not None
 
 
-@pytest.mark.parametrize("size,classes",
-                         [((80, 24), "-narrow"), ((120, 30), "-wide"), ((170, 40), "-widest")])
+@pytest.mark.parametrize(
+    "size,classes", [((80, 24), "-narrow"), ((120, 30), "-wide"), ((170, 40), "-widest")]
+)
 @pilot_test
 async def test_layout_adapts_to_the_terminal(size: tuple[int, int], classes: str) -> None:
     app = make_app([SEEDS], Settings())
@@ -230,7 +232,9 @@ async def test_w_says_why_the_articles_of_a_story_are_together() -> None:
         first, copy, other = app.screen.lines
         assert first.startswith("[1] ") and first.endswith("the first article of the story")
         assert copy.startswith("[2] ") and copy.endswith(": a copy of [1]")
-        assert other.startswith("[3] ") and ": linked to [1], " in other and "% likely the same event" in other
+        assert (
+            other.startswith("[3] ") and ": linked to [1], " in other and "% likely the same event" in other
+        )
         assert "Ukraine" in other.split("; shares ")[1]  # one of the names the two reports share
         assert "% likely" in screen_text(app)
         await pilot.press("escape")
@@ -366,8 +370,12 @@ async def test_enter_on_a_source_shows_the_article_with_its_cited_sentences() ->
         screen = app.screen
         assert isinstance(screen, ArticleScreen)
         assert screen.document.id == "d3"
-        cited = [(c.start, p.candidate.text) for p in digest.stories[0].sentences
-                 for c in p.candidate.citations if c.document == "d3"]
+        cited = [
+            (c.start, p.candidate.text)
+            for p in digest.stories[0].sentences
+            for c in p.candidate.citations
+            if c.document == "d3"
+        ]
         view = screen.query_one(SourceView)
         assert len(screen.stops) == len(cited)
         for _, text in sorted(cited):  # n goes through them in the order of the text
@@ -515,7 +523,8 @@ async def test_a_on_a_saved_digest_rebuilds_from_its_files(seeds_json: Path) -> 
 
 @pilot_test
 async def test_a_on_a_saved_digest_whose_files_are_gone_says_it_cannot(
-        seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app([], Settings(), saved_json_path=articles_gone(seeds_json, tmp_path))
     async with app.run_test(size=NARROW) as pilot:
@@ -569,7 +578,8 @@ class FakePopen:
 
 @pilot_test
 async def test_o_opens_the_source_with_the_system_opener_without_a_shell(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     FakePopen.calls = []
     monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}" if name == "xdg-open" else None)
     monkeypatch.setattr(subprocess, "Popen", FakePopen)
@@ -615,8 +625,22 @@ def test_every_key_is_in_the_help_text() -> None:
     from digest.tui.screens import HELP
 
     text = HELP.read_text(encoding="utf-8")
-    for key in ("`j`", "`k`", "`enter`", "`esc`", "`backspace`", "`tab`", "`/`", "`a`", "`e`", "`o`", "`?`",
-                "`q`", "`n`", "`p`"):
+    for key in (
+        "`j`",
+        "`k`",
+        "`enter`",
+        "`esc`",
+        "`backspace`",
+        "`tab`",
+        "`/`",
+        "`a`",
+        "`e`",
+        "`o`",
+        "`?`",
+        "`q`",
+        "`n`",
+        "`p`",
+    ):
         assert key.strip("`") in text, key
 
 
@@ -626,8 +650,17 @@ async def test_the_footer_shows_the_keys() -> None:
     async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         footer = screen_text(app).splitlines()[-1]
-        for words in ("Move", "Read", "Pane", "/ Search", "a Algorithm", "o Open", "e Export", "? Help",
-                      "q Quit"):
+        for words in (
+            "Move",
+            "Read",
+            "Pane",
+            "/ Search",
+            "a Algorithm",
+            "o Open",
+            "e Export",
+            "? Help",
+            "q Quit",
+        ):
             assert words in footer
         await pilot.press("enter")
         assert "Source" in screen_text(app).splitlines()[-1]
@@ -688,7 +721,8 @@ async def test_clicking_a_story_then_a_sentence_opens_its_source(corpus_json: Pa
         await pilot.click(SummaryList, offset=(5, 0))
         assert showing(app, ArticleScreen)
         assert folded(app.screen.query_one(SourceView).cited_text) == folded(
-            digest.stories[1].sentences[0].candidate.text)
+            digest.stories[1].sentences[0].candidate.text
+        )
         for _ in range(100):  # the footer composes its keys after the screen is shown
             if app.screen.query("FooterKey"):
                 break
@@ -716,7 +750,8 @@ async def test_a_saved_digest_without_texts_reads_the_articles_again(seeds_json:
 
 @pilot_test
 async def test_a_saved_digest_whose_articles_are_gone_still_opens(
-        seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds_json: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app([], Settings(), saved_json_path=articles_gone(seeds_json, tmp_path))
     async with app.run_test(size=NARROW) as pilot:
@@ -730,13 +765,15 @@ async def test_a_saved_digest_whose_articles_are_gone_still_opens(
 
 @pilot_test
 async def test_a_changed_article_is_searched_for_the_cited_sentence(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(Path(SEEDS), tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
     saved = save_digest([str(tmp_path / "seeds")], tmp_path / "seeds.json", include_text=False)
     article = tmp_path / "seeds" / "000_48ebe642a7be89b3.txt"
-    article.write_text("UPDATED: a new first paragraph.\n\n" + article.read_text(encoding="utf-8"),
-                       encoding="utf-8")
+    article.write_text(
+        "UPDATED: a new first paragraph.\n\n" + article.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     app = make_app([], Settings(), saved_json_path=saved)
     async with app.run_test(size=NARROW) as pilot:
         digest = (await ready(pilot)).digest
@@ -767,15 +804,19 @@ async def test_no_usable_input_is_a_message(tmp_path: Path) -> None:
     assert not app.is_running
 
 
-@pytest.mark.parametrize("content,expected", [
-    ("{not json", "invalid JSON"),
-    ('{"schema": "digest/1", "documents": [{"id": 3}]}', "'id' has the wrong type"),
-    ('{"schema": "other"}', "not a digest/1 digest"),
-    (b"\xff\xfe\x00garbage", "not a saved digest"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ("{not json", "invalid JSON"),
+        ('{"schema": "digest/1", "documents": [{"id": 3}]}', "'id' has the wrong type"),
+        ('{"schema": "other"}', "not a digest/1 digest"),
+        (b"\xff\xfe\x00garbage", "not a saved digest"),
+    ],
+)
 @pilot_test
-async def test_a_broken_saved_digest_is_a_message(tmp_path: Path, content: str | bytes,
-                                                  expected: str) -> None:
+async def test_a_broken_saved_digest_is_a_message(
+    tmp_path: Path, content: str | bytes, expected: str
+) -> None:
     path = tmp_path / "today.json"
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -836,6 +877,7 @@ async def test_a_failed_recompute_keeps_the_digest(monkeypatch: pytest.MonkeyPat
 
 # -- untrusted text ----------------------------------------------------------------------------
 
+
 @pilot_test
 async def test_hostile_titles_and_text_show_literally(hostile: Path) -> None:
     app = make_app([str(hostile)], Settings())
@@ -858,7 +900,9 @@ async def test_hostile_titles_and_text_show_literally(hostile: Path) -> None:
 
 
 @pilot_test
-async def test_briefing_marks_show_updates_and_what_was_seen_before(corpus_json: Path, tmp_path: Path) -> None:
+async def test_briefing_marks_show_updates_and_what_was_seen_before(
+    corpus_json: Path, tmp_path: Path
+) -> None:
     data = json.loads(corpus_json.read_text(encoding="utf-8"))
     data["clusters"][0]["update"] = True
     data["clusters"][0]["title"] = "Storm floods the port"  # a heading on one line
@@ -896,11 +940,15 @@ async def test_the_article_view_says_why_the_sentence_was_picked() -> None:
 @pilot_test
 async def test_a_sentence_far_down_its_article_is_scrolled_into_view(articles: Callable[..., Path]) -> None:
     wire = "The harbour bridge reopened on Tuesday after six weeks of repairs to its cables."
-    filler = "\n\n".join(f"Paragraph {n} tells of the town council and its long debate on roads." for n in range(60))
-    folder = articles({
-        "long.txt": f"Bridge reopens\n\n{filler}\n\n{wire}\n",
-        "short.txt": f"Harbour bridge open again\n\n{wire} Traffic was light in the morning.\n",
-    })
+    filler = "\n\n".join(
+        f"Paragraph {n} tells of the town council and its long debate on roads." for n in range(60)
+    )
+    folder = articles(
+        {
+            "long.txt": f"Bridge reopens\n\n{filler}\n\n{wire}\n",
+            "short.txt": f"Harbour bridge open again\n\n{wire} Traffic was light in the morning.\n",
+        }
+    )
     app = make_app([str(folder)], Settings(clusters="1"))
     async with app.run_test(size=NARROW) as pilot:
         digest = (await ready(pilot)).digest

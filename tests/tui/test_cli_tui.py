@@ -15,10 +15,18 @@ from digest.settings import Settings
 class FakeApp:
     made: list[dict[str, Any]] = []
 
-    def __init__(self, inputs: list[str], settings: Settings, saved: Path | None, export_dir: Path | None,
-                 quiet: bool, cache: bool = False) -> None:
-        FakeApp.made.append({"inputs": inputs, "settings": settings, "saved": saved, "export_dir": export_dir,
-                             "quiet": quiet})
+    def __init__(
+        self,
+        inputs: list[str],
+        settings: Settings,
+        saved: Path | None,
+        export_dir: Path | None,
+        quiet: bool,
+        cache: bool = False,
+    ) -> None:
+        FakeApp.made.append(
+            {"inputs": inputs, "settings": settings, "saved": saved, "export_dir": export_dir, "quiet": quiet}
+        )
         self.failure: str | None = None
         self.ran = False
 
@@ -38,12 +46,30 @@ def invoke(*args: str) -> Any:
 
 
 def test_tui_takes_the_build_options(fake_app: type[FakeApp]) -> None:
-    result = invoke("tui", "corpus/seeds", "extra.txt", "-a", "textrank", "-n", "2", "-c", "3",
-                    "--export-dir", "out", "-q")
+    result = invoke(
+        "tui",
+        "corpus/seeds",
+        "extra.txt",
+        "-a",
+        "textrank",
+        "-n",
+        "2",
+        "-c",
+        "3",
+        "--export-dir",
+        "out",
+        "-q",
+    )
     assert result.exit_code == 0, result.output
-    assert fake_app.made == [{"inputs": ["corpus/seeds", "extra.txt"],
-                              "settings": Settings(algorithm="textrank", sentences=2, clusters="3"),
-                              "saved": None, "export_dir": Path("out"), "quiet": True}]
+    assert fake_app.made == [
+        {
+            "inputs": ["corpus/seeds", "extra.txt"],
+            "settings": Settings(algorithm="textrank", sentences=2, clusters="3"),
+            "saved": None,
+            "export_dir": Path("out"),
+            "quiet": True,
+        }
+    ]
 
 
 def test_one_json_file_opens_as_a_saved_digest(fake_app: type[FakeApp]) -> None:
@@ -52,8 +78,9 @@ def test_one_json_file_opens_as_a_saved_digest(fake_app: type[FakeApp]) -> None:
     assert fake_app.made[0]["saved"] == Path("today.JSON") and fake_app.made[0]["inputs"] == []
 
 
-@pytest.mark.parametrize("args", [["-"], ["a.txt", "-c", "x"], ["a.txt", "--language", "klingon"],
-                                  ["a.txt", "-a", "nope"], []])
+@pytest.mark.parametrize(
+    "args", [["-"], ["a.txt", "-c", "x"], ["a.txt", "--language", "klingon"], ["a.txt", "-a", "nope"], []]
+)
 def test_bad_arguments_are_usage_errors(fake_app: type[FakeApp], args: list[str]) -> None:
     result = invoke("tui", *args)
     assert result.exit_code == 2

@@ -37,8 +37,14 @@ def test_wrapped_lines_cover_the_text_in_order_and_fit(text: str, width: int) ->
 
 def test_wrapping_breaks_between_words() -> None:
     text = "The storm hit the coast.\n\nIt moved north."
-    assert [text[s:e] for s, e in wrap_offsets(text, 12)] == ["The storm ", "hit the ", "coast.", "",
-                                                              "It moved ", "north."]
+    assert [text[s:e] for s, e in wrap_offsets(text, 12)] == [
+        "The storm ",
+        "hit the ",
+        "coast.",
+        "",
+        "It moved ",
+        "north.",
+    ]
 
 
 def document(text: str) -> Document:
@@ -75,7 +81,9 @@ def test_open_target_is_a_web_address_or_an_absolute_existing_file(tmp_path: Pat
     article.write_text("x")
     assert open_target(Document("d1", str(article), "t", "x")) == str(article)
     assert open_target(Document("d1", "https://example.org/a", "t", "x")) == "https://example.org/a"
-    assert open_target(Document("d1", "a.txt", "t", "x", url="https://example.org/b")) == "https://example.org/b"
+    assert (
+        open_target(Document("d1", "a.txt", "t", "x", url="https://example.org/b")) == "https://example.org/b"
+    )
     assert open_target(Document("d1", "-", "t", "x")) is None
     assert open_target(Document("d1", "gone.txt", "t", "x", url="javascript:alert(1)")) is None
     assert open_target(Document("d1", "gone.txt", "t", "x", url="https://x.org/a b")) is None
@@ -93,10 +101,14 @@ def test_search_ignores_case_and_reports_the_span() -> None:
     from digest.models import Candidate, Pick, Story
 
     pick = Pick(Candidate("The Storm hit.", (Citation("d1", 0, 14),), 0.0, (0, 0)), 1.0)
-    digest = Digest(stories=(Story("c1", "Storm news", ("d1",), (pick,)),), documents=(document("x"),),
-                    settings={}, generated_at="")
+    digest = Digest(
+        stories=(Story("c1", "Storm news", ("d1",), (pick,)),),
+        documents=(document("x"),),
+        settings={},
+        generated_at="",
+    )
     hits = search(digest, "storm")
-    assert [(h.sentence, h.text[h.start:h.end]) for h in hits] == [(None, "Storm"), (0, "Storm")]
+    assert [(h.sentence, h.text[h.start : h.end]) for h in hits] == [(None, "Storm"), (0, "Storm")]
     assert search(digest, "   ") == []
     assert search(digest, "[/") == []
 
@@ -126,9 +138,11 @@ def test_only_the_tui_package_imports_textual() -> None:
 
 
 def test_the_core_loads_without_textual_in_a_fresh_process() -> None:
-    core = sorted(".".join(("digest", *p.relative_to(ROOT / "digest").with_suffix("").parts))
-                  for p in (ROOT / "digest").rglob("*.py")
-                  if p.name != "__main__.py" and p.relative_to(ROOT / "digest").parts[0] != "tui")
+    core = sorted(
+        ".".join(("digest", *p.relative_to(ROOT / "digest").with_suffix("").parts))
+        for p in (ROOT / "digest").rglob("*.py")
+        if p.name != "__main__.py" and p.relative_to(ROOT / "digest").parts[0] != "tui"
+    )
     code = "; ".join(f"import {m.removesuffix('.__init__')}" for m in core)
     code += "; import digest.tui.loading; import sys; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -136,7 +150,8 @@ def test_the_core_loads_without_textual_in_a_fresh_process() -> None:
 
 
 def test_a_saved_digest_opened_from_another_folder_finds_its_articles(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from digest.tui.loading import load_saved
     from tests.tui.helpers import save_digest
 

@@ -79,8 +79,7 @@ class TestArticle:
 
 class TestDialogs:
     def test_help(self, snap_compare: Compare) -> None:
-        assert snap_compare(saved(SEEDS), terminal_size=NARROW,
-                            run_before=after("question_mark"))
+        assert snap_compare(saved(SEEDS), terminal_size=NARROW, run_before=after("question_mark"))
 
     def test_search(self, snap_compare: Compare) -> None:
         app = saved(CORPUS)
@@ -91,8 +90,9 @@ class TestDialogs:
 
 
 class TestErrors:
-    def test_broken_saved_digest(self, snap_compare: Compare, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_broken_saved_digest(
+        self, snap_compare: Compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
         Path("today.json").write_text('{"schema": "digest/1", "documents": "oops"}', encoding="utf-8")
         app = make_app([], Settings(), saved_json_path=Path("today.json"))
