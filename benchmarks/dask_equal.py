@@ -23,7 +23,7 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lines = [
         f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
-        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+        f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}",
         f"machine: {os.cpu_count()} cores; load at start: {load()}",
         "",
         "digest build DIR --format json --include-text -q --no-cache [--engine dask ...], child process;",

@@ -29,11 +29,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digest.settings import Settings
-from digest.stages.ingest import InputError, ingest, parse_html
 from digest.models import Document
 from digest.pipeline import build_from_documents
 from digest.render import RENDERERS, RenderOptions
+from digest.settings import Settings
+from digest.stages.ingest import InputError, ingest, parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"

@@ -12,8 +12,8 @@ and cut streams among them), links disguised by invisible characters, entry date
 ends of the calendar, and builds through a real build cache (built twice more through it:
 the same digest, no cache warning). Each case is written to a real file (or parsed as a
 feed), built into a digest and rendered in every format; a case fails on any exception
-other than "nothing to summarize", on a case that takes over 60 s, or when an output breaks one of the invariants in
-``tests/hostile/checks.py`` (no control characters, valid JSON, nothing live in Markdown
+other than "nothing to summarize", on a case that takes over 60 s, or when an output breaks one
+of the invariants in ``tests/hostile/checks.py`` (no control characters, valid JSON, nothing live in Markdown
 or HTML, a 7-bit email). Failures are shrunk by Hypothesis and written, with their
 falsifying example, to the result file. Not run in CI: the hostile corpus and the property
 tests in tests/ cover the same ground in seconds.
@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -540,7 +540,7 @@ def _report(
     elapsed = time.monotonic() - started
     lines = [
         f"# python benchmarks/fuzz.py {' '.join(sys.argv[1:] if argv is None else argv)}",
-        f"# {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, Python {platform.python_version()}, "
+        f"# {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs",
         "",
         f"{'ran' if final else 'running, so far'} {elapsed / 60:.1f} minutes: about {counts['files']} file "

@@ -30,7 +30,7 @@ import shlex
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "\n".join(
             [
                 f"$ {command}",
-                f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+                f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}",
                 f"machine: {os.cpu_count()} cores",
                 "",
                 *lines,

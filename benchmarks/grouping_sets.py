@@ -155,7 +155,7 @@ def ecb(source: Path | None = None, cache: Path = CACHE, parity: int = 1) -> lis
                 order = order[1:]  # the URL
             lines = [detokenize(sentences[i]) for i in order]
             (out / (name[:-4] + ".txt")).write_text(
-                "\n\n".join(l for l in lines if l) + "\n", encoding="utf-8"
+                "\n\n".join(line for line in lines if line) + "\n", encoding="utf-8"
             )
         marker.write_text("")
     items = []

@@ -72,13 +72,13 @@ def make(n: int, out: Path, seed: int = 7, one_story: bool = False) -> None:
         pool = rng.choice(pools)
         names: dict[str, str] = {}
 
-        def rename(match: re.Match[str]) -> str:
+        def rename(match: re.Match[str], names: dict[str, str] = names) -> str:
             word = match.group(0)
             if word not in names:
                 names[word] = invented_name(rng)
             return names[word]
 
-        def reword(match: re.Match[str]) -> str:
+        def reword(match: re.Match[str], names: dict[str, str] = names) -> str:
             word = match.group(0)
             if word not in names:
                 names[word] = invented_name(rng).lower() if rng.random() < 0.6 else word

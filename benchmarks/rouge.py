@@ -37,7 +37,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from digest.evaluate import DatasetError, EvalStory, Scorer, first_docs, first_words, summarize_story
@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python benchmarks/rouge.py" + "".join(f" {shlex.quote(a)}" for a in arguments)
     header = [
         f"$ {command}",
-        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}   "
+        f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}   "
         f"PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED', '(random)')}",
         f"data: {data_shown} ({len(stories)} stories, {sum(len(s.docs) for s in stories)} documents, "
         f"{sum(len(s.refs) for s in stories)} references)",

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra = shlex.split(args.build_args)
     lines = [
         f"$ python benchmarks/{Path(__file__).name} {shlex.join(sys.argv[1:] if argv is None else argv)}",
-        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+        f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}",
         f"machine: {os.cpu_count()} cores; load at start: {load()}",
         "",
     ]

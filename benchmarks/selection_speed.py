@@ -18,7 +18,7 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from digest import pipeline
@@ -60,7 +60,7 @@ def main() -> int:
     }
     lines = [
         f"$ python benchmarks/selection_speed.py --repeat {args.repeat}",
-        f"date: {datetime.now(timezone.utc).replace(microsecond=0).isoformat()}",
+        f"date: {datetime.now(UTC).replace(microsecond=0).isoformat()}",
         "seconds of summarize() alone, median of the runs; method: the selection that ran",
         f"{'story':<12} {'candidates':>10} {'words':>5} {'median s':>8} {'max s':>6} {'target':>6}  method",
     ]

@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digest.stages import clean
-from digest.settings import Settings
-from digest.stages.ingest import InputError, ingest, parse_html
 from digest.models import Document, Sentence
 from digest.pipeline import NothingToSummarize, build_from_documents
+from digest.settings import Settings
+from digest.stages import clean
+from digest.stages.ingest import InputError, ingest, parse_html
 from digest.stages.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent

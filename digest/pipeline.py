@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from digest import stories
@@ -155,7 +155,7 @@ def build_from_documents(
         stories=tuple(stories.rank(assembled, documents)),
         documents=tuple(documents),
         settings=settings.to_dict(),
-        generated_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         warnings=tuple(warnings),
     )
 

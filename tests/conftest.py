@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the sample corpus and a builder for small article folders."""
+"""Shared fixtures: paths to the sample corpus, a builder for small article folders, the loopback
+feed server (tests/feedserver.py) and ``invoke``, the typer app in-process."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
+
+from tests.feedserver import FeedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,3 +55,21 @@ def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+
+
+def invoke(*args: str, **kwargs: object) -> Result:
+    """``digest ARGS`` through the typer app, in-process (the ``digest PATH`` shorthand lives in
+    cli.app.main, which this bypasses)."""
+    from digest.cli import app as cli
+
+    return CliRunner().invoke(cli.app, list(args), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1 (tests/feedserver.py), closed after the test."""
+    running = FeedServer()
+    try:
+        yield running
+    finally:
+        running.close()

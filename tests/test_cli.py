@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from digest import __version__
 from digest.cli import app as cli
 from digest.settings import ALGORITHMS
-from tests.conftest import CORPUS, ROOT, SEEDS
+from tests.conftest import CORPUS, ROOT, SEEDS, invoke
 
 TWO_STORIES = [str(CORPUS / "multiling2011" / "M000"), str(CORPUS / "multiling2011" / "M001")]
 SEED_FILE = sorted(SEEDS.glob("*.txt"))[0]
@@ -41,11 +41,6 @@ def run(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.C
         timeout=120,
         **kwargs,
     )
-
-
-def invoke(*args: str, **kwargs):  # type: ignore[no-untyped-def]
-    """The typer app in-process (no ``digest PATH`` shorthand: that lives in main())."""
-    return CliRunner().invoke(cli.app, list(args), **kwargs)
 
 
 def without_time(digest: dict) -> dict:

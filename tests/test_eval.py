@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from digest import evaluate
-from digest.cli import app as cli
 from digest.cli import eval as cli_eval
 from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
 MULTILING = ROOT.parent / "shared" / "data" / "multiling2011_en"
 
@@ -72,10 +70,6 @@ def tiny(tmp_path: Path) -> Path:
     write_story(root, "storm", STORM, REFS["storm"])
     write_story(root, "match", MATCH, REFS["match"])
     return root
-
-
-def invoke(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli.app, ["eval", *args])
 
 
 def strict_json(text: str) -> dict:
@@ -184,6 +178,7 @@ def test_json_report_is_finite() -> None:
 
 def test_eval_json(tiny: Path) -> None:
     result = invoke(
+        "eval",
         str(tiny),
         "--format",
         "json",
@@ -222,7 +217,7 @@ def test_eval_json(tiny: Path) -> None:
 
 
 def test_eval_plain_table(tiny: Path) -> None:
-    result = invoke(str(tiny), "--mixed")
+    result = invoke("eval", str(tiny), "--mixed")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "\x1b" not in out and "┃" not in out  # not a terminal: plain text
@@ -261,7 +256,7 @@ def test_eval_rich_table(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_eval_mixed_json(tiny: Path) -> None:
-    result = invoke(str(tiny), "--mixed", "--format", "json", "-w", "30")
+    result = invoke("eval", str(tiny), "--mixed", "--format", "json", "-w", "30")
     assert result.exit_code == 0, result.output
     mixed = strict_json(result.stdout)["mixed"]
     assert (mixed["documents"], mixed["labels"]) == (4, 2)
@@ -274,7 +269,7 @@ def test_eval_mixed_json(tiny: Path) -> None:
 def test_eval_on_multiling_stories(tmp_path: Path) -> None:
     for story in ("M001", "M003"):
         shutil.copytree(MULTILING / story, tmp_path / "set" / story)
-    result = invoke(str(tmp_path / "set"), "--mixed", "--format", "json")
+    result = invoke("eval", str(tmp_path / "set"), "--mixed", "--format", "json")
     assert result.exit_code == 0, result.output
     report = strict_json(result.stdout)
     assert (report["stories"], report["documents"], report["references"]) == (2, 20, 6)
@@ -295,17 +290,17 @@ def test_eval_on_multiling_stories(tmp_path: Path) -> None:
 
 
 def test_eval_max_docs(tiny: Path) -> None:
-    result = invoke(str(tiny), "--format", "json", "-w", "30", "--max-docs", "1")
+    result = invoke("eval", str(tiny), "--format", "json", "-w", "30", "--max-docs", "1")
     assert result.exit_code == 0, result.output
     report = strict_json(result.stdout)
     # Each story keeps its first article and all its references.
     assert (report["stories"], report["documents"], report["references"]) == (2, 2, 3)
-    whole = strict_json(invoke(str(tiny), "--format", "json", "-w", "30").stdout)
+    whole = strict_json(invoke("eval", str(tiny), "--format", "json", "-w", "30").stdout)
     assert whole["documents"] == 4
     stories = evaluate.first_docs(evaluate.load(tiny), 1)
     assert [len(s.docs) for s in stories] == [1, 1]
     assert [s.docs[0].name for s in stories] == ["match0.txt", "storm0.txt"]
-    assert invoke(str(tiny), "-n", "0").exit_code == 2
+    assert invoke("eval", str(tiny), "-n", "0").exit_code == 2
 
 
 @pytest.mark.parametrize(
@@ -317,7 +312,7 @@ def test_eval_max_docs(tiny: Path) -> None:
     ],
 )
 def test_eval_bad_dataset(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
-    result = invoke(str(make(tmp_path)))
+    result = invoke("eval", str(make(tmp_path)))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("digest: ") and message in result.stderr
@@ -342,7 +337,7 @@ def test_eval_bad_dataset_in_a_process(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["-w", "0"], ["-w", "ten"], ["-a", "nope"], ["-f", "xml"]])
 def test_eval_bad_options(tiny: Path, args: list[str]) -> None:
-    result = invoke(str(tiny), *args)
+    result = invoke("eval", str(tiny), *args)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
 

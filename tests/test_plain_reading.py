@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from digest.settings import Settings
 from digest.pipeline import build
 from digest.render import RENDERERS, RenderOptions
 from digest.render.markdown import escape
 from digest.sanitize import one_line
+from digest.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 MD = MarkdownIt("gfm-like").enable("linkify")

@@ -23,7 +23,8 @@ HOSTILE = {
         "<script>alert(1)</script> was found in the storm page, researchers said on Monday.\n"
         "Contact admin@evil.example for details about the storm relief offer today.\n"
         "Go to www.evil.example or https://evil.example/claim now to claim storm relief, it said.\n"
-        "Rich markup [bold]storm[/bold] and [link=https://x.example]click[/link] appeared in the storm message.\n"
+        "Rich markup [bold]storm[/bold] and [link=https://x.example]click[/link] appeared in the storm "
+        "message.\n"
         "The storm \x1b[2J\x1b]0;pwned\x07cleared the screen and \x9b31m set the title, they said.\n"
         "| a | b | and `code` and *stars* and _under_ and ~~strike~~ in the storm report.\n"
     ),

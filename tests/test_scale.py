@@ -159,11 +159,11 @@ def test_prefix_filter_finds_every_near_pair() -> None:
     full = (rows @ rows.T).tocoo()
     brute = {
         (int(i), int(j))
-        for i, j, inter in zip(full.row, full.col, full.data)
+        for i, j, inter in zip(full.row, full.col, full.data, strict=True)
         if i < j and inter >= NEAR_SENTENCE * (sizes[i] + sizes[j] - inter)
     }
     assert brute  # the test means something
-    found = set(zip(*(a.tolist() for a in _candidate_pairs(rows))))
+    found = set(zip(*(a.tolist() for a in _candidate_pairs(rows)), strict=True))
     assert brute <= found
 
 

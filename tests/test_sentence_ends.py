@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.stages.ingest import parse_html, parse_text
 from digest.models import Document
+from digest.stages.ingest import parse_html, parse_text
 from digest.stages.segment import segment
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -144,8 +144,8 @@ def _check_clusters(clusters: str) -> None:
 
 def _settings(
     algorithm: Algorithm,
-    sentences: Optional[int],
-    words: Optional[int],
+    sentences: int | None,
+    words: int | None,
     clusters: str,
     language: str,
     grouping: str = "default",
@@ -184,7 +184,7 @@ AlgorithmOption = Annotated[
     ),
 ]
 SentencesOption = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         "--sentences",
         "-n",
@@ -195,7 +195,7 @@ SentencesOption = Annotated[
     ),
 ]
 WordsOption = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         "--words", "-w", min=1, metavar="N", help="Word budget per story, used instead of --sentences."
     ),
@@ -233,19 +233,20 @@ def build(
             show_default=False,
         ),
     ],
-    format: Annotated[
-        Optional[Format],
+    fmt: Annotated[
+        Format | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
             help="Output format: terminal, markdown (or md), text or json. "
-            "Default: terminal on a terminal, else from the --output suffix (.json, .md, .txt), else markdown.",
+            "Default: terminal on a terminal, else from the --output suffix (.json, .md, .txt), "
+            "else markdown.",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--output",
             "-o",
@@ -275,7 +276,7 @@ def build(
         ),
     ] = "local",  # type: ignore[assignment]
     scheduler: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--scheduler",
             metavar="ADDRESS",
@@ -300,7 +301,7 @@ def build(
     _check_clusters(clusters)
     if scheduler is not None and engine.value != "dask":
         raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
-    name = format.value if format is not None else _default_format(output)
+    name = fmt.value if fmt is not None else _default_format(output)
     _one_blas_thread()  # before numpy is imported
     from digest.errors import NothingToSummarize
     from digest.pipeline import build as build_digest
@@ -348,7 +349,7 @@ def _cache(no_cache: bool, quiet: bool) -> Cache | None:
 
 
 @contextmanager
-def _engine(name: str, scheduler: Optional[str], progress: ProgressLine) -> Iterator[Runner | None]:
+def _engine(name: str, scheduler: str | None, progress: ProgressLine) -> Iterator[Runner | None]:
     """The runner of ``--engine`` (None: local worker processes), closed after the build.
 
     Dask missing: exit 2; a scheduler that cannot be reached, or a cluster lost: exit 1.
@@ -393,7 +394,7 @@ def _stdout_gone() -> None:
     raise typer.Exit(ExitCode.OK)
 
 
-def _default_format(output: Optional[Path]) -> str:
+def _default_format(output: Path | None) -> str:
     if output is not None:
         return SUFFIX_FORMATS.get(output.suffix.lower(), "markdown")
     return "terminal" if sys.stdout.isatty() else "markdown"
@@ -474,7 +475,7 @@ def tui(
     grouping: GroupingOption = "default",
     language: LanguageOption = "english",
     export_dir: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--export-dir",
             metavar="DIR",

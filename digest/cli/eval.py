@@ -234,7 +234,7 @@ def plain_table(
         widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
         lines = [f"{words} words"]
         for row in rows:
-            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
             lines.append("  ".join(cells))
         parts.append("\n".join(lines))
     if grouping is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import re
 import sys
 from collections.abc import Iterator
@@ -223,7 +224,7 @@ def exit_statuses() -> list[tuple[int, str, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name == "ExitCode":
             body = node.body
-            for here, after in zip(body, body[1:]):
+            for here, after in itertools.pairwise(body):
                 if (
                     isinstance(here, ast.Assign)
                     and len(here.targets) == 1

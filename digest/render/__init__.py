@@ -138,7 +138,7 @@ def heading_line(digest: Digest) -> str:
     """The digest's opening line: how many stories from how many articles."""
     stories = len(digest.stories)
     articles = len(digest.documents)
-    return f"{stories} {'story' if stories == 1 else 'stories'} from {articles} {'article' if articles == 1 else 'articles'}"
+    return f"{_count(stories, 'story', 'stories')} from {_count(articles, 'article', 'articles')}"
 
 
 def update_prefix(story: Story) -> str:
@@ -153,4 +153,9 @@ SEEN_MARK = "(seen before)"
 def story_line(story: Story) -> str:
     """'3 articles, 2 sources'."""
     n = len(story.documents)
-    return f"{n} {'article' if n == 1 else 'articles'}, {story.sources} {'source' if story.sources == 1 else 'sources'}"
+    return f"{_count(n, 'article', 'articles')}, {_count(story.sources, 'source', 'sources')}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """'1 story', '3 stories'."""
+    return f"{n} {one if n == 1 else many}"

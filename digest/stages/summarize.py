@@ -254,7 +254,7 @@ def _lexrank(texts: Sequence[str], language: str) -> list[float]:
         change = float(np.linalg.norm(following - p))
         p = following
     # sumy rates through a dict keyed by sentence text: identical texts share the last rating.
-    last = dict(zip(texts, p.tolist()))
+    last = dict(zip(texts, p.tolist(), strict=True))
     return [last[text] for text in texts]
 
 
@@ -311,7 +311,7 @@ def _kl(texts: Sequence[str], language: str) -> list[float]:
     summary_length = 0.0
     remaining = np.ones(n, dtype=bool)
     ratings: dict[str, float] = {}
-    for round_ in range(n):
+    for _ in range(n):
         # Words of the summary: present in every sentence's joint distribution.
         shared = (summary > 0) & (doc > 0)
         base = float(np.sum(doc[shared] * (log_doc[shared] - np.log(np.where(shared, summary, 1.0)[shared]))))
@@ -397,7 +397,7 @@ def _words(text: str, language: str) -> tuple[frozenset[str], frozenset[tuple[st
     stop = _stop_words(language)
     words = _WORD.findall(text.lower())
     stems = [stem(w) for w in words]
-    content = frozenset(s for w, s in zip(words, stems) if w not in stop)
+    content = frozenset(s for w, s in zip(words, stems, strict=True) if w not in stop)
     concepts = frozenset(
         (stems[k], stems[k + 1])
         for k in range(len(words) - 1)
@@ -448,7 +448,7 @@ def _by_source(candidates: Sequence[Candidate], items: Sequence[frozenset[Any]])
                 if other != docs[0]:
                     parent[other] = docs[0]
     union: dict[str, set[Any]] = {}
-    for candidate, these in zip(candidates, items):
+    for candidate, these in zip(candidates, items, strict=True):
         for c in candidate.carriers:
             union.setdefault(root(c.document), set()).update(these)
     return list(union.values())
@@ -577,7 +577,7 @@ def _knapsack(
     programming over the budget (exact), then any pick that repeats a better one dropped."""
     best = [0.0] * (budget + 1)
     taken: list[list[bool]] = []
-    for value, cost in zip(values, costs):
+    for value, cost in zip(values, costs, strict=True):
         row = [False] * (budget + 1)
         if value > 0:
             for b in range(budget, cost - 1, -1):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.brief.conftest import (
+from tests.feedserver import (
     FAST_FETCH,
     LAUNCH,
     RATES,
@@ -173,7 +173,7 @@ def test_local_feed_files_and_other_dialects(brief: Brief, isolated: Path) -> No
     feed.write_bytes(rss("Local", [STORM, LAUNCH]))
     data = as_json(brief("--feed", str(feed), "-f", "json"))
     assert sorted(titles(data)) == ["Storm Elena floods Marlow", "Weather satellite launched"]
-    from tests.brief.conftest import FEEDS
+    from tests.feedserver import FEEDS
 
     more = as_json(
         brief(

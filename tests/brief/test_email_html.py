@@ -14,7 +14,7 @@ from digest.models import Candidate, Citation, Digest, Document, Pick, Story
 from digest.render import RenderOptions, get_renderer
 from digest.render.email import build_message
 from digest.render.html import page, safe_url
-from tests.brief.conftest import RATES, STORM, STORM_B, rss
+from tests.feedserver import RATES, STORM, STORM_B, rss
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> & [a](javascript:alert(1))'
 

@@ -20,7 +20,7 @@ from digest.brief.feeds import (
     read_opml,
 )
 from digest.brief.userconfig import FetchSettings
-from tests.brief.conftest import FEEDS, STORM, FeedServer, rss
+from tests.feedserver import FEEDS, STORM, FeedServer, rss
 
 FAST = FetchSettings(timeout=0.5, retries=1, backoff=0.01, allow_private=True)  # loopback server
 

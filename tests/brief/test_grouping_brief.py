@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.brief.conftest import FeedServer, Item, rss
 from tests.brief.test_brief import Brief, as_json
 from tests.conftest import CORPUS
+from tests.feedserver import FeedServer, Item, rss
 
 MULTILING = CORPUS / "multiling2011"
 FEED_A = [

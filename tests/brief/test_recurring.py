@@ -15,7 +15,7 @@ from digest.settings import Settings
 from digest.stages.recurring import recurring
 from digest.stages.segment import segment
 from tests.brief import articles
-from tests.brief.conftest import LAUNCH, RATES, STORM, STORM_B, FeedServer, Item, rss
+from tests.feedserver import LAUNCH, RATES, STORM, STORM_B, FeedServer, Item, rss
 
 FOOTER = "Thank you for reading via RSS. Visit our website for the latest news and analysis."
 

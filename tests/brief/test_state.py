@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from digest.brief.state import SCHEMA_VERSION, State, StateBusy, StateError
-from tests.brief.conftest import FAST_FETCH, RATES, STORM, FeedServer, rss
 from tests.conftest import ROOT
+from tests.feedserver import FAST_FETCH, RATES, STORM, FeedServer, rss
 
 
 def make_state(path: Path) -> None:

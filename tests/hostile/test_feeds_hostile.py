@@ -1,6 +1,6 @@
 """Hostile feeds through the real `digest brief`: bounded time and memory, reported and skipped.
 
-A loopback HTTP server started here serves a feed that never finishes sending, an endless
+The loopback server (tests/feedserver.py) serves a feed that never finishes sending, an endless
 (100 MB) one, an HTML page, a truncated feed, an entity bomb, an external entity naming a
 local file, titles with newlines and escapes, and an entry whose text is one 150,000
 character line, next to one good feed.
@@ -14,14 +14,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.brief.conftest import STORM, Item, rss
 from tests.conftest import ROOT
+from tests.feedserver import STORM, FeedServer, Item, rss
 from tests.hostile.checks import check_output, no_controls
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="resource limits")
@@ -55,97 +55,73 @@ NEWLINES = Item(
 )
 
 
-class Server:
-    """Loopback HTTP server with hostile routes."""
+def _trickle(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
+    """Sends a byte now and then, forever (until the server closes)."""
 
-    def __init__(self, secret: Path) -> None:
-        good = rss("Good", [STORM])
-        self.stop = threading.Event()
-        routes = {
-            "/good.xml": good,
-            "/truncated.xml": good[: len(good) // 2],
-            "/page.xml": b"<!DOCTYPE html><html><head><title>Not a feed</title></head>"
-            b"<body><p>Hello</p></body></html>",
-            "/bomb.xml": _bomb(),
-            "/xxe.xml": _xxe(secret),
-            "/longline.xml": rss(
-                "Long",
-                [
-                    Item(
-                        "One long paragraph",
-                        "https://l.example/a",
-                        "The storm hit the coast on Monday, officials said. " * 3000,
-                    )
-                ],
-            ),
-            "/newlines.xml": rss("Line\nbreaks\x1b[31m", [NEWLINES])
-            .replace(b"\x1b", b"&#27;")
-            .replace(b"\x07", b"&#7;"),
-        }
-        stop = self.stop
+    def answer(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "application/rss+xml")
+        request.end_headers()
+        request.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel><title>')
+        while not stop.wait(0.1):
+            request.wfile.write(b"x")
+            request.wfile.flush()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, fmt: str, *args: object) -> None:  # noqa: ARG002 - quiet
-                pass
+    return answer
 
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
-                try:
-                    if self.path == "/trickle.xml":  # sends a byte now and then, forever
-                        self.send_response(200)
-                        self.send_header("Content-Type", "application/rss+xml")
-                        self.end_headers()
-                        self.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel><title>')
-                        while not stop.wait(0.1):
-                            self.wfile.write(b"x")
-                            self.wfile.flush()
-                    elif self.path == "/huge.xml":  # 100 MB without a Content-Length
-                        self.send_response(200)
-                        self.send_header("Content-Type", "application/rss+xml")
-                        self.end_headers()
-                        self.wfile.write(
-                            b'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>'
-                        )
-                        chunk = b"<!--" + b"x" * 65_000 + b"-->"
-                        for _ in range(100 * 1024 * 1024 // len(chunk)):
-                            if stop.is_set():
-                                break
-                            self.wfile.write(chunk)
-                    elif self.path in routes:
-                        body = routes[self.path]
-                        self.send_response(200)
-                        kind = "text/html" if "page" in self.path else "application/xml"
-                        self.send_header("Content-Type", kind)
-                        self.send_header("Content-Length", str(len(body)))
-                        self.end_headers()
-                        self.wfile.write(body)
-                    else:
-                        self.send_error(404)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
+def _huge(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
+    """100 MB without a Content-Length."""
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+    def answer(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "application/rss+xml")
+        request.end_headers()
+        request.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>')
+        chunk = b"<!--" + b"x" * 65_000 + b"-->"
+        for _ in range(100 * 1024 * 1024 // len(chunk)):
+            if stop.is_set():
+                break
+            request.wfile.write(chunk)
 
-    def close(self) -> None:
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return answer
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def hostile(server: FeedServer, tmp_path: Path) -> FeedServer:
+    """The loopback server (tests/feedserver.py) with the hostile routes."""
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
-    running = Server(secret)
-    try:
-        yield running
-    finally:
-        running.close()
+    good = rss("Good", [STORM])
+    routes = {
+        "/good.xml": good,
+        "/truncated.xml": good[: len(good) // 2],
+        "/bomb.xml": _bomb(),
+        "/xxe.xml": _xxe(secret),
+        "/longline.xml": rss(
+            "Long",
+            [
+                Item(
+                    "One long paragraph",
+                    "https://l.example/a",
+                    "The storm hit the coast on Monday, officials said. " * 3000,
+                )
+            ],
+        ),
+        "/newlines.xml": rss("Line\nbreaks\x1b[31m", [NEWLINES])
+        .replace(b"\x1b", b"&#27;")
+        .replace(b"\x07", b"&#7;"),
+    }
+    for path, body in routes.items():
+        server.serve(path, body, content_type="application/xml")
+    server.serve(
+        "/page.xml",
+        b"<!DOCTYPE html><html><head><title>Not a feed</title></head><body><p>Hello</p></body></html>",
+        content_type="text/html",
+    )
+    server.serve("/trickle.xml", b"", handler=_trickle(server.stopping))
+    server.serve("/huge.xml", b"", handler=_huge(server.stopping))
+    return server
 
 
 def _brief(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -182,9 +158,9 @@ def _brief(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str]
 
 
 @posix_only
-def test_hostile_feeds_are_reported_and_skipped(server: Server, tmp_path: Path) -> None:
+def test_hostile_feeds_are_reported_and_skipped(hostile: FeedServer, tmp_path: Path) -> None:
     names = ["good", "trickle", "huge", "page", "truncated", "bomb", "xxe", "newlines", "longline"]
-    feeds = [arg for name in names for arg in ("--feed", server.url(f"/{name}.xml"))]
+    feeds = [arg for name in names for arg in ("--feed", hostile.url(f"/{name}.xml"))]
     start = time.monotonic()
     result, peak_mb = _brief(tmp_path, *feeds, "-f", "json", "--all")
     elapsed = time.monotonic() - start
@@ -194,10 +170,12 @@ def test_hostile_feeds_are_reported_and_skipped(server: Server, tmp_path: Path) 
     assert "Traceback" not in result.stderr
     no_controls(result.stderr, "stderr")
     errors = {line for line in result.stderr.splitlines()}
-    assert any(server.url("/trickle.xml") in line and "too slow" in line for line in errors), errors
-    assert any(server.url("/huge.xml") in line and "larger than the" in line for line in errors), errors
-    assert any(server.url("/page.xml") in line and "not an RSS, Atom or JSON feed" in line for line in errors)
-    assert any(server.url("/truncated.xml") in line and "malformed feed" in line for line in errors)
+    assert any(hostile.url("/trickle.xml") in line and "too slow" in line for line in errors), errors
+    assert any(hostile.url("/huge.xml") in line and "larger than the" in line for line in errors), errors
+    assert any(
+        hostile.url("/page.xml") in line and "not an RSS, Atom or JSON feed" in line for line in errors
+    )
+    assert any(hostile.url("/truncated.xml") in line and "malformed feed" in line for line in errors)
     assert (
         "digest: warning: https://l.example/a: a line longer than the 100,000 character limit, skipped"
         in errors
@@ -212,7 +190,7 @@ def test_hostile_feeds_are_reported_and_skipped(server: Server, tmp_path: Path) 
     assert len(result.stderr.splitlines()) <= len(names) + 2
 
 
-def test_hostile_feed_in_every_format(server: Server, tmp_path: Path) -> None:
+def test_hostile_feed_in_every_format(hostile: FeedServer, tmp_path: Path) -> None:
     """The feed with newlines and escapes in its titles, through every output format of brief."""
     import io
 
@@ -225,7 +203,7 @@ def test_hostile_feed_in_every_format(server: Server, tmp_path: Path) -> None:
 
     settings = FetchSettings(timeout=0.5, retries=0, allow_private=True)
     with Fetcher(settings) as fetcher:
-        result = fetch_feed(server.url("/newlines.xml"), fetcher, settings)
+        result = fetch_feed(hostile.url("/newlines.xml"), fetcher, settings)
     assert result.error is None
     import dataclasses
 

@@ -1,6 +1,6 @@
 """Hardening, round 2 (issue 15): each case here failed before its fix.
 
-Feeds are served by a loopback server started here (tests.brief.conftest.FeedServer) and read
+Feeds are served by the loopback server of tests/feedserver.py (the ``server`` fixture) and read
 by the real ``digest brief`` in a child process, whose own peak memory is measured.
 """
 
@@ -13,24 +13,14 @@ import subprocess
 import sys
 import threading
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.brief.conftest import STORM, FeedServer, rss
 from tests.conftest import ROOT
+from tests.feedserver import STORM, FeedServer, rss
 from tests.hostile.checks import no_controls
 from tests.hostile.test_feeds_hostile import _brief, posix_only
-
-
-@pytest.fixture
-def feeds() -> Iterator[FeedServer]:
-    running = FeedServer()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 @functools.cache
@@ -47,10 +37,10 @@ def _stacked_gzip(megabytes: int) -> bytes:
 
 
 @posix_only
-def test_stacked_gzip_stays_within_the_cap(feeds: FeedServer, tmp_path: Path) -> None:
+def test_stacked_gzip_stays_within_the_cap(server: FeedServer, tmp_path: Path) -> None:
     """`Content-Encoding: gzip, gzip` of 512 MB: skipped at the 5 MB cap, in little memory."""
-    bomb = feeds.serve("/bomb.xml", _stacked_gzip(512), headers={"Content-Encoding": "gzip, gzip"})
-    good = feeds.serve("/good.xml", rss("Good", [STORM]))
+    bomb = server.serve("/bomb.xml", _stacked_gzip(512), headers={"Content-Encoding": "gzip, gzip"})
+    good = server.serve("/good.xml", rss("Good", [STORM]))
     (tmp_path / "plain").mkdir()
     _, baseline_mb = _brief(tmp_path / "plain", "--feed", good, "-f", "json", "--all")
     result, peak_mb = _brief(tmp_path, "--feed", bomb, "--feed", good, "-f", "json", "--all")
@@ -67,7 +57,7 @@ def test_stacked_gzip_stays_within_the_cap(feeds: FeedServer, tmp_path: Path) ->
     assert "Storm Elena floods Marlow" in result.stdout
 
 
-def test_gzip_and_deflate_replies_are_read(feeds: FeedServer) -> None:
+def test_gzip_and_deflate_replies_are_read(server: FeedServer) -> None:
     """What the bounded decoder must still read: gzip, zlib deflate, raw deflate, two layers."""
     from digest.brief.feeds import Fetcher, fetch_feed
     from digest.brief.userconfig import FetchSettings
@@ -84,16 +74,16 @@ def test_gzip_and_deflate_replies_are_read(feeds: FeedServer) -> None:
     settings = FetchSettings(timeout=2, retries=0, allow_private=True)
     with Fetcher(settings) as fetcher:
         for n, (coding, data) in enumerate(encodings.items()):
-            url = feeds.serve(f"/f{n}.xml", data, headers={"Content-Encoding": coding.strip()})
+            url = server.serve(f"/f{n}.xml", data, headers={"Content-Encoding": coding.strip()})
             result = fetch_feed(url, fetcher, settings)
             assert result.error is None, (coding, result.error)
             assert [e.title for e in result.entries] == ["Storm Elena floods Marlow"], coding
-        url = feeds.serve("/br.xml", body, headers={"Content-Encoding": "br"})
+        url = server.serve("/br.xml", body, headers={"Content-Encoding": "br"})
         assert fetch_feed(url, fetcher, settings).error == f"{url}: content encoding 'br' is not read"
-        url = feeds.serve("/bad.xml", b"\x1f\x8b\x08garbage", headers={"Content-Encoding": "gzip"})
+        url = server.serve("/bad.xml", b"\x1f\x8b\x08garbage", headers={"Content-Encoding": "gzip"})
         assert fetch_feed(url, fetcher, settings).error == f"{url}: its compressed content cannot be decoded"
-    assert all(h.get("accept-encoding") == "gzip, deflate" for _, h in feeds.requests)
-    no_controls("".join(str(r) for r in feeds.requests), "requests")
+    assert all(h.get("accept-encoding") == "gzip, deflate" for _, h in server.requests)
+    no_controls("".join(str(r) for r in server.requests), "requests")
 
 
 # ---------------------------------------------------------------- 2. a private local Dask cluster
@@ -199,11 +189,11 @@ def _json_feed(items: list[dict[str, str]]) -> bytes:
 
 
 @pytest.mark.parametrize("form", ["json", "markdown", "html", "email", "text"])
-def test_lone_surrogates_do_not_stop_the_briefing(feeds: FeedServer, tmp_path: Path, form: str) -> None:
+def test_lone_surrogates_do_not_stop_the_briefing(server: FeedServer, tmp_path: Path, form: str) -> None:
     """A JSON Feed with lone surrogates in a title, a text, a link and an id: delivered with
     U+FFFD, next to a good feed, in every format and through -o."""
     text = STORM.text.replace("officials", "offi\udc80cials", 1) + " Zero\u200bwidth and \U000e0041tags."
-    hostile = feeds.serve(
+    hostile = server.serve(
         "/s.json",
         _json_feed(
             [
@@ -217,7 +207,7 @@ def test_lone_surrogates_do_not_stop_the_briefing(feeds: FeedServer, tmp_path: P
         ),
         content_type="application/feed+json",
     )
-    good = feeds.serve("/good.xml", rss("Good", [STORM]))
+    good = server.serve("/good.xml", rss("Good", [STORM]))
     out = tmp_path / "out"
     extra = ["--from", "d@example.org", "--to", "me@example.org"] if form == "email" else []
     result, _ = _brief(
@@ -259,10 +249,10 @@ def _brief_config(tmp_path: Path, config: str, *args: str) -> subprocess.Complet
     )
 
 
-def test_private_addresses_are_refused_by_default(feeds: FeedServer, tmp_path: Path) -> None:
+def test_private_addresses_are_refused_by_default(server: FeedServer, tmp_path: Path) -> None:
     """--full-text on an entry whose link is an internal page (127.0.0.1), and a feed on
     loopback: refused, unless allow_private = true; the internal text never reaches the digest."""
-    admin = feeds.serve(
+    admin = server.serve(
         "/admin",
         b"<html><body><article><p>"
         + b"INTERNAL-ADMIN-PAGE secret token. " * 40
@@ -270,10 +260,10 @@ def test_private_addresses_are_refused_by_default(feeds: FeedServer, tmp_path: P
         content_type="text/html",
     )
     local_feed = tmp_path / "feed.xml"
-    from tests.brief.conftest import Item
+    from tests.feedserver import Item
 
     local_feed.write_bytes(rss("Local", [Item("Teaser", admin, "Details to follow.")]))
-    loop_feed = feeds.serve("/feed.xml", rss("Loop", [STORM]))
+    loop_feed = server.serve("/feed.xml", rss("Loop", [STORM]))
     fast = "[fetch]\ntimeout = 2\nretries = 0\n"
     result = _brief_config(
         tmp_path, fast, "--feed", str(local_feed), "--feed", loop_feed, "--full-text", "-f", "json", "--all"
@@ -284,7 +274,7 @@ def test_private_addresses_are_refused_by_default(feeds: FeedServer, tmp_path: P
         result.stderr
     )
     assert f"{admin}: refused: 127.0.0.1 is not a public address" in result.stderr, result.stderr
-    assert not feeds.hits("/admin") and not feeds.hits("/feed.xml")  # closed before any request was sent
+    assert not server.hits("/admin") and not server.hits("/feed.xml")  # closed before any request was sent
     (tmp_path / "allowed").mkdir()
     allowed = _brief_config(
         tmp_path / "allowed",
@@ -336,12 +326,12 @@ def _trickle_headers(handler: object) -> None:
         time.sleep(0.1)
 
 
-def test_headers_trickled_one_byte_at_a_time_hit_the_deadline(feeds: FeedServer, tmp_path: Path) -> None:
+def test_headers_trickled_one_byte_at_a_time_hit_the_deadline(server: FeedServer, tmp_path: Path) -> None:
     """The 3 x timeout bound holds for the headers too (before: only the body was bounded)."""
     import time
 
-    slow = feeds.serve("/slow.xml", b"", handler=_trickle_headers)
-    good = feeds.serve("/good.xml", rss("Good", [STORM]))
+    slow = server.serve("/slow.xml", b"", handler=_trickle_headers)
+    good = server.serve("/good.xml", rss("Good", [STORM]))
     start = time.monotonic()
     result = _brief_config(
         tmp_path,
@@ -366,16 +356,16 @@ def test_headers_trickled_one_byte_at_a_time_hit_the_deadline(feeds: FeedServer,
 LOCAL = "[fetch]\ntimeout = 2\nretries = 0\nallow_private = true\n"
 
 
-def test_a_feed_cannot_mark_another_feeds_article_as_seen(feeds: FeedServer, tmp_path: Path) -> None:
+def test_a_feed_cannot_mark_another_feeds_article_as_seen(server: FeedServer, tmp_path: Path) -> None:
     """Feed A claims feed B's future URL (with a tracking parameter) and fake text; when B
     publishes, its article is new (before: "Nothing new"), in a later run and in the same run."""
-    from tests.brief.conftest import RATES, Item
+    from tests.feedserver import RATES, Item
 
     fake = Item("Totally unrelated", STORM.link + "?utm_source=x", RATES.text)
-    hostile = feeds.serve("/a.xml", rss("A", [fake]))
+    hostile = server.serve("/a.xml", rss("A", [fake]))
     first = _brief_config(tmp_path, LOCAL, "--feed", hostile, "-f", "json")
     assert first.returncode == 0 and "Totally unrelated" in first.stdout, first.stderr
-    victim = feeds.serve("/b.xml", rss("B", [STORM]))
+    victim = server.serve("/b.xml", rss("B", [STORM]))
     later = _brief_config(tmp_path, LOCAL, "--feed", hostile, "--feed", victim, "-f", "json")
     assert later.returncode == 0, later.stderr
     assert "Storm Elena floods Marlow" in later.stdout, later.stderr
@@ -384,14 +374,14 @@ def test_a_feed_cannot_mark_another_feeds_article_as_seen(feeds: FeedServer, tmp
     assert "Storm Elena floods Marlow" in same.stdout, same.stderr
 
 
-def test_an_entry_with_nothing_to_quote_is_not_recorded(feeds: FeedServer, tmp_path: Path) -> None:
+def test_an_entry_with_nothing_to_quote_is_not_recorded(server: FeedServer, tmp_path: Path) -> None:
     """A teaser with nothing quotable, then its full text under the same GUID: delivered."""
-    from tests.brief.conftest import Item
+    from tests.feedserver import Item
 
-    url = feeds.serve("/t.xml", rss("T", [Item(STORM.title, STORM.link, "Details to follow")]))
+    url = server.serve("/t.xml", rss("T", [Item(STORM.title, STORM.link, "Details to follow")]))
     first = _brief_config(tmp_path, LOCAL, "--feed", url, "-f", "json")
     assert "Traceback" not in first.stderr
-    feeds.serve("/t.xml", rss("T", [STORM]))
+    server.serve("/t.xml", rss("T", [STORM]))
     second = _brief_config(tmp_path, LOCAL, "--feed", url, "-f", "json")
     assert second.returncode == 0, second.stderr
     assert "Storm Elena floods Marlow" in second.stdout, second.stderr
@@ -459,18 +449,28 @@ def test_sigterm_during_a_build_leaves_no_temporary_file(tmp_path: Path) -> None
             + "\n",
             encoding="utf-8",
         )
+    command = [sys.executable, "-m", "digest", "build", str(folder), "--no-cache", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The signal lands at fractions of a whole run's time, measured here: the points stay inside
+    # the build however fast this machine (or a later digest) is.
+    start = time.monotonic()
+    whole = subprocess.run(
+        [*command, "-o", str(tmp_path / "whole.json")], cwd=ROOT, env=env, capture_output=True, timeout=120
+    )
+    assert whole.returncode == 0, whole.stderr
+    took = time.monotonic() - start
     codes = set()
-    for n, delay in enumerate((0.8, 1.6)):
+    for n, fraction in enumerate((0.5, 0.75, 0.9)):
         target = tmp_path / f"out{n}.json"
         process = subprocess.Popen(
-            [sys.executable, "-m", "digest", "build", str(folder), "-o", str(target), "-q"],
+            [*command, "-o", str(target)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env=env,
         )
-        time.sleep(delay)
+        time.sleep(took * fraction)
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=60)
         assert process.returncode in (0, 143), (process.returncode, err)

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from digest.brief.state import State
-from tests.brief.conftest import FeedServer, Item, rss, server  # noqa: F401 - server: the fixture
 from tests.conftest import ROOT
+from tests.feedserver import FeedServer, Item, rss
 
 RUNS = int(os.environ.get("DIGEST_KILL_RUNS", "8"))
 """Runs, the first measuring, the last finishing; DIGEST_KILL_RUNS=30 for a longer trial."""
@@ -174,7 +174,7 @@ def test_new_sentence_of_a_new_article_is_shown_before_it_is_marked_seen(
     from typer.testing import CliRunner
 
     from digest.cli import app as cli
-    from tests.brief.conftest import STORM
+    from tests.feedserver import STORM
 
     monkeypatch.setenv("DIGEST_CONFIG", str(tmp_path / "none.toml"))
     feed = tmp_path / "feed.xml"

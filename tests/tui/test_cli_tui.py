@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from digest.cli import app as cli
 from digest.settings import Settings
+from tests.conftest import invoke
 
 
 class FakeApp:
@@ -39,10 +38,6 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> type[FakeApp]:
     FakeApp.made = []
     monkeypatch.setattr("digest.tui.app.make_app", FakeApp)
     return FakeApp
-
-
-def invoke(*args: str) -> Any:
-    return CliRunner().invoke(cli.app, list(args))
 
 
 def test_tui_takes_the_build_options(fake_app: type[FakeApp]) -> None:
