@@ -493,23 +493,25 @@ def grouping_from_data(value: Any, count: int) -> tuple[list[list[int]], list[li
     for story in links:
         if not isinstance(story, list):
             raise BadEntry("not links")
-        row = []
-        for tie in story:
-            if not (
-                isinstance(tie, list)
-                and len(tie) == 4
-                and _is_int(tie[0])
-                and _is_int(tie[1])
-                and 0 <= tie[0] < count
-                and 0 <= tie[1] < count
-                and _is_number(tie[2])
-                and isinstance(tie[3], list)
-                and all(isinstance(w, str) for w in tie[3])
-            ):
-                raise BadEntry("a link between articles that are not there")
-            row.append((tie[0], tie[1], float(tie[2]), tuple(tie[3])))
-        ties.append(row)
+        ties.append([_tie(tie, count) for tie in story])
     return [list(g) for g in groups], ties
+
+
+def _tie(tie: Any, count: int) -> Tie:
+    """One stored link, checked: two places among ``count`` originals, a probability, words."""
+    if not (
+        isinstance(tie, list)
+        and len(tie) == 4
+        and _is_int(tie[0])
+        and _is_int(tie[1])
+        and 0 <= tie[0] < count
+        and 0 <= tie[1] < count
+        and _is_number(tie[2])
+        and isinstance(tie[3], list)
+        and all(isinstance(w, str) for w in tie[3])
+    ):
+        raise BadEntry("a link between articles that are not there")
+    return (tie[0], tie[1], float(tie[2]), tuple(tie[3]))
 
 
 def story_from_data(
@@ -518,8 +520,6 @@ def story_from_data(
     """The picks and headline stored for a story; raises BadEntry unless every sentence is the
     exact slice of the document it cites first (and the same words in the others it cites),
     and the headline is the title of one of its articles."""
-    from digest.models import Candidate, Citation, Pick
-
     if not isinstance(value, dict) or not isinstance(value.get("headline"), str) or "picks" not in value:
         raise BadEntry("not a summary")
     picks, headline = picks_from_data(value["picks"], story_docs), value["headline"]
@@ -528,42 +528,57 @@ def story_from_data(
         raise BadEntry("a headline that is no title of the story")
     texts = {d.id: d.text for d in story_docs}
     for pick in picks:
-        c = pick.candidate if isinstance(pick, Pick) else None
-        if not (
-            isinstance(c, Candidate)
-            and _is_number(pick.score)
-            and isinstance(pick.new, bool)
-            and isinstance(pick.components, dict)
-            and all(
-                isinstance(k, str) and (_is_number(v) or isinstance(v, str))
-                for k, v in pick.components.items()
-            )
-            and isinstance(c.text, str)
-            and isinstance(c.citations, tuple)
-            and c.citations
-            and isinstance(c.related, tuple)
-            and _is_number(c.position)
-            and _is_int(c.support)
-            and isinstance(c.order, tuple)
-            and len(c.order) == 2
-            and all(_is_int(i) for i in c.order)
-        ):
-            raise BadEntry("not a summary")
-        for place in c.citations + c.related:
-            if not (
-                isinstance(place, Citation)
-                and _is_int(place.start)
-                and _is_int(place.end)
-                and 0 <= place.start <= place.end <= len(texts[place.document])
-            ):
-                raise BadEntry("a citation out of its document")
-        first = c.citations[0]
-        if texts[first.document][first.start : first.end] != c.text:
-            raise BadEntry("a sentence that is not in the document it cites")
-        words = c.text.split()
-        if any(texts[p.document][p.start : p.end].split() != words for p in c.citations[1:]):
-            raise BadEntry("a sentence that is not in the document it cites")
+        _check_pick(pick, texts)
     return picks, headline
+
+
+def _well_formed(pick: Any) -> bool:
+    """A Pick of a Candidate, with fields of the types a Pick has."""
+    from digest.models import Candidate, Pick
+
+    c = pick.candidate if isinstance(pick, Pick) else None
+    return bool(
+        isinstance(c, Candidate)
+        and _is_number(pick.score)
+        and isinstance(pick.new, bool)
+        and isinstance(pick.components, dict)
+        and all(
+            isinstance(k, str) and (_is_number(v) or isinstance(v, str)) for k, v in pick.components.items()
+        )
+        and isinstance(c.text, str)
+        and isinstance(c.citations, tuple)
+        and c.citations
+        and isinstance(c.related, tuple)
+        and _is_number(c.position)
+        and _is_int(c.support)
+        and isinstance(c.order, tuple)
+        and len(c.order) == 2
+        and all(_is_int(i) for i in c.order)
+    )
+
+
+def _check_pick(pick: Any, texts: dict[str, str]) -> None:
+    """Raises BadEntry unless ``pick`` is a well-formed Pick whose sentence is the exact slice
+    of the document it cites first, and the same words in the others it cites."""
+    from digest.models import Citation
+
+    if not _well_formed(pick):
+        raise BadEntry("not a summary")
+    c = pick.candidate
+    for place in c.citations + c.related:
+        if not (
+            isinstance(place, Citation)
+            and _is_int(place.start)
+            and _is_int(place.end)
+            and 0 <= place.start <= place.end <= len(texts[place.document])
+        ):
+            raise BadEntry("a citation out of its document")
+    first = c.citations[0]
+    if texts[first.document][first.start : first.end] != c.text:
+        raise BadEntry("a sentence that is not in the document it cites")
+    words = c.text.split()
+    if any(texts[p.document][p.start : p.end].split() != words for p in c.citations[1:]):
+        raise BadEntry("a sentence that is not in the document it cites")
 
 
 def _classes() -> dict[str, type]:

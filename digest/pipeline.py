@@ -128,24 +128,10 @@ def build_from_documents(
             d.id: split for d, split in zip(documents, splitting.collect(report, "splitting"), strict=True)
         }
     documents, originals, members, story_docs = _members(documents, originals, copies, grouping.groups)
-    # A sentence that one source repeats across its stories is boilerplate (stages.recurring).
-    masked = recurring(
-        documents, sentences, {originals[i].id: g for g, story in enumerate(grouping.groups) for i in story}
-    )
-    for doc_id, indices in masked.items():
-        sentences[doc_id] = [
-            dataclasses.replace(s, candidate=False) if s.index in indices else s for s in sentences[doc_id]
-        ]
+    masked = _mask_recurring(documents, sentences, originals, grouping.groups)
     summaries = _summaries(story_docs, members, sentences, masked, settings, runner, store, report)
     warnings += _sampled(story_docs, sentences)
-    assembled = []
-    for docs, story_members, (picks, title), ties in zip(
-        story_docs, members, summaries, grouping.links, strict=True
-    ):
-        if not picks:
-            warnings.extend(f"{visible(doc.origin)}: no sentence to quote" for doc in docs)
-            continue
-        assembled.append((docs, story_members, picks, title, stories.links(ties, originals, docs)))
+    assembled = _assemble(story_docs, members, summaries, grouping.links, originals, warnings)
     if not assembled:
         raise NothingToSummarize(
             "nothing to summarize: no article has a sentence that can be quoted", warnings
@@ -158,6 +144,42 @@ def build_from_documents(
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         warnings=tuple(warnings),
     )
+
+
+def _mask_recurring(
+    documents: list[Document],
+    sentences: dict[str, list[Sentence]],
+    originals: list[Document],
+    groups: list[list[int]],
+) -> dict[str, frozenset[int]]:
+    """A sentence that one source repeats across its stories is boilerplate (stages.recurring):
+    it stays in its document but is no candidate. Returns the masked sentences' indices."""
+    masked = recurring(
+        documents, sentences, {originals[i].id: g for g, story in enumerate(groups) for i in story}
+    )
+    for doc_id, indices in masked.items():
+        sentences[doc_id] = [
+            dataclasses.replace(s, candidate=False) if s.index in indices else s for s in sentences[doc_id]
+        ]
+    return masked
+
+
+def _assemble(
+    story_docs: list[list[Document]],
+    members: list[list[Document]],
+    summaries: list[tuple[list[Any], str]],
+    links: list[list[Any]],
+    originals: list[Document],
+    warnings: list[str],
+) -> list[Any]:
+    """Each story with picks, as stories.rank takes them; a story without one is a warning."""
+    assembled = []
+    for docs, story_members, (picks, title), ties in zip(story_docs, members, summaries, links, strict=True):
+        if not picks:
+            warnings.extend(f"{visible(doc.origin)}: no sentence to quote" for doc in docs)
+            continue
+        assembled.append((docs, story_members, picks, title, stories.links(ties, originals, docs)))
+    return assembled
 
 
 def _sampled(story_docs: list[list[Document]], sentences: dict[str, list[Sentence]]) -> list[str]:

@@ -5,7 +5,7 @@
 Commands, options, metavars, help and defaults come from the click command that typer
 builds from ``digest.cli.app``, so commands added later appear without touching this file;
 exit statuses come from ``digest.cli.exit_codes.ExitCode``. The output is deterministic (no date,
-only the package version), and tests/test_manpage.py checks that man/digest.1 is current.
+only the package version), and tests/cli/test_manpage.py checks that man/digest.1 is current.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ paths are this machine's (relative ones included) and the workers need no access
 the workers decode, extract HTML, clean and shingle the articles, split sentences and
 summarize stories. Finding copies and grouping stories need every document at once and stay
 here. Every task is a pure function of its arguments, and the digest is the one the local
-engine makes (tests/test_dask.py).
+engine makes (tests/pipeline/test_dask.py).
 
 Without a scheduler address a LocalCluster runs for the build: one single-threaded worker
 process per core (``$DIGEST_WORKERS`` overrides), on 127.0.0.1, no dashboard, over TLS with

@@ -4,7 +4,7 @@ Calls to action (subscribe, sign up, follow us, download the app, read more), pa
 advertising disclosures, related-link teasers, captions and photo credits, bylines and
 reporting credits, contact lines, share and comment prompts, bare URLs, e-mail addresses and
 timestamps. Each rule names the form of the line, not a site: a real sentence that merely
-mentions a newsletter or a photograph is prose and stays (tests/test_furniture.py holds both
+mentions a newsletter or a photograph is prose and stays (tests/unit/test_furniture.py holds both
 sides).
 
 ``is_furniture`` judges one line alone; ``furniture_lines`` also uses a line's neighbours (the
@@ -178,6 +178,22 @@ def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
     that belongs to the article: tour dates, results, steps).
     """
     flags = [is_furniture(line) for line in lines]
+    _flag_related_lists(lines, flags)
+    title_key = " ".join(_WORDS.findall(title.lower()))
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    for i in filled[:1]:
+        if title_key and " ".join(_WORDS.findall(lines[i].lower())) == title_key:
+            flags[i] = True
+    for edge in (filled, filled[::-1]):  # from the top, then from the bottom
+        run = _edge_labels(lines, flags, edge, from_top=edge is filled)
+        if len(run) <= EDGE_LABELS:
+            for i in run:
+                flags[i] = True
+    return flags
+
+
+def _flag_related_lists(lines: Sequence[str], flags: list[bool]) -> None:
+    """Flags the items that follow a heading of related links (or a teaser), in place."""
     in_list = False
     for i, line in enumerate(lines):
         text = line.strip()
@@ -190,25 +206,21 @@ def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
             flags[i] = True
         else:
             in_list = False
-    title_key = " ".join(_WORDS.findall(title.lower()))
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    for i in filled[:1]:
-        if title_key and " ".join(_WORDS.findall(lines[i].lower())) == title_key:
-            flags[i] = True
-    for edge in (filled, filled[::-1]):  # from the top, then from the bottom
-        run = []
-        for n, i in enumerate(edge):
-            if flags[i]:
-                continue
-            if not _label(lines[i]) or _LIST_ITEM.match(lines[i]):
-                break
-            after = edge[n + 1] if n + 1 < len(edge) else None
-            if after is not None and (
-                continues(lines[i], lines[after]) if edge is filled else continues(lines[after], lines[i])
-            ):
-                break  # a sentence broken over lines (a <br>): prose, not a label
-            run.append(i)
-        if len(run) <= EDGE_LABELS:
-            for i in run:
-                flags[i] = True
-    return flags
+
+
+def _edge_labels(lines: Sequence[str], flags: list[bool], edge: list[int], from_top: bool) -> list[int]:
+    """The labels at one edge of the body (``edge``: the filled lines' places, in reading order
+    from that edge), up to its first line of prose or list item."""
+    run = []
+    for n, i in enumerate(edge):
+        if flags[i]:
+            continue
+        if not _label(lines[i]) or _LIST_ITEM.match(lines[i]):
+            break
+        after = edge[n + 1] if n + 1 < len(edge) else None
+        if after is not None and (
+            continues(lines[i], lines[after]) if from_top else continues(lines[after], lines[i])
+        ):
+            break  # a sentence broken over lines (a <br>): prose, not a label
+        run.append(i)
+    return run

@@ -376,7 +376,7 @@ def _lsa(texts: Sequence[str], language: str) -> list[float]:
 
 
 NATIVE: dict[str, Callable[[Sequence[str], str], list[float]]] = {"lexrank": _lexrank, "lsa": _lsa, "kl": _kl}
-"""Vectorized implementations that rank as sumy's own (tests/test_native_rankers.py)."""
+"""Vectorized implementations that rank as sumy's own (tests/pipeline/test_scale.py)."""
 
 
 def _rank_normalize(values: Sequence[float]) -> list[float]:

@@ -1,6 +1,6 @@
 """The real command under a hostile environment: Ctrl-C, an ASCII-only locale, an output it cannot write.
 
-(A closed pipe, ``digest ... | head``, is tested in tests/test_cli.py.)
+(A closed pipe, ``digest ... | head``, is tested in tests/cli/test_cli.py.)
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def _read_only_folder(tmp_path: Path) -> Path:
 @posix_only
 @pytest.mark.parametrize("command", ["build", "brief"])
 def test_output_into_a_read_only_folder(tmp_path: Path, command: str) -> None:
-    """(A missing folder: tests/test_cli.py and tests/brief/test_brief.py.)"""
+    """(A missing folder: tests/cli/test_cli.py and tests/brief/test_brief.py.)"""
     feed = tmp_path / "feed.xml"
     feed.write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title><item><title>Storm</title>'

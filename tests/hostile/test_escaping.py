@@ -2,7 +2,7 @@
 
 Markdown is parsed with markdown-it-py (GFM-like, with autolinks), HTML with html.parser. The
 sanitizer's own properties (idempotent, removes every control sequence, keeps printable
-text) are in tests/test_sanitize.py.
+text) are in tests/unit/test_sanitize.py.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from digest.stages import ingest as ingest_module
 from digest.stages.ingest import InputError, RawInput, decode, discover, ingest, read
 from tests.conftest import CORPUS, SEEDS
 
-HTML_DATA = Path(__file__).resolve().parent / "data" / "html"
+HTML_DATA = Path(__file__).resolve().parents[1] / "data" / "html"
 BIG = 10 * 1024 * 1024
 ARTICLE = (
     "Storm closes harbour\n\n"

@@ -23,7 +23,7 @@ from digest.render.markdown import escape
 from digest.sanitize import one_line
 from digest.settings import Settings
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 MD = MarkdownIt("gfm-like").enable("linkify")
 MD.linkify.set({"fuzzy_link": False})  # as tests/hostile/test_escaping.py parses
 LIVE = {

@@ -18,7 +18,7 @@ from digest.stages.dedup import find_copies
 from digest.stages.ingest import ingest
 from tests.conftest import CORPUS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AEB = ROOT.parent / "shared" / "data" / "aeb"
 MULTILING = CORPUS / "multiling2011"
 

@@ -19,7 +19,7 @@ from digest.stages.furniture import furniture_lines, is_furniture
 from digest.stages.segment import segment
 from tests.aeb_pages import pages
 
-LABELS = Path(__file__).resolve().parent / "data" / "aeb_furniture.tsv"
+LABELS = Path(__file__).resolve().parents[1] / "data" / "aeb_furniture.tsv"
 
 FURNITURE = [
     # quoted in issue 14

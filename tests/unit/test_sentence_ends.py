@@ -16,7 +16,7 @@ from digest.models import Document
 from digest.stages.ingest import parse_html, parse_text
 from digest.stages.segment import segment
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def split(text: str, title: str = "A headline", kind: str = "text") -> list[str]:

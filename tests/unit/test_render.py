@@ -114,7 +114,7 @@ def test_markdown_golden_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     digest = build([os.path.relpath(SEEDS, ROOT)], Settings())
     text = re.sub(r"built \S+\.", "built TIME.", rendered(digest, "markdown"))
-    golden = Path(__file__).parent / "golden" / "seeds.md"
+    golden = Path(__file__).resolve().parents[1] / "golden" / "seeds.md"
     if os.environ.get("DIGEST_UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")

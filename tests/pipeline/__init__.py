@@ -1,0 +1,1 @@
+"""Whole builds: the cache, the runners (serial, local pool, Dask) giving one digest, scale, seeds."""
