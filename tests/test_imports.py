@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -46,3 +48,46 @@ def test_no_headless_module_imports_a_front_end_or_its_libraries() -> None:
     front = {m for m in loaded if m.split(".")[0] in ("textual", "typer", "click", "rich")}
     front |= {m for m in loaded if m.startswith(("digest.cli", "digest.tui", "digest.render.terminal"))}
     assert not front, sorted(front)
+
+
+def _digest_imports(path: Path, module: str) -> set[str]:
+    """The digest modules that ``path`` imports anywhere (in functions too), but not under
+    ``if TYPE_CHECKING:``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.startswith("digest")} - {module}
+
+
+def test_the_module_graph_has_no_circle() -> None:
+    """No module imports one that imports it back, directly or through others: a package's
+    __init__ and its modules included (the lazy imports inside functions count)."""
+    modules = {}
+    for path in sorted((ROOT / "digest").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {name: _digest_imports(path, name) & modules.keys() for name, path in modules.items()}
+    state: dict[str, int] = {}
+    circles = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for other in sorted(graph[name]):
+            if state.get(other) == 1:
+                circles.append(" -> ".join([*trail[trail.index(other) :], other]))
+            elif other not in state:
+                visit(other, [*trail, other])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert not circles, circles

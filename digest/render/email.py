@@ -18,7 +18,7 @@ from typing import TextIO
 
 from digest import __version__
 from digest.models import Digest
-from digest.render import RenderOptions
+from digest.render.common import RenderOptions
 from digest.render.html import page, since_text
 from digest.sanitize import one_line
 

@@ -13,7 +13,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from digest.models import Digest, Document, Pick, Story
-from digest.render import SEEN_MARK, RenderOptions, heading_line, markers, source_numbers, story_line
+from digest.render.common import SEEN_MARK, RenderOptions, heading_line, markers, source_numbers, story_line
 from digest.sanitize import one_line, plain_url, visible
 
 FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"

@@ -7,7 +7,7 @@ import unicodedata
 from typing import TextIO
 
 from digest.models import Digest
-from digest.render import (
+from digest.render.common import (
     SEEN_MARK,
     RenderOptions,
     heading_line,

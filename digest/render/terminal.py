@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from digest.models import Digest
-from digest.render import (
+from digest.render.common import (
     SEEN_MARK,
     RenderOptions,
     heading_line,

@@ -6,7 +6,7 @@ import textwrap
 from typing import TextIO
 
 from digest.models import Digest
-from digest.render import (
+from digest.render.common import (
     SEEN_MARK,
     RenderOptions,
     heading_line,

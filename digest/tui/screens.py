@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, LoadingIndicator, Markdown, OptionLis
 from textual.widgets.option_list import Option
 
 from digest.models import Citation, Digest, Document, Pick, Story
-from digest.render import (
+from digest.render.common import (
     SEEN_MARK,
     grouping_lines,
     heading_line,

@@ -27,7 +27,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from digest.models import Digest, Pick, Story
-from digest.render import SEEN_MARK, markers, source_numbers, source_parts, update_prefix
+from digest.render.common import SEEN_MARK, markers, source_numbers, source_parts, update_prefix
 from digest.sanitize import one_line
 
 MOVE = Binding.Group("Move")
