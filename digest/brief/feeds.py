@@ -762,8 +762,9 @@ def _parse_json_feed(data: bytes, location: str, max_entries: int) -> FeedResult
         feed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise FetchError(f"{visible(location)}: not a valid JSON feed ({one_line(str(exc))[:80]})") from None
+    # Real feeds name the version with http:// too (the spec's own examples did at first).
     if not isinstance(feed, dict) or not str(feed.get("version", "")).startswith(
-        "https://jsonfeed.org/version/"
+        ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
     ):
         raise FetchError(f"{visible(location)}: not a JSON feed (no jsonfeed.org version)")
     title = one_line(str(feed.get("title") or "")) or None

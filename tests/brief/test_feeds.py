@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -77,6 +78,17 @@ def test_json_feed_and_unsafe_url_dropped() -> None:
     assert first.published == "2024-05-06T06:00Z"
     assert second.url is None  # javascript: is not an article URL
     assert second.text == "A plain text item. It has two sentences."
+
+
+def test_a_json_feed_that_names_its_version_with_http_is_read() -> None:
+    """As real feeds do ("version": "http://jsonfeed.org/version/1"); it was refused."""
+    data = json.loads((FEEDS / "feed.json").read_text(encoding="utf-8"))
+    data["version"] = "http://jsonfeed.org/version/1"
+    feed = parse_feed(json.dumps(data).encode(), "http.json")
+    assert feed.title == "JSON Wire" and len(feed.entries) == 2
+    data["version"] = "http://example.org/version/1"
+    with pytest.raises(FetchError, match="not a JSON feed"):
+        parse_feed(json.dumps(data).encode(), "other.json")
 
 
 def test_malformed_feed_is_an_error() -> None:
