@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from digest.stages.furniture import is_furniture
+from digest.stages.furniture import is_furniture, is_offer
 
 _PROMO = re.compile(
     r"^\s*(click here|tap here|sign up|subscribe\b|download\b|get the .* app|follow us|read more|"
@@ -95,9 +95,10 @@ def sentence_is_prose(text: str) -> bool:
     return bool(_END.search(text))
 
 
-def is_licence(text: str) -> bool:
-    """A copyright or licence notice."""
-    return bool(_LICENCE.search(text))
+def is_notice(text: str) -> bool:
+    """A copyright or licence notice, or a sponsor's offer code: not a quote, even as one
+    sentence of a line of prose."""
+    return bool(_LICENCE.search(text)) or is_offer(text)
 
 
 def dateline_length(text: str) -> int:

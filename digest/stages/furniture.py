@@ -77,6 +77,22 @@ _BYLINE = re.compile(
     rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*\s*(?:[|,–—-]\s*[^.!?]{{0,40}})?$",
     _FLAGS,
 )
+# A sponsor's offer code, as podcasts and newsletters read them: "Use code ATP for 20% off."
+_PROMO_CODE = re.compile(
+    r"^\s*(?:use|enter|try)\s+(?:the\s+)?(?:promo\s+|coupon\s+|discount\s+|offer\s+)?code\s+"
+    r"[\"“']?(?-i:[A-Z0-9]{2,})\b",
+    _FLAGS,
+)
+# A byline with its place and date, as a blog signs every post: "By Ruben Schade in Sydney,
+# 2023-01-08." (the date makes it differ from post to post, so it is not found as recurring).
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})"
+)
+_DATED_BYLINE = re.compile(
+    rf"^\s*by\s+{_NAME}(?:\s+{_NAME}){{0,3}}\s+in\s+{_NAME}(?:\s+{_NAME}){{0,2}},\s*{_DATE}\.?\s*$", _FLAGS
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 # A contact line: "Email Tariq Malik at ... or follow him @tariqjmalik", "Write to Al Root at ...".
@@ -110,9 +126,16 @@ _WORDS = re.compile(r"\w+")
 _LIST_HEADING = re.compile(
     r"^[\s\[(*•·>-]*(?:related\b[^.!?]{0,40}|more\b[^.!?]{0,30}|read (?:more|next|also)|see (?:more|also)|"
     r"(?:you|we think you) (?:may|might) (?:also )?like|don'?t miss|most (?:read|popular)\b[^.!?]{0,30}|"
-    r"recommended\b[^.!?]{0,30}|trending\b[^.!?]{0,20}|top stories)\s*[:.…]*\s*$",
+    r"recommended\b[^.!?]{0,30}|trending\b[^.!?]{0,20}|top stories)\s*[:…]*\s*$",  # a sentence is none
     _FLAGS,
 )
+_SPONSOR_HEADING = re.compile(
+    r"^[\s\[(*•·>-]*(?:(?:this (?:episode|week|show|issue) is )?(?:sponsored|brought to you|supported) by|"
+    r"(?:thanks to )?(?:our|today'?s|this week'?s) sponsors?)\s*[:.…]*\s*$",
+    _FLAGS,
+)
+"""A heading over a show's sponsor reads ("Sponsored by:"), each "Brand: its offer."."""
+_SPONSOR_ITEM = re.compile(r"^\s*(?:[-*•·]\s+)?(?-i:[A-Z0-9])[\w.&'’+ -]{0,30}:\s+\S")
 EDGE_LABELS = 3
 """The most labels dropped at either end of a body; a longer run is taken for a list."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
@@ -120,6 +143,11 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _TEASER = re.compile(
     r"^[\s\[(*•·>-]*(?:related\b|read (?:more|next|also)\b|see (?:more|also)\b|more:)", _FLAGS
 )
+
+
+def is_offer(text: str) -> bool:
+    """A sponsor's offer code ("Use code ATP for 20% off.")."""
+    return len(text.split()) <= 30 and bool(_PROMO_CODE.match(text))
 
 
 def is_furniture(line: str) -> bool:
@@ -144,7 +172,9 @@ def is_furniture(line: str) -> bool:
         return True
     if _QUOTED_TITLE.match(text):
         return True
-    if words <= 14 and _BYLINE.match(text):
+    if words <= 14 and (_BYLINE.match(text) or _DATED_BYLINE.match(text)):
+        return True
+    if is_offer(text):
         return True
     return False
 
@@ -193,19 +223,20 @@ def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
 
 
 def _flag_related_lists(lines: Sequence[str], flags: list[bool]) -> None:
-    """Flags the items that follow a heading of related links (or a teaser), in place."""
-    in_list = False
+    """Flags the items that follow a heading of related links (or a teaser), or of sponsors, in
+    place."""
+    in_list = sponsors = False
     for i, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
-        if _LIST_HEADING.match(text) or (flags[i] and _TEASER.match(text)):
+        if _LIST_HEADING.match(text) or (flags[i] and _TEASER.match(text)) or _SPONSOR_HEADING.match(text):
             flags[i] = True
-            in_list = True
-        elif in_list and (_LIST_ITEM.match(text) or _label(text)):
+            in_list, sponsors = True, bool(_SPONSOR_HEADING.match(text))
+        elif in_list and (_LIST_ITEM.match(text) or _label(text) or (sponsors and _SPONSOR_ITEM.match(text))):
             flags[i] = True
         else:
-            in_list = False
+            in_list = sponsors = False
 
 
 def _edge_labels(lines: Sequence[str], flags: list[bool], edge: list[int], from_top: bool) -> list[int]:

@@ -4,8 +4,11 @@ A feed's footer ("Thank you for reading via RSS"), an outlet's signature or stan
 paragraph, recurs word for word in article after article; each copy looks like a well-supported
 sentence (it is "cited" by every article that carries it), and it would be picked first. A
 sentence is such boilerplate when, among the original articles (not copies) of one source, it
-is in at least MIN_DOCUMENTS of them, in at least SHARE of them, and in more than one story:
-a sentence that recurs within one story is the story's own (wire copy, updates), however often.
+is in at least MIN_DOCUMENTS of them and in more than one story, and either in at least SHARE
+of them or in MANY_STORIES stories or more: a sentence that recurs within one story is the
+story's own (wire copy, updates), however often, and one in two or three stories of a source
+may be a developing story's background; but a sentence word for word in five different stories
+is a template (a podcast's rotating sponsor read is in 41 of its 100 entries), not news.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ MIN_DOCUMENTS = 3
 """The fewest articles of one source that must carry a sentence for it to be boilerplate."""
 SHARE = 0.5
 """The least share of the source's articles that must carry it."""
+MANY_STORIES = 5
+"""Stories of one source that carry a sentence: past this, it is boilerplate at any share."""
 
 
 def source_of(doc: Document) -> str | None:
@@ -31,6 +36,12 @@ def source_of(doc: Document) -> str | None:
         host = urlsplit(doc.url).hostname or ""
         return host.removeprefix("www.") or None
     return None
+
+
+def _template(ids: set[str], articles: int, story_of: Mapping[str, int]) -> bool:
+    """Carried by these articles of a source of ``articles``: a template, not a story's own."""
+    stories = len({story_of.get(i, -1) for i in ids})
+    return stories > 1 and (len(ids) >= SHARE * articles or stories >= MANY_STORIES)
 
 
 def recurring(
@@ -55,9 +66,7 @@ def recurring(
     boiler = {
         pair
         for pair, ids in carriers.items()
-        if len(ids) >= MIN_DOCUMENTS
-        and len(ids) >= SHARE * articles[pair[0]]
-        and len({story_of.get(i, -1) for i in ids}) > 1
+        if len(ids) >= MIN_DOCUMENTS and _template(ids, articles[pair[0]], story_of)
     }
     if not boiler:
         return {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from digest.models import Document, Sentence
 from digest.stages import clean
-from digest.stages.furniture import continues
+from digest.stages.furniture import continues, furniture_lines
 
 _LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
 _LINE_START_MARK = re.compile(r"\s*(?:>|#|[-*+•·–—]\s|\d{1,3}[.)]\s)")
@@ -211,8 +211,13 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
     text = doc.text
     title_key = clean.normalize(doc.title.rstrip("…"))
     lines = _lines(text)
+    texts = [text[s:e] for s, e in lines]
+    # Furniture that only its neighbours show: a list under "Related:" or "Sponsored by:",
+    # labels at the body's edges (digest.stages.furniture), as for a page's text.
+    placed = furniture_lines(texts, doc.title)
     boiler = [
-        clean.line_is_boilerplate(text[s:e], title_key) or _title_line(text[s:e], title_key) for s, e in lines
+        near or clean.line_is_boilerplate(line, title_key) or _title_line(line, title_key)
+        for line, near in zip(texts, placed, strict=True)
     ]
     # Only the first line can be a title that is not repeated word for word.
     first = next((i for i, (s, e) in enumerate(lines) if text[s:e].strip()), None)
@@ -252,7 +257,7 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
         if end <= start:
             continue
         piece = text[start:end]
-        candidate = not boiler[line_no] and clean.sentence_is_prose(piece) and not clean.is_licence(piece)
+        candidate = not boiler[line_no] and clean.sentence_is_prose(piece) and not clean.is_notice(piece)
         sentences.append(Sentence(doc.id, len(sentences), start, end, piece, candidate))
     return sentences
 

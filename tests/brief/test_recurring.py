@@ -68,6 +68,13 @@ def test_the_rule_needs_several_stories_a_share_of_the_source_and_a_known_source
         for i in range(5, 9)
     ]
     assert _masked(docs[:3] + more, [0, 1, 2, 3, 4, 5, 6]) == {}
+    # Five of twelve, in five stories: a template (a rotating sponsor read), whatever the share.
+    five = [doc(i, f"Title {i}\n\nReport number {i} came out on Friday.\n{FOOTER}\n") for i in range(1, 6)]
+    seven = [doc(i, f"Title {i}\n\nOther news number {i} was reported on Friday.\n") for i in range(6, 13)]
+    masked = _masked(five + seven, list(range(12)))
+    assert set(masked) == {f"d{i}" for i in range(1, 6)}
+    # ... but five of twelve in four stories is not.
+    assert _masked(five + seven, [0, 1, 2, 3, 3, *range(4, 11)]) == {}
     # Different sources, or none: never judged together.
     unknown = [doc(i, d.text, source=None) for i, d in enumerate(docs, 1)]
     assert _masked(unknown, [0, 1, 2, 1]) == {}

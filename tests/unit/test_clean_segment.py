@@ -43,15 +43,15 @@ def test_boilerplate_lines(line: str) -> None:
 def test_prose_lines_are_kept(line: str) -> None:
     assert not clean.line_is_boilerplate(line, title_key="")
     assert clean.sentence_is_prose(line)
-    assert not clean.is_licence(line)
+    assert not clean.is_notice(line)
 
 
 def test_licence_footer_sentence() -> None:
-    assert clean.is_licence(
+    assert clean.is_notice(
         "All Content by Mehr News Agency is licensed under a Creative Commons "
         "Attribution 4.0 International License."
     )
-    assert not clean.is_licence("The agency said its photos are licensed to partners worldwide.")
+    assert not clean.is_notice("The agency said its photos are licensed to partners worldwide.")
 
 
 def test_dateline_is_left_out_of_the_quote() -> None:

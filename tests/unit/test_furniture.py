@@ -46,6 +46,8 @@ FURNITURE = [
     "By Patrick Shanley",
     "By Jane Doe and John Roe | Reuters",
     "BY MEG KINNARD, Associated Press",
+    "By Ruben Schade in Sydney, 2023-01-08.",  # a blog's signature, dated: seen in a real feed
+    "By Jane Doe in New York, March 3, 2024",
     "(Reporting by Will Dunham; Editing by Tom Brown)",
     "Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly",
     "Keith Bradsher contributed reporting from Hong Kong.",
@@ -58,6 +60,10 @@ FURNITURE = [
     "Note: we are temporarily moderating all comments submitted to deal with a surge in spam.",
     "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
     "Listen to Newsbeat live at 12:45 and 17:45 weekdays - or listen back here.",
+    # sponsor reads, seen in a real podcast feed (one offer in many entries, each a little different)
+    "Use code ATP for 20% off.",
+    "Use code ATP at checkout for 20% off your first 2 orders over $35 (terms and conditions apply).",
+    "Enter promo code SAVE10 for free shipping.",
     # teasers, stamps, bare links
     "China furious at Macron for Hong Kong protest jibe [INSIGHT]",
     "Updated at 1:23 p.m.",
@@ -89,6 +95,10 @@ PROSE = [
     "Photographs by the agency showed the damage to the roof.",
     "By Monday, the river had risen two metres above its usual level.",
     "By the end of the day, rescue teams had evacuated 400 residents.",
+    "By Tuesday in Sydney, 40 people had been evacuated from their homes.",
+    "Use code names rather than real names, the security guide advises.",
+    "With code RED declared, hospitals in the region cancelled all planned surgery on Monday.",
+    "By Friday in London, shares had fallen 3 percent since March 3, 2024.",
     "Listen to the recording and you can hear the pilot asking for help, the report said.",
 ]
 
@@ -122,6 +132,37 @@ def test_a_list_of_related_links_goes_with_its_heading() -> None:
         "The mission is due to launch in 2024, when the agency expects to know more.",
     ]
     assert furniture_lines(lines) == [False, True, True, True, False]
+    # A short sentence that starts as a heading would is none.
+    prose = ["The storm hit the coast.", "More than 40 people died.", "- Three were children", "The end."]
+    assert furniture_lines(prose) == [False, False, False, False]
+
+
+def test_an_offer_code_is_no_quote_even_inside_a_paragraph() -> None:
+    text = (
+        "A title\n\nThe council met on Monday to discuss the budget. "
+        "Use code GRUBER for 10% off your first order. The vote is due in March, officials said.\n"
+    )
+    assert [s.text for s in segment(doc(text)) if s.candidate] == [
+        "The council met on Monday to discuss the budget.",
+        "The vote is due in March, officials said.",
+    ]
+
+
+def test_a_shows_sponsor_reads_go_with_their_heading() -> None:
+    """As a real podcast feed ends its show notes: each sponsor's offer, under "Sponsored by:"."""
+    lines = [
+        "Casey and John talk about the new phones and what they cost this year.",
+        "Sponsored by:",
+        "Squarespace: Make your next move. Use code ATP for 10% off your first order.",
+        "Fracture: Photos printed in vivid color directly on glass. Get 10% off your first order.",
+        "The show returns next week, when the hosts will review the phones in depth.",
+    ]
+    assert furniture_lines(lines) == [False, True, True, True, False]
+    prose = [
+        "The programme was sponsored by the city council, which paid for the buses.",
+        "Council: The buses will run every ten minutes from Monday, a spokesman said.",
+    ]
+    assert furniture_lines(prose) == [False, False]
 
 
 def test_labels_at_the_edges_go_but_a_list_in_the_article_stays() -> None:
