@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 
 def modules_after(code: str) -> set[str]:
@@ -25,5 +27,33 @@ def test_cli_module_defers_heavy_imports() -> None:
     # `digest --help` must answer in well under 0.5 s: sumy, scikit-learn, numpy and
     # trafilatura are imported only when a digest is built.
     loaded = modules_after("import digest.cli.app")
-    for heavy in ("sumy", "sklearn", "numpy", "trafilatura", "textual", "datasketch"):
+    for heavy in ("sumy", "sklearn", "numpy", "scipy", "nltk", "trafilatura", "textual", "datasketch"):
         assert heavy not in loaded, heavy
+
+
+def test_english_stems_are_nltks() -> None:
+    # digest stems English words with PyStemmer instead of sumy's Stemmer (nltk's
+    # SnowballStemmer, which imports all of nltk): the same stem for every word of corpus/.
+    from sumy.nlp.stemmers import Stemmer
+
+    from digest.stages.language import stemmer
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    words: set[str] = set()
+    for path in root.rglob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        words.update(re.findall(r"\w+(?:[-'’]\w+)*", text))
+    words.update(w.lower() for w in list(words))
+    words.update(("it’s", "‘tis", "’s", "don’t", "skies", "dying", "news", "generously", "a", "Ab"))
+    assert len(words) > 5000
+    nltk_stem, ours = Stemmer("english"), stemmer("english")
+    assert [w for w in sorted(words) if ours(w) != nltk_stem(w)] == []
+
+
+def test_stop_words_are_sumys() -> None:
+    from sumy.utils import get_stop_words
+
+    from digest.stages.language import stop_words
+
+    for language in ("english", "German", "czech"):
+        assert stop_words(language) == frozenset(get_stop_words(language))

@@ -9,6 +9,7 @@ from typing import Any
 from digest.models import Document, Sentence
 from digest.stages import clean
 from digest.stages.furniture import continues
+from digest.stages.language import stop_words
 
 _LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
 _LINE_START_MARK = re.compile(r"\s*(?:>|#|[-*+•·–—]\s|\d{1,3}[.)]\s)")
@@ -264,9 +265,7 @@ def check_language(language: str) -> None:
     languages = set(punkt.available_languages())
     if language not in languages:
         raise ValueError(f"unsupported language {language!r}. Try one of: {', '.join(sorted(languages))}")
-    from sumy.utils import get_stop_words
-
     try:
-        get_stop_words(language)
+        stop_words(language)
     except LookupError:
         raise ValueError(f"no stop words for language {language!r}") from None
