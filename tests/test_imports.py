@@ -31,6 +31,22 @@ def test_cli_module_defers_heavy_imports() -> None:
         assert heavy not in loaded, heavy
 
 
+def test_one_article_imports_no_nltk_scipy_or_datasketch() -> None:
+    # A digest of one plain-text article in English: nltk (1.7 s with scipy.stats behind
+    # nltk.metrics), datasketch (0.5 s, scipy.integrate) and scipy's sparse matrices are
+    # not needed, and benchmarks/results/startup.txt shows what importing them cost.
+    article = Path(__file__).resolve().parent.parent / "corpus" / "multiling2011" / "M000" / "M0000.txt"
+    loaded = modules_after(
+        "from digest.pipeline import build\n"
+        "from digest.run.local import LocalPool\n"
+        f"digest = build([{str(article)!r}], runner=LocalPool(1))\n"
+        "assert digest.stories"
+    )
+    assert "digest.stages.summarize" in loaded  # it did build
+    for heavy in ("nltk", "scipy", "datasketch", "sklearn", "sumy.nlp", "sumy.summarizers"):
+        assert heavy not in loaded, heavy
+
+
 def test_english_stems_are_nltks() -> None:
     # digest stems English words with PyStemmer instead of sumy's Stemmer (nltk's
     # SnowballStemmer, which imports all of nltk): the same stem for every word of corpus/.
