@@ -1,0 +1,158 @@
+"""Start-up and splitting time (issue 16): ``digest --help``, a one-article build, segment().
+
+Usage (from the repository root):
+
+    python benchmarks/startup.py                       # into benchmarks/results/startup.txt
+    python benchmarks/startup.py --tree OTHER --output FILE   # another checkout, e.g. an older one
+
+Each command runs ``--runs`` times in a fresh interpreter (``python -m digest``, with the
+checkout ``--tree`` first on the path), after one run that writes the bytecode (into a
+temporary folder: an installed package has its bytecode), and the median counts. The
+build is of corpus/multiling2011/M000/M0000.txt with ``--no-cache``, written to nowhere.
+One more run with ``-X importtime`` says which of the heavy libraries the build imported.
+Splitting: ``digest.stages.segment.segment`` of the 100 articles of multiling2011_en as one
+document, in paragraphs and as one line, once and 8 times over (median of 3). Targets:
+``--help`` <= 0.3 s, the build <= 0.6 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results" / "startup.txt"
+ARTICLE = "corpus/multiling2011/M000/M0000.txt"
+HEAVY = ("nltk", "scipy", "datasketch", "sklearn", "sumy", "numpy", "highspy")
+TARGETS = {"help": 0.3, "build": 0.6}
+SPLIT = r"""
+import statistics, sys, time
+from pathlib import Path
+from digest.models import Document
+from digest.stages.segment import segment
+texts = [p.read_text() for p in sorted(Path(sys.argv[1]).rglob("*.txt"))]
+one_line = " ".join(" ".join(t.split()) for t in texts)
+shapes = {"paragraphs": ("\n\n".join(texts), "\n\n"), "one line": (one_line, " ")}
+segment(Document(id="w", origin="w.txt", title="", text="Warm up. Punkt loads."))
+for name, (base, sep) in shapes.items():
+    for times in (1, 8):
+        doc = Document(id="d", origin="d.txt", title="", text=sep.join([base] * times))
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            count = len(segment(doc))
+            runs.append(time.perf_counter() - start)
+        print(f"{name:10} x{times}  {len(doc.text):9} {count:9} {statistics.median(runs):9.3f}")
+"""
+
+
+def environment(tree: Path, pycache: str) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONPYCACHEPREFIX=pycache)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed(command: list[str], tree: Path, env: dict[str, str], runs: int) -> list[float]:
+    subprocess.run(command, cwd=tree, env=env, capture_output=True, check=True)  # writes the bytecode
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def imported(command: list[str], tree: Path, env: dict[str, str]) -> list[str]:
+    """The HEAVY libraries the command imports (its ``-X importtime`` report)."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", *command[1:]], cwd=tree, env=env, capture_output=True, text=True
+    )
+    names = {
+        line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time")
+    }
+    return [name for name in HEAVY if name in names]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to time (default: this one)")
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--data", type=Path, default=None, help="multiling2011_en (default: ../shared/data)")
+    parser.add_argument("--output", default=str(RESULTS), help="'-' for stdout only")
+    args = parser.parse_args()
+    tree = args.tree.resolve()
+    data = (
+        args.data
+        or next(
+            (
+                p
+                for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
+                if p.is_dir()
+            ),
+            ROOT,
+        )
+        / "multiling2011_en"
+    )
+    lines = [
+        "$ python benchmarks/startup.py " + " ".join(sys.argv[1:]),
+        f"date: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"python: {sys.version.split()[0]}; CPUs: {len(os.sched_getaffinity(0))}; "
+        f"load average at the start: {os.getloadavg()[0]:.2f}",
+        f"tree: {'this checkout' if tree == ROOT else tree.name}; {args.runs} runs each in a fresh "
+        f"interpreter, bytecode written by a first run; ARTICLE: {ARTICLE}",
+        "",
+        f"{'command':32} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>7}  heavy imports",
+    ]
+    with tempfile.TemporaryDirectory() as pycache:
+        env = environment(tree, pycache)
+        commands = {
+            "help": [sys.executable, "-m", "digest", "--help"],
+            "build": [sys.executable, "-m", "digest", "build", ARTICLE, "--no-cache"],
+        }
+        labels = {"help": "digest --help", "build": "digest build ARTICLE --no-cache"}
+        for name, command in commands.items():
+            times = timed(command, tree, env, args.runs)
+            shown = labels[name]
+            heavy = ", ".join(imported(command, tree, env)) or "none"
+            lines.append(
+                f"{shown:32} {statistics.median(times):9.3f} {min(times):7.3f} {max(times):7.3f} "
+                f"{TARGETS[name]:7.1f}  {heavy}"
+            )
+            print(lines[-1], flush=True)
+        lines += [
+            "",
+            "segment() of multiling2011_en as one document (median of 3)",
+            f"{'shape':13} {'chars':>9} {'sentences':>9} {'s':>9}",
+        ]
+        if data.is_dir():
+            run = subprocess.run(
+                [sys.executable, "-c", SPLIT, str(data)],
+                cwd=tree,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            lines += run.stdout.splitlines()
+        else:
+            lines.append(f"(no {data})")
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    if args.output != "-":
+        Path(args.output).write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
