@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def modules_after(code: str) -> set[str]:
     out = subprocess.run(
@@ -31,19 +33,32 @@ def test_cli_module_defers_heavy_imports() -> None:
         assert heavy not in loaded, heavy
 
 
-def test_one_article_imports_no_nltk_scipy_or_datasketch() -> None:
-    # A digest of one plain-text article in English: nltk (1.7 s with scipy.stats behind
-    # nltk.metrics), datasketch (0.5 s, scipy.integrate) and scipy's sparse matrices are
-    # not needed, and benchmarks/results/startup.txt shows what importing them cost.
-    article = Path(__file__).resolve().parent.parent / "corpus" / "multiling2011" / "M000" / "M0000.txt"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "unneeded"),
+    [
+        # One article: no copies to find, a small story.
+        (
+            "multiling2011/M000/M0000.txt",
+            ("nltk", "scipy", "datasketch", "sklearn", "sumy.nlp", "sumy.summarizers"),
+        ),
+        # Ten articles: copies (datasketch) and grouping (scipy), but no nltk nor scikit-learn.
+        ("multiling2011/M000", ("nltk", "sklearn", "sumy.nlp", "sumy.summarizers")),
+    ],
+)
+def test_a_small_build_imports_only_what_it_needs(inputs: str, unneeded: tuple[str, ...]) -> None:
+    # nltk took 1.7 s (scipy.stats behind nltk.metrics), datasketch 0.5 s (scipy.integrate),
+    # scikit-learn 0.6 s: benchmarks/results/startup-before-issue16.txt.
     loaded = modules_after(
         "from digest.pipeline import build\n"
         "from digest.run.local import LocalPool\n"
-        f"digest = build([{str(article)!r}], runner=LocalPool(1))\n"
+        f"digest = build([{str(CORPUS / inputs)!r}], runner=LocalPool(1))\n"
         "assert digest.stories"
     )
     assert "digest.stages.summarize" in loaded  # it did build
-    for heavy in ("nltk", "scipy", "datasketch", "sklearn", "sumy.nlp", "sumy.summarizers"):
+    for heavy in unneeded:
         assert heavy not in loaded, heavy
 
 
@@ -54,9 +69,8 @@ def test_english_stems_are_nltks() -> None:
 
     from digest.stages.language import stemmer
 
-    root = Path(__file__).resolve().parent.parent / "corpus"
     words: set[str] = set()
-    for path in root.rglob("*.txt"):
+    for path in CORPUS.rglob("*.txt"):
         text = path.read_text(encoding="utf-8")
         words.update(re.findall(r"\w+(?:[-'’]\w+)*", text))
     words.update(w.lower() for w in list(words))
