@@ -3,12 +3,14 @@
 Usage (from the repository root):
 
     python benchmarks/startup.py                       # into benchmarks/results/startup.txt
-    python benchmarks/startup.py --tree OTHER --output FILE   # another checkout, e.g. an older one
+    python benchmarks/startup.py --against OLD --name before   # and another checkout, taking turns
 
 Each command runs ``--runs`` times in a fresh interpreter (``python -m digest``, with the
-checkout ``--tree`` first on the path), after one run that writes the bytecode (into a
-temporary folder: an installed package has its bytecode), and the median counts. The
-build is of corpus/multiling2011/M000/M0000.txt with ``--no-cache``, written to nowhere.
+checkout first on the path; with ``--against``, the two take turns, so that both see the
+same load), after one run that writes the bytecode (into a temporary folder: an installed
+package has its bytecode), and the median counts. The builds, with ``--no-cache`` and
+written to nowhere, are of one article (corpus/multiling2011/M000/M0000.txt) and of its
+story's ten (no target: a few feeds).
 One more run with ``-X importtime`` says which of the heavy libraries the build imported.
 Splitting: ``digest.stages.segment.segment`` of the 100 articles of multiling2011_en as one
 document, in paragraphs and as one line, once and 8 times over (median of 3). Targets:
@@ -30,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "startup.txt"
 ARTICLE = "corpus/multiling2011/M000/M0000.txt"
+STORY = "corpus/multiling2011/M000"
 HEAVY = ("nltk", "scipy", "datasketch", "sklearn", "sumy", "numpy", "highspy")
-TARGETS = {"help": 0.3, "build": 0.6}
+TARGETS = {"help": 0.3, "build": 0.6, "story": None}
 SPLIT = r"""
 import statistics, sys, time
 from pathlib import Path
@@ -59,15 +62,18 @@ def environment(tree: Path, pycache: str) -> dict[str, str]:
     return env
 
 
-def timed(command: list[str], tree: Path, env: dict[str, str], runs: int) -> list[float]:
-    subprocess.run(command, cwd=tree, env=env, capture_output=True, check=True)  # writes the bytecode
-    times = []
+def timed(command: list[str], trees: list[Path], envs: list[dict[str, str]], runs: int) -> list[list[float]]:
+    """Seconds of each run of ``command`` in each tree, the trees taking turns (the same load)."""
+    for tree, env in zip(trees, envs, strict=True):
+        subprocess.run(command, cwd=tree, env=env, capture_output=True, check=True)  # writes the bytecode
+    times: list[list[float]] = [[] for _ in trees]
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
-        )
-        times.append(time.perf_counter() - start)
+        for k, (tree, env) in enumerate(zip(trees, envs, strict=True)):
+            start = time.perf_counter()
+            subprocess.run(
+                command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+            )
+            times[k].append(time.perf_counter() - start)
     return times
 
 
@@ -82,71 +88,74 @@ def imported(command: list[str], tree: Path, env: dict[str, str]) -> list[str]:
     return [name for name in HEAVY if name in names]
 
 
+def split_times(tree: Path, env: dict[str, str], data: Path) -> list[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", SPLIT, str(data)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return run.stdout.splitlines()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to time (default: this one)")
+    parser.add_argument("--against", type=Path, help="another checkout to time, taking turns with this one")
+    parser.add_argument("--name", default="other", help="what to call it in the report")
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--data", type=Path, default=None, help="multiling2011_en (default: ../shared/data)")
     parser.add_argument("--output", default=str(RESULTS), help="'-' for stdout only")
     args = parser.parse_args()
-    tree = args.tree.resolve()
-    data = (
-        args.data
-        or next(
-            (
-                p
-                for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
-                if p.is_dir()
-            ),
-            ROOT,
-        )
-        / "multiling2011_en"
-    )
+    trees = [ROOT] + ([args.against.resolve()] if args.against else [])
+    names = ["this checkout", args.name][: len(trees)]
+    shared = [
+        p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()
+    ]
+    data = args.data or (shared[0] if shared else ROOT) / "multiling2011_en"
     lines = [
         "$ python benchmarks/startup.py " + " ".join(sys.argv[1:]),
         f"date: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"python: {sys.version.split()[0]}; CPUs: {len(os.sched_getaffinity(0))}; "
         f"load average at the start: {os.getloadavg()[0]:.2f}",
-        f"tree: {'this checkout' if tree == ROOT else tree.name}; {args.runs} runs each in a fresh "
-        f"interpreter, bytecode written by a first run; ARTICLE: {ARTICLE}",
+        f"{args.runs} runs of each command in a fresh interpreter, the checkouts taking turns; bytecode "
+        "written by a first run",
+        f"ARTICLE: {ARTICLE}; STORY: {STORY} (10 articles)",
         "",
-        f"{'command':32} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>7}  heavy imports",
+        f"{'command':32} {'checkout':14} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>7}  "
+        "heavy imports",
     ]
+    commands = {
+        "help": [sys.executable, "-m", "digest", "--help"],
+        "build": [sys.executable, "-m", "digest", "build", ARTICLE, "--no-cache"],
+        "story": [sys.executable, "-m", "digest", "build", STORY, "--no-cache"],
+    }
+    labels = {
+        "help": "digest --help",
+        "build": "digest build ARTICLE --no-cache",
+        "story": "digest build STORY --no-cache",
+    }
     with tempfile.TemporaryDirectory() as pycache:
-        env = environment(tree, pycache)
-        commands = {
-            "help": [sys.executable, "-m", "digest", "--help"],
-            "build": [sys.executable, "-m", "digest", "build", ARTICLE, "--no-cache"],
-        }
-        labels = {"help": "digest --help", "build": "digest build ARTICLE --no-cache"}
-        for name, command in commands.items():
-            times = timed(command, tree, env, args.runs)
-            shown = labels[name]
-            heavy = ", ".join(imported(command, tree, env)) or "none"
-            lines.append(
-                f"{shown:32} {statistics.median(times):9.3f} {min(times):7.3f} {max(times):7.3f} "
-                f"{TARGETS[name]:7.1f}  {heavy}"
-            )
-            print(lines[-1], flush=True)
-        lines += [
-            "",
-            "segment() of multiling2011_en as one document (median of 3)",
-            f"{'shape':13} {'chars':>9} {'sentences':>9} {'s':>9}",
-        ]
-        if data.is_dir():
-            run = subprocess.run(
-                [sys.executable, "-c", SPLIT, str(data)],
-                cwd=tree,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            lines += run.stdout.splitlines()
-        else:
-            lines.append(f"(no {data})")
+        envs = [environment(tree, f"{pycache}/{k}") for k, tree in enumerate(trees)]
+        for key, command in commands.items():
+            times = timed(command, trees, envs, args.runs)
+            for tree, env, name, these in zip(trees, envs, names, times, strict=True):
+                heavy = ", ".join(imported(command, tree, env)) or "none"
+                lines.append(
+                    f"{labels[key]:32} {name:14} {statistics.median(these):9.3f} {min(these):7.3f} "
+                    f"{max(these):7.3f} {TARGETS[key] or '-':>7}  {heavy}"
+                )
+                print(lines[-1], flush=True)
+        lines += ["", "segment() of multiling2011_en as one document (median of 3)"]
+        lines.append(f"{'checkout':14} {'shape':13} {'chars':>9} {'sentences':>9} {'s':>9}")
+        for tree, env, name in zip(trees, envs, names, strict=True):
+            if data.is_dir():
+                lines += [f"{name:14} {line}" for line in split_times(tree, env, data)]
+            else:
+                lines.append(f"(no {data})")
     text = "\n".join(lines) + "\n"
     print(text, end="")
     if args.output != "-":
