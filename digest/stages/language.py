@@ -2,7 +2,7 @@
 
 Neither imports all of nltk (1.7 s, scipy.stats behind nltk.metrics) where it can be
 helped: the stop words are read from sumy's data files, and English words are stemmed by
-PyStemmer, which gives nltk's Snowball stems (benchmarks/results/startup.txt says on what).
+PyStemmer, which gives nltk's Snowball stems (``_english`` says where it does not).
 """
 
 from __future__ import annotations
