@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+# Beside the checkout, or beside the folder of worktrees (/work/wt/NAME) it is one of.
+DATA = next(
+    (p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()), ROOT
+)
 FORMATS = ("text", "markdown", "json", "terminal")
 
 
@@ -31,11 +35,11 @@ def inputs() -> list[tuple[str, list[str]]]:
     multi = DATA / "multiling2011_en"
     if multi.is_dir():
         stories = sorted(p.name for p in multi.iterdir() if p.is_dir())[:2]
-        cases.append(("multiling-2", [f"../shared/data/multiling2011_en/{name}" for name in stories]))
+        cases.append(("multiling-2", [os.path.relpath(multi / name, ROOT) for name in stories]))
     gum = DATA / "gum_wikinews"
     if gum.is_dir():
         files = sorted(p.relative_to(DATA).as_posix() for p in gum.rglob("*") if p.is_file())[:10]
-        cases.append(("gum-10", [f"../shared/data/{name}" for name in files]))
+        cases.append(("gum-10", [os.path.relpath(DATA / name, ROOT) for name in files]))
     return cases
 
 

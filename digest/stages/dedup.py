@@ -48,6 +48,8 @@ def find_copies(documents: Sequence[Document], hashed: Sequence[Any] | None = No
     similarity of the two shingle sets. ``hashed``: each document's ``shingles``, when
     computed already (by the worker processes that read the documents).
     """
+    if len(documents) < 2:
+        return {}  # no pair: not worth datasketch's import (half a second, scipy.integrate in it)
     import numpy as np
     from datasketch import MinHash, MinHashLSH  # deferred: numpy-heavy
 
@@ -166,9 +168,21 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
     return candidates
 
 
+SMALL_STORY = 200
+"""Sentences of 8 words or more up to which their pairs are compared one by one, in
+Python: the sparse products below would cost more in imports (scipy, 0.3 s) than a small
+story (a single article) costs in comparisons."""
+
+
 def _merge_near(groups: list[list[tuple[int, Sentence]]]) -> list[list[tuple[int, Sentence]]]:
     if len(groups) < 2:
         return groups
+    words = [frozenset(sentence_key(group[0][1].text).split()) for group in groups]
+    long = [g for g, w in enumerate(words) if len(w) >= 8]
+    if len(long) < 2:
+        return groups
+    if len(long) <= SMALL_STORY:
+        return _merge_near_small(groups, words, long)
     import numpy as np
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
@@ -179,8 +193,8 @@ def _merge_near(groups: list[list[tuple[int, Sentence]]]) -> list[list[tuple[int
     indices: list[int] = []
     indptr = [0]
     for group in groups:
-        words = sentence_key(group[0][1].text).split()
-        indices.extend({vocabulary.setdefault(w, len(vocabulary)) for w in words})
+        keys = sentence_key(group[0][1].text).split()
+        indices.extend({vocabulary.setdefault(w, len(vocabulary)) for w in keys})
         indptr.append(len(indices))
     if not vocabulary:
         return groups
@@ -188,19 +202,19 @@ def _merge_near(groups: list[list[tuple[int, Sentence]]]) -> list[list[tuple[int
     matrix.sort_indices()
     sizes = np.diff(np.asarray(indptr))
     # Only sentences of 8 words or more can be near-copies: the product is taken among them.
-    long = np.flatnonzero(sizes >= 8)
-    if len(long) < 2:
-        return groups
-    rows = matrix[long].tocsr()
+    rows_long = np.flatnonzero(sizes >= 8)
+    rows = matrix[rows_long].tocsr()
     i, j = _candidate_pairs(rows)
     inter = np.asarray(rows[i].multiply(rows[j]).sum(axis=1)).ravel()
-    union = sizes[long[i]] + sizes[long[j]] - inter
+    union = sizes[rows_long[i]] + sizes[rows_long[j]] - inter
     keep = inter >= NEAR_SENTENCE * union
     if not keep.any():
         return groups
     from scipy.sparse import coo_matrix
 
-    pairs = coo_matrix((np.ones(int(keep.sum())), (long[i[keep]], long[j[keep]])), shape=(len(groups),) * 2)
+    pairs = coo_matrix(
+        (np.ones(int(keep.sum())), (rows_long[i[keep]], rows_long[j[keep]])), shape=(len(groups),) * 2
+    )
     _, component = connected_components(pairs, directed=False)
     # Each merged group is named after its first member, as the union-find it replaces did.
     first: dict[int, int] = {}
@@ -211,6 +225,34 @@ def _merge_near(groups: list[list[tuple[int, Sentence]]]) -> list[list[tuple[int
     def root(i: int) -> int:
         return parent[i]
 
+    merged: dict[int, list[tuple[int, Sentence]]] = {}
+    for i, group in enumerate(groups):
+        merged.setdefault(root(i), []).extend(group)
+    return list(merged.values())
+
+
+def _merge_near_small(
+    groups: list[list[tuple[int, Sentence]]], words: list[frozenset[str]], long: list[int]
+) -> list[list[tuple[int, Sentence]]]:
+    """``_merge_near`` for a few sentences: every pair of long ones compared, the same merges.
+
+    The same test (shared words >= NEAR_SENTENCE × words of either), and each merged group
+    named after its first member, members in the order of the groups.
+    """
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a, i in enumerate(long):
+        for j in long[a + 1 :]:
+            inter = len(words[i] & words[j])
+            if inter >= NEAR_SENTENCE * (len(words[i]) + len(words[j]) - inter):
+                ri, rj = root(i), root(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
     merged: dict[int, list[tuple[int, Sentence]]] = {}
     for i, group in enumerate(groups):
         merged.setdefault(root(i), []).extend(group)

@@ -9,6 +9,7 @@ from typing import Any
 from digest.models import Document, Sentence
 from digest.stages import clean
 from digest.stages.furniture import continues, furniture_lines
+from digest.stages.language import stop_words
 
 _LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
 _LINE_START_MARK = re.compile(r"\s*(?:>|#|[-*+•·–—]\s|\d{1,3}[.)]\s)")
@@ -236,12 +237,15 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
     ends = _breaks(text, lines, boiler, language)
     spans = _rejoin(text, _pieces(text, list(_tokenizer(language).span_tokenize(text)), ends), ends)
     sentences: list[Sentence] = []
+    # Where each line's text begins: a sentence starts its line when it starts there or
+    # before (not text[line_start:start].strip(), without slicing up to each sentence of a
+    # long line: quadratic in an article of one line).
+    begins = [s + len(text[s:e]) - len(text[s:e].lstrip()) for s, e in lines]
     line_no = 0
     for start, end in spans:
         while line_no + 1 < len(lines) and lines[line_no][1] < start:
             line_no += 1
-        line_start = lines[line_no][0]
-        if start == line_start or not text[line_start:start].strip():
+        if start <= begins[line_no]:
             marker = _LIST_MARKER.match(text, start)
             if marker and marker.end() < end:
                 start = marker.end()
@@ -269,9 +273,7 @@ def check_language(language: str) -> None:
     languages = set(punkt.available_languages())
     if language not in languages:
         raise ValueError(f"unsupported language {language!r}. Try one of: {', '.join(sorted(languages))}")
-    from sumy.utils import get_stop_words
-
     try:
-        get_stop_words(language)
+        stop_words(language)
     except LookupError:
         raise ValueError(f"no stop words for language {language!r}") from None

@@ -189,7 +189,6 @@ def _lexrank(texts: Sequence[str], language: str) -> list[float]:
     """
 
     import numpy as np
-    from scipy.sparse import csr_matrix, diags, vstack
 
     tokenizer = WordTokenizer(language)
     stop = frozenset(w.lower() for w in _stop_words(language))
@@ -226,6 +225,8 @@ def _lexrank(texts: Sequence[str], language: str) -> list[float]:
         degrees[degrees == 0] = 1
         transition = (adjacency_dense / degrees[:, None]).T
     else:
+        from scipy.sparse import csr_matrix, diags, vstack  # deferred: small stories need none
+
         tf = csr_matrix((values, (rows, cols)), shape=(n, size), dtype=np.float64)
         weights = (tf @ diags(idf)).tocsr()
         norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())

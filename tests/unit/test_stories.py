@@ -7,6 +7,7 @@ import pytest
 from digest.models import Document
 from digest.pipeline import NothingToSummarize, build
 from digest.settings import Settings
+from digest.stages import dedup
 from digest.stages.dedup import find_copies, merge_sentences
 from digest.stages.segment import segment
 from tests.conftest import CORPUS
@@ -62,6 +63,25 @@ def test_same_sentence_in_two_documents_is_one_candidate_with_two_citations() ->
         for citation in c.citations:
             doc = a if citation.document == "d1" else b
             assert " ".join(doc.text[citation.start : citation.end].split()) == " ".join(c.text.split())
+
+
+@pytest.mark.parametrize("story", ["M000", "M004", "M007"])
+def test_small_stories_merge_near_copies_as_large_ones(story: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Up to dedup.SMALL_STORY long sentences, pairs are compared in Python (no scipy import);
+    # above, with sparse products: the same candidates either way. The story's articles and
+    # an edited copy of the first (a word changed in a few sentences: near-copies).
+    docs = []
+    for path in sorted((CORPUS / "multiling2011" / story).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        docs.append(make(path.stem, text, title=text.splitlines()[0]))
+    edited = docs[0].text.replace(" the ", " a ", 4)
+    docs.append(make("edited", edited, title=docs[0].title))
+    sentences = {d.id: segment(d) for d in docs}
+    small = merge_sentences(docs, sentences)
+    monkeypatch.setattr(dedup, "SMALL_STORY", 0)
+    large = merge_sentences(docs, sentences)
+    assert small == large
+    assert any(c.related for c in small)  # near-copies did merge
 
 
 @pytest.mark.parametrize("count", [1, 3])
