@@ -313,6 +313,17 @@ RELATIVE: dict[str, Extra] = {
 """Section 6: evidence relative to each article's (or the collection's) background similarity."""
 
 
+def average_with(
+    weights: Any, bias: float, extra: Extra, threshold: float
+) -> Callable[[Pairs], list[list[int]]]:
+    """Average linkage at ``threshold`` over the model with one more input (section 6)."""
+
+    def groups(pairs: Pairs) -> list[list[int]]:
+        return scipy_linkage(probabilities(pairs, weights, bias, extra=extra), threshold, "average")
+
+    return groups
+
+
 def scaled_days(factor: Callable[[Any], Any]) -> Design:
     """The design with the days input multiplied by ``factor`` of the design's row (in [0, 1])."""
 
@@ -557,16 +568,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 line(
                     f"{label}; fitted on {' + '.join(weights)}: its weight {w[-1]:+.2f}",
                     data,
-                    lambda pairs, w=w, b=b, e=extra: scipy_linkage(
-                        probabilities(pairs, w, b, extra=e), default, "average"
-                    ),
+                    average_with(w, b, extra, default),
                 )
             )
     lines += ["", "7. The days penalty scaled by the evidence (today's weights; average linkage)"]
-    for label, design in days_variants().items():
+    for label, days_design in days_variants().items():
         for threshold in (default, 0.15):
             lines.append(
-                line(f"{label}, threshold {threshold}", data, average(C.WEIGHTS, C.BIAS, design, threshold))
+                line(
+                    f"{label}, threshold {threshold}",
+                    data,
+                    average(C.WEIGHTS, C.BIAS, days_design, threshold),
+                )
             )
     command = "python benchmarks/grouping_study.py" + "".join(
         f" {a}" for a in (sys.argv[1:] if argv is None else argv)
