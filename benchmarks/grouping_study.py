@@ -20,8 +20,9 @@ script measures, on every labelled set (ecb-even only as held out: nothing here 
    link strong", the mean of the k strongest links;
 6. evidence relative to the background similarity of each article or of the collection (z-scores,
    local scaling, mutual nearest-neighbour rank, the collection's own null distribution), each as
-   one more input of the model, refitted on aeb + ECB and on aeb + ECB + WikiNews; and whether
-   such a measure separates each article's best same-story and best other-story links;
+   one more input of the model, refitted on aeb + ECB and on aeb + ECB + WikiNews, or as a second
+   way in beside the model (mutual nearest neighbours with a high z-score over the absolute floor);
+   and whether such a measure separates each article's best same-story and best other-story links;
 7. the days penalty shrinking as the evidence grows (a saga shares its names over weeks).
 
 Every variant is scored as ``benchmarks/grouping.py`` scores the default (copies follow their
@@ -324,6 +325,21 @@ def average_with(
     return groups
 
 
+def gated(rank: float, z: float) -> Callable[[Pairs], list[list[int]]]:
+    """Average linkage at the default over today's probabilities, a pair's raised to 1 when its body
+    cosine is at least CANDIDATE (the absolute floor), its zscore at least ``z`` and its mutual_rank
+    at least ``rank`` (1: mutual nearest neighbours; 0: any): relative evidence as a second way in,
+    beside the model, not inside it."""
+    import numpy as np
+
+    def groups(pairs: Pairs) -> list[list[int]]:
+        ok = pairs.candidate & (zscore(pairs) >= z) & (mutual_rank(pairs) >= rank)
+        matrix = np.maximum(probabilities(pairs, C.WEIGHTS, C.BIAS), pairs.dense(np.where(ok, 1.0, 0.0)))
+        return scipy_linkage(matrix, C.DEFAULT_THRESHOLD, "average")
+
+    return groups
+
+
 def scaled_days(factor: Callable[[Any], Any]) -> Design:
     """The design with the days input multiplied by ``factor`` of the design's row (in [0, 1])."""
 
@@ -571,6 +587,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     average_with(w, b, extra, default),
                 )
             )
+    for rank, z in ((1.0, 3.0), (1.0, 8.0), (1 / 3, 3.0), (0.0, 5.0)):
+        lines.append(
+            line(
+                f"today's model, or linked outright over the floor (body {C.CANDIDATE}) at z >= {z:g}"
+                + (f" and mutual rank >= {rank:.2f}" if rank else ""),
+                data,
+                gated(rank, z),
+            )
+        )
     lines += ["", "7. The days penalty scaled by the evidence (today's weights; average linkage)"]
     for label, days_design in days_variants().items():
         for threshold in (default, 0.15):
