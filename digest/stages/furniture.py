@@ -15,7 +15,7 @@ or end of a body is a label, a caption or a date, not prose).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _FLAGS = re.I
 
@@ -155,28 +155,30 @@ def is_furniture(line: str) -> bool:
     text = line.strip()
     if not text:
         return False
-    words = len(_WORDS.findall(text))
     if _ONLY_URL.match(text) or _ONLY_EMAIL.match(text) or _ONLY_HANDLE.match(text) or _TIMESTAMP.match(text):
         return True
-    if words <= 60 and (_OPENERS.match(text) or _PHRASES.search(text)):
-        return True
-    if words <= 40 and _COPYRIGHT.search(text):
-        return True
-    if words <= 45 and (_EMAIL.search(text) or _HANDLE.search(text)) and _CONTACT.search(text):
-        return True
-    if words <= 25 and _TEASER_TAG.search(text):
-        return True
-    if words <= 12 and _STAMP.match(text):
-        return True
-    if words >= 12 and _EXCERPT.search(text):
-        return True
-    if _QUOTED_TITLE.match(text):
-        return True
-    if words <= 14 and (_BYLINE.match(text) or _DATED_BYLINE.match(text)):
-        return True
-    if is_offer(text):
-        return True
-    return False
+    words = len(_WORDS.findall(text))
+    return (
+        any(words <= most and words >= least and test(text) for least, most, test in _BY_LENGTH)
+        or bool(_QUOTED_TITLE.match(text))
+        or is_offer(text)
+    )
+
+
+def _contact(text: str) -> bool:
+    return bool((_EMAIL.search(text) or _HANDLE.search(text)) and _CONTACT.search(text))
+
+
+_BY_LENGTH: tuple[tuple[int, int, Callable[[str], object]], ...] = (
+    (0, 60, lambda t: _OPENERS.match(t) or _PHRASES.search(t)),  # calls to action, notices
+    (0, 40, _COPYRIGHT.search),
+    (0, 45, _contact),  # "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik."
+    (0, 25, _TEASER_TAG.search),
+    (0, 12, _STAMP.match),
+    (12, 10**9, _EXCERPT.search),
+    (0, 14, lambda t: _BYLINE.match(t) or _DATED_BYLINE.match(t)),
+)
+"""(fewest words, most words, test): a line of that length that the test finds is furniture."""
 
 
 def _label(line: str) -> bool:

@@ -210,30 +210,8 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
     left out of the sentence, as a dateline is.
     """
     text = doc.text
-    title_key = clean.normalize(doc.title.rstrip("…"))
     lines = _lines(text)
-    texts = [text[s:e] for s, e in lines]
-    # Furniture that only its neighbours show: a list under "Related:" or "Sponsored by:",
-    # labels at the body's edges (digest.stages.furniture), as for a page's text.
-    placed = furniture_lines(texts, doc.title)
-    boiler = [
-        near or clean.line_is_boilerplate(line, title_key) or _title_line(line, title_key)
-        for line, near in zip(texts, placed, strict=True)
-    ]
-    # Only the first line can be a title that is not repeated word for word.
-    first = next((i for i, (s, e) in enumerate(lines) if text[s:e].strip()), None)
-    if first is not None and not doc.title.endswith("…"):
-        s, e = lines[first]
-        after = next((text[ls:le] for ls, le in lines[first + 1 :] if text[ls:le].strip()), "")
-        if (
-            len(text[s:e].split()) <= 20
-            and not clean.sentence_is_prose(text[s:e])
-            and not continues(text[s:e], after)
-        ):  # a sentence broken by a <br> is no title
-            boiler[first] = True
-        elif all(not text[ls:le].strip() for ls, le in lines[first + 1 :]):
-            # The whole article is one line of prose: the title was only named after it.
-            boiler[first] = False
+    boiler = _boilerplate_lines(doc, lines)
     ends = _breaks(text, lines, boiler, language)
     spans = _rejoin(text, _pieces(text, list(_tokenizer(language).span_tokenize(text)), ends), ends)
     sentences: list[Sentence] = []
@@ -245,25 +223,58 @@ def segment(doc: Document, language: str = "english") -> list[Sentence]:
     for start, end in spans:
         while line_no + 1 < len(lines) and lines[line_no][1] < start:
             line_no += 1
-        if start <= begins[line_no]:
-            marker = _LIST_MARKER.match(text, start)
-            if marker and marker.end() < end:
-                start = marker.end()
-            date = _LEADING_DATE.match(text, start, end)
-            if date and text[date.end() : end].strip():
-                start = date.end()
-                while start < end and text[start].isspace():
-                    start += 1
-        skip = clean.dateline_length(text[start:end])
-        start += skip
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = _trim(text, start, end, at_line_start=start <= begins[line_no])
         if end <= start:
             continue
         piece = text[start:end]
         candidate = not boiler[line_no] and clean.sentence_is_prose(piece) and not clean.is_notice(piece)
         sentences.append(Sentence(doc.id, len(sentences), start, end, piece, candidate))
     return sentences
+
+
+def _boilerplate_lines(doc: Document, lines: list[tuple[int, int]]) -> list[bool]:
+    """Which lines are no prose to quote: furniture (alone, or by its neighbours), the title
+    repeated or dated, and a first line that reads as a title."""
+    text = doc.text
+    title_key = clean.normalize(doc.title.rstrip("…"))
+    texts = [text[s:e] for s, e in lines]
+    # Furniture that only its neighbours show: a list under "Related:" or "Sponsored by:",
+    # labels at the body's edges (digest.stages.furniture), as for a page's text.
+    placed = furniture_lines(texts, doc.title)
+    boiler = [
+        near or clean.line_is_boilerplate(line, title_key) or _title_line(line, title_key)
+        for line, near in zip(texts, placed, strict=True)
+    ]
+    # Only the first line can be a title that is not repeated word for word.
+    first = next((i for i, line in enumerate(texts) if line.strip()), None)
+    if first is None or doc.title.endswith("…"):
+        return boiler
+    after = next((line for line in texts[first + 1 :] if line.strip()), "")
+    line = texts[first]
+    if len(line.split()) <= 20 and not clean.sentence_is_prose(line) and not continues(line, after):
+        boiler[first] = True  # (a sentence broken by a <br> is no title)
+    elif not after:
+        # The whole article is one line of prose: the title was only named after it.
+        boiler[first] = False
+    return boiler
+
+
+def _trim(text: str, start: int, end: int, at_line_start: bool) -> tuple[int, int]:
+    """A sentence's span without what is not its text: at the start of a line, a list marker
+    and a date before the text; a dateline; trailing space."""
+    if at_line_start:
+        marker = _LIST_MARKER.match(text, start)
+        if marker and marker.end() < end:
+            start = marker.end()
+        date = _LEADING_DATE.match(text, start, end)
+        if date and text[date.end() : end].strip():
+            start = date.end()
+            while start < end and text[start].isspace():
+                start += 1
+    start += clean.dateline_length(text[start:end])
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def check_language(language: str) -> None:
