@@ -33,7 +33,9 @@ from digest.sanitize import one_line
 MOVE = Binding.Group("Move")
 """Footer group: the up and down keys shown once as "↑↓ Move"."""
 
-MUTED = "$text-muted"
+MUTED = "$foreground-muted"
+"""Counts, dates, paths, old sentences. Not ``$text-muted``: that is "auto 60%", which textual
+resolves against the background in CSS but draws as white in inline Content."""
 MARKER = "bold $accent"
 UPDATE = "bold $warning"
 

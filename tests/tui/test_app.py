@@ -16,13 +16,14 @@ from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
 
 from digest.models import Story
-from digest.render import RenderOptions, get_renderer
+from digest.render import RenderOptions, get_renderer, source_numbers, source_parts, story_line
+from digest.sanitize import one_line
 from digest.settings import ALGORITHMS, Settings
 from digest.tui.app import DigestApp, make_app
 from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
 from digest.tui.screens import HELP, AlgorithmScreen, ArticleScreen, GroupingScreen, HelpScreen, SearchScreen
 from digest.tui.widgets import SourceView, StoryList, SummaryList
-from tests.tui.helpers import pilot_test, ready, save_digest, screen_text
+from tests.tui.helpers import brightness, colours, pilot_test, ready, save_digest, screen_text
 
 SEEDS = "corpus/seeds"
 NARROW = (80, 24)
@@ -966,3 +967,40 @@ async def test_a_sentence_far_down_its_article_is_scrolled_into_view(articles: C
         assert screen.document.origin.endswith("long.txt")
         assert view.cited_line is not None and view.cited_line > 100
         assert cited_line_visible(view)
+
+
+@pilot_test
+async def test_muted_text_is_dimmer_than_the_text_it_stands_beside(corpus_json: Path, tmp_path: Path) -> None:
+    data = json.loads(corpus_json.read_text(encoding="utf-8"))
+    data["clusters"][0]["sentences"][1]["new"] = False
+    data["clusters"][1]["new"] = False
+    marked = tmp_path / "brief.json"
+    marked.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app([], Settings(), marked)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        story = digest.stories[0]
+        pieces = colours(app)
+
+        def drawn(fragment: str) -> list[float]:
+            found = [brightness(colour) for text, colour in pieces if fragment in text]
+            assert found, fragment
+            return found
+
+        body = max(drawn(one_line(story.sentences[2].candidate.text)[:20]))  # new, not under the cursor
+        muted = [
+            "  ·  ",  # the top bar's separators
+            story_line(story),  # the counts under the headline
+            "• ",
+            "(seen before)",  # in the story list and after an old sentence
+            one_line(story.sentences[1].candidate.text)[:20],  # an old sentence of an update
+        ]
+        for fragment in muted:
+            assert max(drawn(fragment)) < body - 0.1, fragment
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, ArticleScreen)
+        pieces = colours(app)
+        doc = digest.document(app.screen.stop.document)
+        outlet_line = " · ".join(source_parts(doc, digest, source_numbers(story))[1:])
+        assert max(drawn(outlet_line[:15])) < body - 0.1
