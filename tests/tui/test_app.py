@@ -1004,3 +1004,53 @@ async def test_muted_text_is_dimmer_than_the_text_it_stands_beside(corpus_json: 
         doc = digest.document(app.screen.stop.document)
         outlet_line = " · ".join(source_parts(doc, digest, source_numbers(story))[1:])
         assert max(drawn(outlet_line[:15])) < body - 0.1
+
+
+def drawn(widget: OptionList) -> str:
+    """The lines a list draws (its own, not the screen's), on one line."""
+    height = widget.scrollable_content_region.height
+    return folded(" ".join(widget.render_line(y).text for y in range(height)))
+
+
+def long_second_story(folder: Path) -> Path:
+    """The snapshots' saved corpus, with a first story short enough to need no scrollbar and a
+    second one of 14 sentences of growing length: at some width, one of them wraps its [n]
+    marker to a line of its own."""
+    data = json.loads(Path("tests/tui/data/corpus.json").read_text(encoding="utf-8"))
+    assert data["clusters"][1]["title"] == "One year on, London remembers 7/7 victims"
+    first, second = data["clusters"][0], data["clusters"][1]
+    first["sentences"] = first["sentences"][:1]
+    first["documents"] = [first["sentences"][0]["citations"][0]["document"]]
+    first["sources"] = 1
+    cited = second["sentences"][0]
+    second["sentences"] = [
+        {**cited, "text": f"Sentence {n:02d} {' '.join(['wordy'] * (8 + n // 2))}{'s' * (n % 2)} end{n:02d}."}
+        for n in range(14)
+    ]
+    path = folder / "long.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("size", "by"), [((100, 30), "search"), ((160, 40), "search"), ((160, 40), "click")])
+@pilot_test
+async def test_markers_that_wrap_to_a_line_of_their_own_are_drawn(
+    tmp_path: Path, size: tuple[int, int], by: str
+) -> None:
+    app = make_app([], Settings(), long_second_story(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        if by == "search":
+            await pilot.press("slash", *"London remembers", "enter", "enter")
+        else:
+            for line in range(1, 8):
+                await pilot.click(StoryList, offset=(5, line))
+                if app.main.story is not digest.stories[0]:
+                    break
+        assert app.main.story is digest.stories[1]
+        summary = app.main.query_one(SummaryList)
+        for k in range(14):
+            summary.select_sentence(k)
+            await pilot.pause()
+            assert f"end{k:02d}. [" in drawn(summary), k
