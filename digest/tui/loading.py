@@ -178,8 +178,8 @@ def export_path(folder: Path, now: datetime) -> Path:
 def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
     """Write the digest as Markdown to a new file in ``folder`` and return its path.
 
-    The file is created exclusively, so an existing file is never overwritten, and it is
-    removed again if writing fails.
+    The folder is created if it is missing. The file is created exclusively, so an existing
+    file is never overwritten, and it is removed again if writing fails.
 
     Raises:
         OSError: when the file cannot be written.
@@ -188,6 +188,7 @@ def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
 
     buffer = io.StringIO()
     get_renderer("markdown")(digest, buffer, RenderOptions())
+    folder.mkdir(parents=True, exist_ok=True)
     path = export_path(folder, now)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         try:
@@ -197,6 +198,31 @@ def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
             path.unlink(missing_ok=True)
             raise
     return path.resolve()
+
+
+def folder_lines(folder: Path, width: int) -> list[str]:
+    """How to show ``folder`` in lines of at most ``width`` cells, broken after a separator.
+
+    A folder under the current one is shown relative to it, one under the home folder with
+    ``~``; no name is cut unless it is longer than a line by itself.
+    """
+    folder = folder.resolve()
+    home, here = Path.home().resolve(), Path.cwd().resolve()
+    if folder == here:
+        text = "."
+    elif folder.is_relative_to(here):
+        text = str(folder.relative_to(here))
+    elif folder.is_relative_to(home):
+        text = str(Path("~") / folder.relative_to(home))
+    else:
+        text = str(folder)
+    text = visible(text)
+    lines = [""]
+    for part in re.findall(r"[^/\\]*[/\\]?", text):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        lines[-1] += part
+    return [line for line in lines if line] or [text]
 
 
 _WEB_ADDRESS = re.compile(

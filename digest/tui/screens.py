@@ -384,14 +384,17 @@ def why(pick: Pick) -> str:
 class ArticleScreen(Screen[None]):
     """One source article, scrolled to the cited sentence, which is highlighted.
 
-    ``n``/``p`` go through the stops: every document that carries the sentence, or every
-    cited sentence of one document.
+    ``n``/``p`` go through the stops: every document that carries the sentence (its copies),
+    or every cited sentence of one document. Each has its own bindings, so that the footer
+    says which.
     """
 
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", key_display="esc"),
-        Binding("n", "next", "Next copy"),
-        Binding("p", "previous", "Prev copy"),
+        Binding("n", "step_copy(1)", "Next copy"),
+        Binding("p", "step_copy(-1)", "Prev copy"),
+        Binding("n", "step_sentence(1)", "Next sentence"),
+        Binding("p", "step_sentence(-1)", "Prev sentence"),
         Binding("o", "open_external", "Open"),
     ]
 
@@ -436,7 +439,7 @@ class ArticleScreen(Screen[None]):
     def _position(self) -> str:
         if len(self.stops) < 2:
             return ""
-        if len({s.document for s in self.stops}) == 1:
+        if not self.copies:
             return (
                 f"Cited sentence {self.index + 1} of {len(self.stops)} in this article (n/p: next/previous)"
             )
@@ -447,20 +450,29 @@ class ArticleScreen(Screen[None]):
             "(n/p: next/previous copy)"
         )
 
+    @property
+    def copies(self) -> bool:
+        """Whether the stops are copies of one sentence (else sentences of one document)."""
+        return len({s.document for s in self.stops}) > 1
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next", "previous"):
-            return len(self.stops) > 1
+        if action == "step_copy":
+            return len(self.stops) > 1 and self.copies
+        if action == "step_sentence":
+            return len(self.stops) > 1 and not self.copies
         return True
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_next(self) -> None:
-        self.index = (self.index + 1) % len(self.stops)
-        self._show()
+    def action_step_copy(self, step: int) -> None:
+        self._step(step)
 
-    def action_previous(self) -> None:
-        self.index = (self.index - 1) % len(self.stops)
+    def action_step_sentence(self, step: int) -> None:
+        self._step(step)
+
+    def _step(self, step: int) -> None:
+        self.index = (self.index + step) % len(self.stops)
         self._show()
 
     def action_open_external(self) -> None:

@@ -143,7 +143,9 @@ async def test_loading_indicator_while_building_and_the_interface_stays_responsi
         screen = app.main
         assert screen.has_class("-loading")
         assert screen.query_one("#status LoadingIndicator", LoadingIndicator).display
-        assert "Reading" in screen_text(app)
+        line = next(line for line in screen_text(app).splitlines() if "Reading" in line)
+        left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
+        assert abs(left - right) <= 1, line  # centred, under the spinner
         await pilot.press("question_mark")  # keys work while the worker runs
         assert showing(app, HelpScreen)
         await pilot.press("escape")
@@ -378,7 +380,9 @@ async def test_enter_on_a_source_shows_the_article_with_its_cited_sentences() ->
             if c.document == "d3"
         ]
         view = screen.query_one(SourceView)
-        assert len(screen.stops) == len(cited)
+        assert len(screen.stops) == len(cited) > 1
+        footer = screen_text(app).splitlines()[-1]  # one article's sentences, not copies
+        assert "n Next sentence" in footer and "p Prev sentence" in footer and "copy" not in footer
         for _, text in sorted(cited):  # n goes through them in the order of the text
             assert folded(view.cited_text) == folded(text)
             await pilot.press("n")
@@ -555,16 +559,46 @@ async def test_e_exports_markdown_to_a_new_file_and_says_where(tmp_path: Path) -
         get_renderer("markdown")(digest, expected, RenderOptions())
         assert files[0].read_text(encoding="utf-8") == expected.getvalue()
         messages = [n.message for n in app._notifications]
-        assert any(str(files[0]) in m for m in messages)
+        assert any(files[0].name in m for m in messages)
+
+
+@pilot_test
+async def test_e_creates_a_missing_folder_and_breaks_the_path_between_names(tmp_path: Path) -> None:
+    folder = tmp_path / "exports-of-the-morning" / "new"
+    app = make_app([SEEDS], Settings(), export_dir=folder)
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause(0.5)  # the toast comes in
+        (file,) = folder.glob("digest-*.md")
+        # The toast's lines: right of its left edge (▌), without the pane's border behind it.
+        toast = [line.split("▌", 1)[1].strip(" │─╯") for line in screen_text(app).splitlines() if "▌" in line]
+        toast = [line for line in toast if line]
+        assert toast[:2] == ["Exported as Markdown", file.name]  # the file name whole, on its own line
+        where = str(file.parent.resolve())
+        assert len(toast) > 3 and "".join(toast[2:]) == f"in {where}"  # broken in lines...
+        assert all(line.endswith("/") for line in toast[2:-1])  # ...after a separator
 
 
 @pilot_test
 async def test_e_reports_a_folder_it_cannot_write(tmp_path: Path) -> None:
-    app = make_app([SEEDS], Settings(), export_dir=tmp_path / "missing")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    app = make_app([SEEDS], Settings(), export_dir=tmp_path / "a-file" / "exports")
     async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         await pilot.press("e")
-        assert any(n.severity == "error" and "missing" in n.message for n in app._notifications)
+        assert any(n.severity == "error" and "a-file" in n.message for n in app._notifications)
+
+
+@pilot_test
+async def test_ctrl_c_quits_from_the_digest_and_from_the_search_box() -> None:
+    for keys in ((), ("slash", *"storm")):
+        app = make_app([SEEDS], Settings())
+        async with app.run_test(size=NARROW) as pilot:
+            await ready(pilot)
+            await pilot.press(*keys, "ctrl+c")
+            await pilot.pause()
+            assert not app.is_running, keys
 
 
 class FakePopen:
