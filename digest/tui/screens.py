@@ -25,6 +25,7 @@ from digest.render import (
     story_line,
     update_prefix,
 )
+from digest.render.html import since_text
 from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS
 from digest.tui.loading import SearchHit, locate, search
@@ -143,9 +144,12 @@ class DigestScreen(Screen[None]):
         """Show a (new) digest; after a recomputation, stay on the same story if it is still there."""
         previous = self.story
         self.digest = digest
-        self.remove_class("-loading", "-failed")
+        self.remove_class("-loading", "-failed", "-empty")
         self.query_one("#body").disabled = False
         self._show_top()
+        if not digest.stories:
+            self._show_empty(digest)
+            return
         index = 0
         if rebuilt and previous is not None:
             same = [n for n, s in enumerate(digest.stories) if s.documents == previous.documents]
@@ -186,6 +190,21 @@ class DigestScreen(Screen[None]):
         self.query_one(TopBar).show(self.input_label, ("nothing to show", "$error"))
         self.set_focus(None)
         self.refresh_bindings()
+
+    def _show_empty(self, digest: Digest) -> None:
+        """No stories: a briefing with nothing new since the last one, or an empty digest."""
+        self.add_class("-empty")
+        self.story = None
+        self.query_one("#body").disabled = True
+        message = (
+            since_text(digest)
+            if "since" in digest.settings
+            else "Nothing to show: the digest has no stories."
+        )
+        lines: list[str | tuple[str, str]] = [(message, "bold"), "\n\n", (heading_line(digest) + ".", MUTED)]
+        lines += ["\n\n", ("Press q to quit, ? for help.", MUTED)]
+        self.query_one("#status-text", Static).update(Content.assemble(*lines))
+        self.set_focus(None)
 
     def _show_top(self) -> None:
         if self.digest is not None:
@@ -268,7 +287,9 @@ class DigestScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("search", "algorithm", "open_external", "pane") and self.digest is None:
+        if action in ("search", "algorithm", "open_external", "pane", "why") and not (
+            self.digest and self.digest.stories
+        ):
             return False
         if action == "back":
             return self.focused is not None and self.focused.id != "stories"

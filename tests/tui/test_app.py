@@ -17,6 +17,7 @@ from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
 
 from digest.models import Story
 from digest.render import RenderOptions, get_renderer, source_numbers, source_parts, story_line
+from digest.render.html import since_text
 from digest.sanitize import one_line
 from digest.settings import ALGORITHMS, Settings
 from digest.tui.app import DigestApp, make_app
@@ -1088,3 +1089,31 @@ async def test_markers_that_wrap_to_a_line_of_their_own_are_drawn(
             summary.select_sentence(k)
             await pilot.pause()
             assert f"end{k:02d}. [" in drawn(summary), k
+
+
+@pytest.mark.parametrize("briefing", [True, False])
+@pilot_test
+async def test_a_digest_without_stories_says_so(tmp_path: Path, briefing: bool) -> None:
+    data = json.loads(Path("tests/tui/data/corpus.json").read_text(encoding="utf-8"))
+    data["clusters"] = []
+    if briefing:
+        data["settings"]["since"] = "2025-03-13T07:30:00+00:00"
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app([], Settings(), empty)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None and not digest.stories
+        text = shown(app)
+        if briefing:
+            assert since_text(digest).startswith("Nothing new since 2025-03-1")
+            assert since_text(digest) in text
+        else:
+            assert "Nothing to show" in text
+        assert "Stories" not in text and "Summary" not in text  # no blank panes
+        footer = screen_text(app).splitlines()[-1]
+        assert "Search" not in footer and "q Quit" in footer
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
