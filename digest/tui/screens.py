@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Markdown, OptionList, Static
+from textual.widgets import Input, LoadingIndicator, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from digest.models import Citation, Digest, Document, Pick, Story
@@ -36,6 +36,7 @@ from digest.tui.widgets import (
     UPDATE,
     Entry,
     Hanging,
+    KeysFooter,
     NavList,
     SourceView,
     StoryList,
@@ -123,7 +124,7 @@ class DigestScreen(Screen[None]):
         with Vertical(id="status"):
             yield LoadingIndicator()
             yield Static(Content("Reading the articles…"), id="status-text")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stories-pane").border_title = Content("Stories")
@@ -442,7 +443,7 @@ class ArticleScreen(Screen[None]):
         yield TopBar()
         yield Static(id="article-heading")
         yield SourceView(id="source")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()
@@ -503,16 +504,28 @@ class ArticleScreen(Screen[None]):
 class HelpScreen(ModalScreen[None]):
     """The keys, and what the markers mean (help.md)."""
 
-    BINDINGS = [Binding("escape,question_mark,backspace", "close", "Close", key_display="esc")]
+    BINDINGS = [
+        Binding("escape,question_mark,backspace", "close", "Close", key_display="esc"),
+        Binding("j", "scroll('scroll_down')", "Down", show=False),
+        Binding("k", "scroll('scroll_up')", "Up", show=False),
+        Binding("space,f", "scroll('page_down')", "Page down", show=False),
+        Binding("b", "scroll('page_up')", "Page up", show=False),
+        Binding("g", "scroll('scroll_home')", "Top", show=False),
+        Binding("G", "scroll('scroll_end')", "Bottom", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Markdown(HELP.read_text(encoding="utf-8"))
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").border_title = Content("Help")
         self.query_one("#help").focus()
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the help as the article view scrolls: j k, space b, g G."""
+        getattr(self.query_one("#help", VerticalScroll), f"action_{where}")()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -542,7 +555,7 @@ class GroupingScreen(ModalScreen[None]):
             yield Static(Content(note))
             for line in self.lines:
                 yield Static(Content(line), classes="grouping-line")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#grouping").border_title = Content("Why these articles")
@@ -573,7 +586,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             yield Input(value=self.initial, placeholder="Search stories and sentences", id="search-input")
             yield OptionList(markup=False, id="search-results")
             yield Static(id="search-count")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search").border_title = Content("Search")
@@ -650,7 +663,7 @@ class AlgorithmScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="algorithms"):
             yield AlgorithmList(id="algorithm-list")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         box = self.query_one("#algorithms")

@@ -7,6 +7,7 @@ Every untrusted string (titles, sentences, article text, paths) reaches textual 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import RenderOptions, Visual
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets._footer import FooterKey  # not exported: the keys the footer shows
 from textual.widgets.option_list import Option
 
 from digest.models import Digest, Pick, Story
@@ -138,6 +140,40 @@ class TopBar(Static):
     def show(self, *parts: str | tuple[str, str]) -> None:
         """Show plain-text parts separated by dots; a (text, style) pair is styled."""
         self.update(self.text(*parts))
+
+
+class KeysFooter(Footer):
+    """The footer, whose keys lose their words when they do not all fit in the width: every
+    key still shows, and the help, quit and back keys keep their words."""
+
+    KEEP = frozenset({"help", "quit", "back", "close", "cancel"})
+    """Actions whose keys keep their words."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._words: weakref.WeakKeyDictionary[FooterKey, str] = weakref.WeakKeyDictionary()
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        keys = [key for key in self.query(FooterKey) if key.action not in self.KEEP]
+        for key in keys:
+            self._words.setdefault(key, key.description)
+        stripped = [key for key in keys if not key.description and self._words[key]]
+        # The width with every word: what is drawn now, plus the words taken away.
+        full = sum(child.outer_size.width + child.styles.margin.width for child in self.children)
+        full += sum(1 + cell_len(self._words[key]) for key in stripped)
+        fits = full <= self.size.width
+        for key in keys:
+            words = self._words[key] if fits else ""
+            if key.description != words:
+                key.description = words
+                key.refresh(layout=True)
 
 
 class NavList(OptionList):

@@ -1117,3 +1117,57 @@ async def test_a_digest_without_stories_says_so(tmp_path: Path, briefing: bool) 
         await pilot.pause()
         assert not app.is_running
 
+
+@pilot_test
+async def test_help_scrolls_with_j_k_space_b_g_G_and_shows_many_keys_a_screen() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        text = shown(app)
+        for does in (
+            "move",
+            "first, last",
+            "read its summary",
+            "back to where you were",
+            "next pane",
+            "search",
+        ):
+            assert does in text, does  # no rule under every row: six keys and more on the first screen
+        box = app.screen.query_one("#help")
+        assert box.max_scroll_y > 0
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        assert box.scroll_y == 1
+        await pilot.press("space")
+        assert box.scroll_y > 2
+        await pilot.press("b")
+        assert box.scroll_y == 1
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        assert box.scroll_y == 0
+
+
+@pytest.mark.parametrize("width", [50, 60])
+@pilot_test
+async def test_a_narrow_footer_still_shows_every_key_and_help_and_quit(width: int) -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Help" in footer and "q Quit" in footer, footer
+        for key in ("tab", "/", "a", "o", "e"):
+            assert f" {key} " in f" {footer} ", key
+        await pilot.press("enter", "enter")  # the article view
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc Back" in footer and "q Quit" in footer and " n " in footer, footer
+        await pilot.press("escape")
+        await pilot.resize_terminal(100, 24)  # wide enough: every word is back
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "a Algorithm" in footer and "q Quit" in footer, footer
