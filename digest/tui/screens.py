@@ -344,12 +344,14 @@ class DigestScreen(Screen[None]):
 
 
 def article_view(
-    digest: Digest, story: Story, stop: Stop, position: str = ""
+    digest: Digest, story: Story, stop: Stop, position: str = "", explain: bool | None = None
 ) -> tuple[Content, str, tuple[int, int] | None, list[tuple[int, int]], bool]:
     """What the source view shows for ``stop``: heading, text, cited span, other spans, placeholder.
 
-    The cited span comes from the citation's offsets into ``Document.text``; when they no
-    longer hold the sentence (a file re-read since), the sentence is searched for.
+    The heading gives the sentence's score on one line; ``explain`` True spells out what the
+    score is made of, False offers it (``w``), None (the preview) does neither. The cited span
+    comes from the citation's offsets into ``Document.text``; when they no longer hold the
+    sentence (a file re-read since), the sentence is searched for.
     """
     doc = digest.document(stop.document)
     numbers = source_numbers(story)
@@ -359,8 +361,17 @@ def article_view(
     if n is not None:
         lines.append((f"[{n}] ", MARKER))
     lines += [(parts[0], "bold"), "\n", (" · ".join(parts[1:]), MUTED)]
-    if position:
-        lines += ["\n", position]
+    picked = next((pick for pick in story.sentences if stop.citation in pick.candidate.citations), None)
+    status = [position] if position else []
+    if picked is not None:
+        status.append(f"score {picked.score:.2f}" if position else f"Score {picked.score:.2f}")
+        if explain is False:
+            status.append("w: why it was picked")
+    if status:
+        lines += ["\n", (" · ".join(status), MUTED)]
+    if picked is not None and explain:
+        algorithm = str(digest.settings.get("algorithm", "the"))
+        lines += [("\n" + line, MUTED) for line in why_lines(picked, algorithm)]
     if not doc.text:
         where = visible(doc.origin)
         missing = "The article's text is not in the saved digest and cannot be read again."
@@ -381,9 +392,6 @@ def article_view(
                 "$warning",
             ),
         ]
-    picked = next((pick for pick in story.sentences if stop.citation in pick.candidate.citations), None)
-    if picked is not None:
-        lines += ["\n", (why(picked), MUTED)]
     also = [
         span
         for pick in story.sentences
@@ -394,13 +402,34 @@ def article_view(
     return Content.assemble(*lines), doc.text, cited, also, False
 
 
-def why(pick: Pick) -> str:
-    """Why a sentence was picked: its score and the components it adds up from."""
-    parts = [
-        f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}"
-        for name, value in pick.components.items()
-    ]
-    return " · ".join([f"Score {pick.score:.2f}", *parts])
+# What each of a sentence's components (the JSON's) says, in words; each is in [0, 1].
+_COMPONENT_WORDS = {
+    "position": "where it stands in its article: {:.2f} (1: the opening)",
+    "algorithm": "how the {algorithm} summarizer rates it: {:.2f} (1: the story's best)",
+    "centrality": "how much it shares with the story's other sentences: {:.2f}",
+    "sources": "how many sources carry it: {:.2f} (1: the most; copies of one article count once)",
+    "coverage": "how much of the story's shared wording it holds: {:.2f}",
+    "form": "its length and quotes: {:.2f} (under 1: too short, too long or mostly a quote)",
+}
+_SELECTION_WORDS = {
+    "ilp": "chosen with the others as the best set of sentences that fits the length",
+    "knapsack": "chosen by its score, in the best set of sentences that fits the length",
+    "greedy": "chosen one by one, best first (a story of over 1,000 sentences)",
+}
+
+
+def why_lines(pick: Pick, algorithm: str) -> list[str]:
+    """Why a sentence was picked, in words: what its score is made of, and how it was chosen."""
+    lines = ["Its score is how good a summary line it is by itself, from:"]
+    for name, value in pick.components.items():
+        if name in _COMPONENT_WORDS and not isinstance(value, str):
+            lines.append("  " + _COMPONENT_WORDS[name].format(value, algorithm=algorithm))
+        elif name != "selection":
+            lines.append(f"  {name}: {value}")
+    selection = pick.components.get("selection")
+    if isinstance(selection, str):
+        lines.append(_SELECTION_WORDS.get(selection, f"chosen by {selection}").capitalize() + ".")
+    return lines
 
 
 class ArticleScreen(Screen[None]):
@@ -417,6 +446,7 @@ class ArticleScreen(Screen[None]):
         Binding("p", "step_copy(-1)", "Prev copy"),
         Binding("n", "step_sentence(1)", "Next sentence"),
         Binding("p", "step_sentence(-1)", "Prev sentence"),
+        Binding("w", "explain", "Why picked"),
         Binding("o", "open_external", "Open"),
     ]
 
@@ -428,6 +458,8 @@ class ArticleScreen(Screen[None]):
         self.story = story
         self.stops = stops
         self.index = index
+        self.explain = False
+        """Whether the heading spells out what the sentence's score is made of (``w``)."""
 
     @property
     def stop(self) -> Stop:
@@ -452,7 +484,7 @@ class ArticleScreen(Screen[None]):
     def _show(self) -> None:
         self.query_one(TopBar).show(("Source", "bold"), one_line(self.story.title))
         heading, text, cited, also, placeholder = article_view(
-            self.digest, self.story, self.stop, self._position()
+            self.digest, self.story, self.stop, self._position(), self.explain
         )
         self.query_one("#article-heading", Static).update(heading)
         self.query_one(SourceView).show(text, cited, also, placeholder)
@@ -462,15 +494,10 @@ class ArticleScreen(Screen[None]):
         if len(self.stops) < 2:
             return ""
         if not self.copies:
-            return (
-                f"Cited sentence {self.index + 1} of {len(self.stops)} in this article (n/p: next/previous)"
-            )
+            return f"Cited sentence {self.index + 1} of {len(self.stops)} in this article"
         numbers = source_numbers(self.story)
-        marks = " ".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
-        return (
-            f"Copy {self.index + 1} of {len(self.stops)}: this sentence is in {marks} "
-            "(n/p: next/previous copy)"
-        )
+        marks = "".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
+        return f"Copy {self.index + 1} of {len(self.stops)} (in {marks})"
 
     @property
     def copies(self) -> bool:
@@ -486,6 +513,12 @@ class ArticleScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_explain(self) -> None:
+        """Show or hide what the sentence's score is made of."""
+        self.explain = not self.explain
+        heading = article_view(self.digest, self.story, self.stop, self._position(), self.explain)[0]
+        self.query_one("#article-heading", Static).update(heading)  # the text stays where it is
 
     def action_step_copy(self, step: int) -> None:
         self._step(step)

@@ -143,8 +143,8 @@ class TopBar(Static):
 
 
 class KeysFooter(Footer):
-    """The footer, whose keys lose their words when they do not all fit in the width: every
-    key still shows, and the help, quit and back keys keep their words."""
+    """The footer, whose keys lose their words, from the last, when they do not all fit in the
+    width: every key still shows, and the help, quit and back keys keep their words."""
 
     KEEP = frozenset({"help", "quit", "back", "close", "cancel"})
     """Actions whose keys keep their words."""
@@ -164,13 +164,20 @@ class KeysFooter(Footer):
         keys = [key for key in self.query(FooterKey) if key.action not in self.KEEP]
         for key in keys:
             self._words.setdefault(key, key.description)
-        stripped = [key for key in keys if not key.description and self._words[key]]
         # The width with every word: what is drawn now, plus the words taken away.
-        full = sum(child.outer_size.width + child.styles.margin.width for child in self.children)
-        full += sum(1 + cell_len(self._words[key]) for key in stripped)
-        fits = full <= self.size.width
+        width = sum(child.outer_size.width + child.styles.margin.width for child in self.children)
+        width += sum(
+            1 + cell_len(self._words[key]) for key in keys if not key.description and self._words[key]
+        )
+        keep = set(keys)
+        for key in reversed(keys):  # the words of the last keys go first
+            if width <= self.size.width:
+                break
+            if self._words[key]:
+                keep.discard(key)
+                width -= 1 + cell_len(self._words[key])
         for key in keys:
-            words = self._words[key] if fits else ""
+            words = self._words[key] if key in keep else ""
             if key.description != words:
                 key.description = words
                 key.refresh(layout=True)

@@ -964,13 +964,23 @@ async def test_the_article_view_says_why_the_sentence_was_picked() -> None:
         digest = (await ready(pilot)).digest
         assert digest is not None
         pick = digest.stories[0].sentences[0]
+        assert len(pick.candidate.citations) == 2 and pick.components["sources"] == 0.0  # [1][2]: a copy
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, ArticleScreen)
+        heading = app.screen.query_one("#article-heading")
+        assert heading.outer_size.height <= 4  # title, source, one line of copy and score; its rule
         text = shown(app)
-        assert f"Score {pick.score:.2f}" in text
-        assert pick.components["selection"] in ("ilp", "knapsack", "greedy")
-        for name, value in pick.components.items():
-            assert (f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}") in text
+        assert f"score {pick.score:.2f}" in text and "w: why it was picked" in text
+        assert "centrality" not in text and "algorithm" not in text  # no jargon by default
+        await pilot.press("w")
+        text = shown(app)
+        assert f"where it stands in its article: {pick.components['position']:.2f} (1: the opening)" in text
+        assert f"how the lexrank summarizer rates it: {pick.components['algorithm']:.2f}" in text
+        assert "how many sources carry it: 0.00 (1: the most; copies of one article count once)" in text
+        assert "best set of sentences that fits the length" in text  # how it was chosen (ilp)
+        assert "centrality" not in text
+        await pilot.press("w")
+        assert "where it stands" not in shown(app) and heading.outer_size.height <= 4
 
 
 @pilot_test
