@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from digest.models import Citation, Digest, Document
-from digest.sanitize import visible
+from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS, Settings
 
 
@@ -254,28 +254,35 @@ def open_target(doc: Document, roots: Sequence[str] | None = None) -> str | None
 
 @dataclasses.dataclass(frozen=True)
 class SearchHit:
-    """A story headline or summary sentence that matches a search."""
+    """A story headline, summary sentence or source article that matches a search."""
 
     story: int
     """Index of the story in ``Digest.stories``."""
     sentence: int | None
-    """Index of the sentence in ``Story.sentences``; None for the headline."""
+    """Index of the sentence in ``Story.sentences``; None for the headline or an article."""
     text: str
-    """The matching text, on one line."""
+    """The matching text, on one line (for an article's text, the words around the match)."""
     start: int
     """Where the match starts in ``text``."""
     end: int
     """Where the match ends in ``text``."""
+    document: str | None = None
+    """Id of the story's source article whose title, outlet or text matches; None otherwise."""
+
+
+_CONTEXT = 40
+"""Characters of an article's text shown before a match (and twice that after it)."""
 
 
 def search(digest: Digest, query: str, limit: int = 200) -> list[SearchHit]:
-    """Story headlines and summary sentences that contain ``query`` (ignoring case),
-    in digest order, each headline before its sentences, at most ``limit``.
+    """What contains ``query`` (ignoring case), in digest order, at most ``limit``: for each
+    story its headline, its summary sentences, then each of its articles whose title, outlet
+    or text does (once an article, the first of these that matches).
     """
     needle = query.strip()
     if not needle:
         return []
-    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    pattern = re.compile(re.escape(" ".join(needle.split())).replace(r"\ ", r"\s+"), re.IGNORECASE)
     hits: list[SearchHit] = []
     for s, story in enumerate(digest.stories):
         texts: list[tuple[int | None, str]] = [(None, _folded(story.title))]
@@ -286,4 +293,29 @@ def search(digest: Digest, query: str, limit: int = 200) -> list[SearchHit]:
                 hits.append(SearchHit(s, k, text, match.start(), match.end()))
                 if len(hits) >= limit:
                     return hits
+        for doc_id in story.documents:
+            hit = _article_hit(s, digest.document(doc_id), pattern)
+            if hit is not None:
+                hits.append(hit)
+                if len(hits) >= limit:
+                    return hits
     return hits
+
+
+def _article_hit(story: int, doc: Document, pattern: re.Pattern[str]) -> SearchHit | None:
+    """The first of an article's title, outlet and text that matches, as a hit."""
+    for field in (doc.title, doc.source or ""):
+        text = one_line(field)
+        match = pattern.search(text)
+        if match:
+            return SearchHit(story, None, text, match.start(), match.end(), doc.id)
+    match = pattern.search(doc.text)
+    if match is None:
+        return None
+    start, end = max(0, match.start() - _CONTEXT), min(len(doc.text), match.end() + 2 * _CONTEXT)
+    before = "…" if start else ""
+    text = before + one_line(doc.text[start:end]) + ("…" if end < len(doc.text) else "")
+    found = pattern.search(text, len(before))
+    if found is None:  # cannot happen: the match is inside the window
+        return None
+    return SearchHit(story, None, text, found.start(), found.end(), doc.id)

@@ -279,7 +279,10 @@ class DigestScreen(Screen[None]):
         self.query_one(StoryList).highlighted = hit.story
         self._set_story(hit.story)
         summary = self.query_one(SummaryList)
-        if hit.sentence is None:
+        if hit.document is not None:
+            summary.select_document(hit.document)
+            summary.focus()
+        elif hit.sentence is None:
             self.query_one(StoryList).focus()
         else:
             summary.select_sentence(hit.sentence)
@@ -599,7 +602,8 @@ class GroupingScreen(ModalScreen[None]):
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
-    """Search story headlines and summary sentences; enter goes to the highlighted result."""
+    """Search story headlines, summary sentences and the stories' articles (titles, outlets,
+    text); enter goes to the highlighted result."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", key_display="esc"),
@@ -616,7 +620,9 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search"):
-            yield Input(value=self.initial, placeholder="Search stories and sentences", id="search-input")
+            yield Input(
+                value=self.initial, placeholder="Search stories, sentences and articles", id="search-input"
+            )
             yield OptionList(markup=False, id="search-results")
             yield Static(id="search-count")
         yield KeysFooter()
@@ -636,7 +642,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         results.set_options([Option(self._prompt(hit)) for hit in self.hits])
         results.highlighted = 0 if self.hits else None
         if not query.strip():
-            count = "Type to search the headlines and sentences."
+            count = "Type to search the headlines, sentences and articles."
         else:
             count = f"{len(self.hits)} {'match' if len(self.hits) == 1 else 'matches'}"
             if self.hits:
@@ -644,9 +650,13 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.query_one("#search-count", Static).update(Content.styled(count, MUTED))
 
     def _prompt(self, hit: SearchHit) -> Hanging:
-        """Story number, then the headline (bold) or sentence with the match highlighted."""
+        """Story number, then the headline (bold), the sentence, or the article's [n] and its
+        title, outlet or words, with the match highlighted."""
         text = Content(hit.text).stylize("reverse", hit.start, hit.end)
-        if hit.sentence is None:
+        if hit.document is not None:
+            n = source_numbers(self.digest.stories[hit.story]).get(hit.document, "?")
+            text = Content.assemble((f"[{n}] ", MARKER), text)
+        elif hit.sentence is None:
             text = text.stylize_before("bold")
         return Hanging(Content.styled(f"{hit.story + 1:>2} ", MUTED), text)
 

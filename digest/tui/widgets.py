@@ -335,6 +335,13 @@ class SummaryList(NavList):
                 self.highlighted = n
                 return
 
+    def select_document(self, doc_id: str) -> None:
+        """Put the cursor on the source ``doc_id``."""
+        for n, entry in enumerate(self.entries):
+            if entry is not None and entry.document == doc_id:
+                self.highlighted = n
+                return
+
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if self.entry is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -15,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
 
-from digest.models import Story
+from digest.models import Digest, Story
 from digest.render import RenderOptions, get_renderer, source_numbers, source_parts, story_line
 from digest.render.html import since_text
 from digest.sanitize import one_line
@@ -1181,3 +1182,49 @@ async def test_a_narrow_footer_still_shows_every_key_and_help_and_quit(width: in
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "a Algorithm" in footer and "q Quit" in footer, footer
+
+
+def summary_words(digest: Digest) -> set[str]:
+    """Every word of the digest's headlines and summary sentences, lower case."""
+    texts = [s.title for s in digest.stories] + [
+        p.candidate.text for s in digest.stories for p in s.sentences
+    ]
+    return {w.lower() for text in texts for w in re.findall(r"\w+", text)}
+
+
+@pilot_test
+async def test_search_finds_words_of_the_articles_their_titles_and_outlets(corpus_json: Path) -> None:
+    app = make_app([], Settings(), corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        known = summary_words(digest)
+        story = 2
+        doc = digest.document(digest.stories[story].documents[-1])
+        title_words = {w.lower() for w in re.findall(r"\w+", doc.title)}
+        body = next(w for w in re.findall(r"[A-Za-z]{8,}", doc.text) if w.lower() not in known | title_words)
+        title = next(w for w in re.findall(r"[A-Za-z]{6,}", doc.title) if w.lower() not in known)
+        outlets = {d.source for d in digest.documents if d.source}
+        outlet = next(d.source for d in digest.documents if d.source and d.source.lower() not in known)
+        assert outlet and len(outlets) > 1
+        for word, field in ((body, doc.text), (title, doc.title)):
+            await pilot.press("slash", *word)
+            hits = searching(app).hits
+            assert any(h.document == doc.id for h in hits), word
+            hit = next(h for h in hits if h.document == doc.id)
+            assert hit.text[hit.start : hit.end].lower() == word.lower() and word in field
+            assert word in shown(app)
+            for _ in range(hits.index(hit)):
+                await pilot.press("down")
+            await pilot.press("enter")  # to the story, the cursor on that source
+            assert app.main.story is digest.stories[hit.story]
+            summary = app.main.query_one(SummaryList)
+            assert app.focused is summary and summary.entry is not None
+            assert summary.entry.document == doc.id
+            await pilot.press("escape")
+        await pilot.press("slash")
+        searching(app).query_one(Input).value = outlet
+        await pilot.pause()
+        hits = searching(app).hits
+        assert hits and all(h.document is not None for h in hits)
+        assert {digest.document(h.document or "").source for h in hits} == {outlet}
