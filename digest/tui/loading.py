@@ -205,6 +205,13 @@ def folder_lines(folder: Path, width: int) -> list[str]:
 
     A folder under the current one is shown relative to it, one under the home folder with
     ``~``; no name is cut unless it is longer than a line by itself.
+
+    Args:
+        folder: The folder to show.
+        width: The most cells a line may take.
+
+    Returns:
+        The lines, each but the last ending with a separator.
     """
     folder = folder.resolve()
     home, here = Path.home().resolve(), Path.cwd().resolve()
@@ -278,6 +285,14 @@ def search(digest: Digest, query: str, limit: int = 200) -> list[SearchHit]:
     """What contains ``query`` (ignoring case), in digest order, at most ``limit``: for each
     story its headline, its summary sentences, then each of its articles whose title, outlet
     or text does (once an article, the first of these that matches).
+
+    Args:
+        digest: The digest to search.
+        query: The words to find, in this order; any run of spaces matches any whitespace.
+        limit: The most hits returned.
+
+    Returns:
+        The hits, in the order above.
     """
     needle = query.strip()
     if not needle:

@@ -422,7 +422,15 @@ _SELECTION_WORDS = {
 
 
 def why_lines(pick: Pick, algorithm: str) -> list[str]:
-    """Why a sentence was picked, in words: what its score is made of, and how it was chosen."""
+    """Why a sentence was picked, in words: what its score is made of, and how it was chosen.
+
+    Args:
+        pick: The picked sentence, with its ``components``.
+        algorithm: The summarizer that rated it (the digest's settings).
+
+    Returns:
+        One line for the score, one for each component, one for how it was chosen.
+    """
     lines = ["Its score is how good a summary line it is by itself, from:"]
     for name, value in pick.components.items():
         if name in _COMPONENT_WORDS and not isinstance(value, str):
