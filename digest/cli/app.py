@@ -479,7 +479,8 @@ def tui(
         typer.Option(
             "--export-dir",
             metavar="DIR",
-            help="Where the e key writes Markdown exports. Default: the current directory.",
+            help="Where the e key writes Markdown exports (created if missing). Default: the current "
+            "directory.",
         ),
     ] = None,
     no_cache: Annotated[

@@ -16,12 +16,20 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from digest.models import Digest, Document
 from digest.sanitize import visible
 from digest.settings import Settings
-from digest.tui.loading import SavedDigestError, export_markdown, load_saved, open_target, rebuild_inputs
+from digest.tui.loading import (
+    SavedDigestError,
+    export_markdown,
+    folder_lines,
+    load_saved,
+    open_target,
+    rebuild_inputs,
+)
 from digest.tui.messages import (
     BuildFailed,
     BuildProgressed,
@@ -48,6 +56,8 @@ class DigestApp(App[None]):
         Binding("e", "export", "Export"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
+        # priority: from the dialogs too, which do not pass keys on to the app
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -194,6 +204,17 @@ class DigestApp(App[None]):
             return self.digest is not None
         return True
 
+    def action_interrupt(self) -> None:
+        """Ctrl+C quits, as in other terminal programs (textual's own only says to press ctrl+q);
+        with text selected (by the mouse, or in the search box), it copies it instead."""
+        focused = self.screen.focused
+        selected = focused.selected_text if isinstance(focused, Input) else ""
+        selected = selected or self.screen.get_selected_text() or ""
+        if selected:
+            self.copy_to_clipboard(selected)
+        else:
+            self.exit()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -214,7 +235,12 @@ class DigestApp(App[None]):
                 markup=False,
             )
             return
-        self.notify(f"Exported as Markdown to {visible(str(path))}", title="Export", timeout=8, markup=False)
+        # A toast is 60 cells wide, at most half the screen, less its padding and border: the
+        # folder is broken after a separator rather than in the middle of a name.
+        width = max(min(60, self.size.width // 2) - 3, 16)
+        lines = [visible(path.name), *folder_lines(path.parent, width - 3)]
+        lines[1] = "in " + lines[1]
+        self.notify("\n".join(lines), title="Exported as Markdown", timeout=8, markup=False)
 
     def open_external(self, doc: Document) -> None:
         """Open the document's URL or file with the system opener, never through a shell."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from digest.models import Citation, Digest, Document
-from digest.sanitize import visible
+from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS, Settings
 
 
@@ -178,8 +178,8 @@ def export_path(folder: Path, now: datetime) -> Path:
 def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
     """Write the digest as Markdown to a new file in ``folder`` and return its path.
 
-    The file is created exclusively, so an existing file is never overwritten, and it is
-    removed again if writing fails.
+    The folder is created if it is missing. The file is created exclusively, so an existing
+    file is never overwritten, and it is removed again if writing fails.
 
     Raises:
         OSError: when the file cannot be written.
@@ -188,6 +188,7 @@ def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
 
     buffer = io.StringIO()
     get_renderer("markdown")(digest, buffer, RenderOptions())
+    folder.mkdir(parents=True, exist_ok=True)
     path = export_path(folder, now)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
         try:
@@ -197,6 +198,38 @@ def export_markdown(digest: Digest, folder: Path, now: datetime) -> Path:
             path.unlink(missing_ok=True)
             raise
     return path.resolve()
+
+
+def folder_lines(folder: Path, width: int) -> list[str]:
+    """How to show ``folder`` in lines of at most ``width`` cells, broken after a separator.
+
+    A folder under the current one is shown relative to it, one under the home folder with
+    ``~``; no name is cut unless it is longer than a line by itself.
+
+    Args:
+        folder: The folder to show.
+        width: The most cells a line may take.
+
+    Returns:
+        The lines, each but the last ending with a separator.
+    """
+    folder = folder.resolve()
+    home, here = Path.home().resolve(), Path.cwd().resolve()
+    if folder == here:
+        text = "."
+    elif folder.is_relative_to(here):
+        text = str(folder.relative_to(here))
+    elif folder.is_relative_to(home):
+        text = str(Path("~") / folder.relative_to(home))
+    else:
+        text = str(folder)
+    text = visible(text)
+    lines = [""]
+    for part in re.findall(r"[^/\\]*[/\\]?", text):
+        if lines[-1] and len(lines[-1]) + len(part) > width:
+            lines.append("")
+        lines[-1] += part
+    return [line for line in lines if line] or [text]
 
 
 _WEB_ADDRESS = re.compile(
@@ -228,28 +261,43 @@ def open_target(doc: Document, roots: Sequence[str] | None = None) -> str | None
 
 @dataclasses.dataclass(frozen=True)
 class SearchHit:
-    """A story headline or summary sentence that matches a search."""
+    """A story headline, summary sentence or source article that matches a search."""
 
     story: int
     """Index of the story in ``Digest.stories``."""
     sentence: int | None
-    """Index of the sentence in ``Story.sentences``; None for the headline."""
+    """Index of the sentence in ``Story.sentences``; None for the headline or an article."""
     text: str
-    """The matching text, on one line."""
+    """The matching text, on one line (for an article's text, the words around the match)."""
     start: int
     """Where the match starts in ``text``."""
     end: int
     """Where the match ends in ``text``."""
+    document: str | None = None
+    """Id of the story's source article whose title, outlet or text matches; None otherwise."""
+
+
+_CONTEXT = 40
+"""Characters of an article's text shown before a match (and twice that after it)."""
 
 
 def search(digest: Digest, query: str, limit: int = 200) -> list[SearchHit]:
-    """Story headlines and summary sentences that contain ``query`` (ignoring case),
-    in digest order, each headline before its sentences, at most ``limit``.
+    """What contains ``query`` (ignoring case), in digest order, at most ``limit``: for each
+    story its headline, its summary sentences, then each of its articles whose title, outlet
+    or text does (once an article, the first of these that matches).
+
+    Args:
+        digest: The digest to search.
+        query: The words to find, in this order; any run of spaces matches any whitespace.
+        limit: The most hits returned.
+
+    Returns:
+        The hits, in the order above.
     """
     needle = query.strip()
     if not needle:
         return []
-    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    pattern = re.compile(re.escape(" ".join(needle.split())).replace(r"\ ", r"\s+"), re.IGNORECASE)
     hits: list[SearchHit] = []
     for s, story in enumerate(digest.stories):
         texts: list[tuple[int | None, str]] = [(None, _folded(story.title))]
@@ -260,4 +308,29 @@ def search(digest: Digest, query: str, limit: int = 200) -> list[SearchHit]:
                 hits.append(SearchHit(s, k, text, match.start(), match.end()))
                 if len(hits) >= limit:
                     return hits
+        for doc_id in story.documents:
+            hit = _article_hit(s, digest.document(doc_id), pattern)
+            if hit is not None:
+                hits.append(hit)
+                if len(hits) >= limit:
+                    return hits
     return hits
+
+
+def _article_hit(story: int, doc: Document, pattern: re.Pattern[str]) -> SearchHit | None:
+    """The first of an article's title, outlet and text that matches, as a hit."""
+    for field in (doc.title, doc.source or ""):
+        text = one_line(field)
+        match = pattern.search(text)
+        if match:
+            return SearchHit(story, None, text, match.start(), match.end(), doc.id)
+    match = pattern.search(doc.text)
+    if match is None:
+        return None
+    start, end = max(0, match.start() - _CONTEXT), min(len(doc.text), match.end() + 2 * _CONTEXT)
+    before = "…" if start else ""
+    text = before + one_line(doc.text[start:end]) + ("…" if end < len(doc.text) else "")
+    found = pattern.search(text, len(before))
+    if found is None:  # cannot happen: the match is inside the window
+        return None
+    return SearchHit(story, None, text, found.start(), found.end(), doc.id)

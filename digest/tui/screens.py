@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Markdown, OptionList, Static
+from textual.widgets import Input, LoadingIndicator, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from digest.models import Citation, Digest, Document, Pick, Story
@@ -25,6 +25,7 @@ from digest.render.common import (
     story_line,
     update_prefix,
 )
+from digest.render.html import since_text
 from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS
 from digest.tui.loading import SearchHit, locate, search
@@ -35,6 +36,7 @@ from digest.tui.widgets import (
     UPDATE,
     Entry,
     Hanging,
+    KeysFooter,
     NavList,
     SourceView,
     StoryList,
@@ -122,7 +124,7 @@ class DigestScreen(Screen[None]):
         with Vertical(id="status"):
             yield LoadingIndicator()
             yield Static(Content("Reading the articles…"), id="status-text")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stories-pane").border_title = Content("Stories")
@@ -143,9 +145,12 @@ class DigestScreen(Screen[None]):
         """Show a (new) digest; after a recomputation, stay on the same story if it is still there."""
         previous = self.story
         self.digest = digest
-        self.remove_class("-loading", "-failed")
+        self.remove_class("-loading", "-failed", "-empty")
         self.query_one("#body").disabled = False
         self._show_top()
+        if not digest.stories:
+            self._show_empty(digest)
+            return
         index = 0
         if rebuilt and previous is not None:
             same = [n for n, s in enumerate(digest.stories) if s.documents == previous.documents]
@@ -186,6 +191,21 @@ class DigestScreen(Screen[None]):
         self.query_one(TopBar).show(self.input_label, ("nothing to show", "$error"))
         self.set_focus(None)
         self.refresh_bindings()
+
+    def _show_empty(self, digest: Digest) -> None:
+        """No stories: a briefing with nothing new since the last one, or an empty digest."""
+        self.add_class("-empty")
+        self.story = None
+        self.query_one("#body").disabled = True
+        message = (
+            since_text(digest)
+            if "since" in digest.settings
+            else "Nothing to show: the digest has no stories."
+        )
+        lines: list[str | tuple[str, str]] = [(message, "bold"), "\n\n", (heading_line(digest) + ".", MUTED)]
+        lines += ["\n\n", ("Press q to quit, ? for help.", MUTED)]
+        self.query_one("#status-text", Static).update(Content.assemble(*lines))
+        self.set_focus(None)
 
     def _show_top(self) -> None:
         if self.digest is not None:
@@ -259,7 +279,10 @@ class DigestScreen(Screen[None]):
         self.query_one(StoryList).highlighted = hit.story
         self._set_story(hit.story)
         summary = self.query_one(SummaryList)
-        if hit.sentence is None:
+        if hit.document is not None:
+            summary.select_document(hit.document)
+            summary.focus()
+        elif hit.sentence is None:
             self.query_one(StoryList).focus()
         else:
             summary.select_sentence(hit.sentence)
@@ -268,7 +291,9 @@ class DigestScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("search", "algorithm", "open_external", "pane") and self.digest is None:
+        if action in ("search", "algorithm", "open_external", "pane", "why") and not (
+            self.digest and self.digest.stories
+        ):
             return False
         if action == "back":
             return self.focused is not None and self.focused.id != "stories"
@@ -322,12 +347,14 @@ class DigestScreen(Screen[None]):
 
 
 def article_view(
-    digest: Digest, story: Story, stop: Stop, position: str = ""
+    digest: Digest, story: Story, stop: Stop, position: str = "", explain: bool | None = None
 ) -> tuple[Content, str, tuple[int, int] | None, list[tuple[int, int]], bool]:
     """What the source view shows for ``stop``: heading, text, cited span, other spans, placeholder.
 
-    The cited span comes from the citation's offsets into ``Document.text``; when they no
-    longer hold the sentence (a file re-read since), the sentence is searched for.
+    The heading gives the sentence's score on one line; ``explain`` True spells out what the
+    score is made of, False offers it (``w``), None (the preview) does neither. The cited span
+    comes from the citation's offsets into ``Document.text``; when they no longer hold the
+    sentence (a file re-read since), the sentence is searched for.
     """
     doc = digest.document(stop.document)
     numbers = source_numbers(story)
@@ -337,8 +364,17 @@ def article_view(
     if n is not None:
         lines.append((f"[{n}] ", MARKER))
     lines += [(parts[0], "bold"), "\n", (" · ".join(parts[1:]), MUTED)]
-    if position:
-        lines += ["\n", position]
+    picked = next((pick for pick in story.sentences if stop.citation in pick.candidate.citations), None)
+    status = [position] if position else []
+    if picked is not None:
+        status.append(f"score {picked.score:.2f}" if position else f"Score {picked.score:.2f}")
+        if explain is False:
+            status.append("w: why it was picked")
+    if status:
+        lines += ["\n", (" · ".join(status), MUTED)]
+    if picked is not None and explain:
+        algorithm = str(digest.settings.get("algorithm", "the"))
+        lines += [("\n" + line, MUTED) for line in why_lines(picked, algorithm)]
     if not doc.text:
         where = visible(doc.origin)
         missing = "The article's text is not in the saved digest and cannot be read again."
@@ -359,9 +395,6 @@ def article_view(
                 "$warning",
             ),
         ]
-    picked = next((pick for pick in story.sentences if stop.citation in pick.candidate.citations), None)
-    if picked is not None:
-        lines += ["\n", (why(picked), MUTED)]
     also = [
         span
         for pick in story.sentences
@@ -372,26 +405,59 @@ def article_view(
     return Content.assemble(*lines), doc.text, cited, also, False
 
 
-def why(pick: Pick) -> str:
-    """Why a sentence was picked: its score and the components it adds up from."""
-    parts = [
-        f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}"
-        for name, value in pick.components.items()
-    ]
-    return " · ".join([f"Score {pick.score:.2f}", *parts])
+# What each of a sentence's components (the JSON's) says, in words; each is in [0, 1].
+_COMPONENT_WORDS = {
+    "position": "where it stands in its article: {:.2f} (1: the opening)",
+    "algorithm": "how the {algorithm} summarizer rates it: {:.2f} (1: the story's best)",
+    "centrality": "how much it shares with the story's other sentences: {:.2f}",
+    "sources": "how many sources carry it: {:.2f} (1: the most; copies of one article count once)",
+    "coverage": "how much of the story's shared wording it holds: {:.2f}",
+    "form": "its length and quotes: {:.2f} (under 1: too short, too long or mostly a quote)",
+}
+_SELECTION_WORDS = {
+    "ilp": "chosen with the others as the best set of sentences that fits the length",
+    "knapsack": "chosen by its score, in the best set of sentences that fits the length",
+    "greedy": "chosen one by one, best first (a story of over 1,000 sentences)",
+}
+
+
+def why_lines(pick: Pick, algorithm: str) -> list[str]:
+    """Why a sentence was picked, in words: what its score is made of, and how it was chosen.
+
+    Args:
+        pick: The picked sentence, with its ``components``.
+        algorithm: The summarizer that rated it (the digest's settings).
+
+    Returns:
+        One line for the score, one for each component, one for how it was chosen.
+    """
+    lines = ["Its score is how good a summary line it is by itself, from:"]
+    for name, value in pick.components.items():
+        if name in _COMPONENT_WORDS and not isinstance(value, str):
+            lines.append("  " + _COMPONENT_WORDS[name].format(value, algorithm=algorithm))
+        elif name != "selection":
+            lines.append(f"  {name}: {value}")
+    selection = pick.components.get("selection")
+    if isinstance(selection, str):
+        lines.append(_SELECTION_WORDS.get(selection, f"chosen by {selection}").capitalize() + ".")
+    return lines
 
 
 class ArticleScreen(Screen[None]):
     """One source article, scrolled to the cited sentence, which is highlighted.
 
-    ``n``/``p`` go through the stops: every document that carries the sentence, or every
-    cited sentence of one document.
+    ``n``/``p`` go through the stops: every document that carries the sentence (its copies),
+    or every cited sentence of one document. Each has its own bindings, so that the footer
+    says which.
     """
 
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", key_display="esc"),
-        Binding("n", "next", "Next copy"),
-        Binding("p", "previous", "Prev copy"),
+        Binding("n", "step_copy(1)", "Next copy"),
+        Binding("p", "step_copy(-1)", "Prev copy"),
+        Binding("n", "step_sentence(1)", "Next sentence"),
+        Binding("p", "step_sentence(-1)", "Prev sentence"),
+        Binding("w", "explain", "Why picked"),
         Binding("o", "open_external", "Open"),
     ]
 
@@ -403,6 +469,8 @@ class ArticleScreen(Screen[None]):
         self.story = story
         self.stops = stops
         self.index = index
+        self.explain = False
+        """Whether the heading spells out what the sentence's score is made of (``w``)."""
 
     @property
     def stop(self) -> Stop:
@@ -418,7 +486,7 @@ class ArticleScreen(Screen[None]):
         yield TopBar()
         yield Static(id="article-heading")
         yield SourceView(id="source")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()
@@ -427,7 +495,7 @@ class ArticleScreen(Screen[None]):
     def _show(self) -> None:
         self.query_one(TopBar).show(("Source", "bold"), one_line(self.story.title))
         heading, text, cited, also, placeholder = article_view(
-            self.digest, self.story, self.stop, self._position()
+            self.digest, self.story, self.stop, self._position(), self.explain
         )
         self.query_one("#article-heading", Static).update(heading)
         self.query_one(SourceView).show(text, cited, also, placeholder)
@@ -436,31 +504,41 @@ class ArticleScreen(Screen[None]):
     def _position(self) -> str:
         if len(self.stops) < 2:
             return ""
-        if len({s.document for s in self.stops}) == 1:
-            return (
-                f"Cited sentence {self.index + 1} of {len(self.stops)} in this article (n/p: next/previous)"
-            )
+        if not self.copies:
+            return f"Cited sentence {self.index + 1} of {len(self.stops)} in this article"
         numbers = source_numbers(self.story)
-        marks = " ".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
-        return (
-            f"Copy {self.index + 1} of {len(self.stops)}: this sentence is in {marks} "
-            "(n/p: next/previous copy)"
-        )
+        marks = "".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
+        return f"Copy {self.index + 1} of {len(self.stops)} (in {marks})"
+
+    @property
+    def copies(self) -> bool:
+        """Whether the stops are copies of one sentence (else sentences of one document)."""
+        return len({s.document for s in self.stops}) > 1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next", "previous"):
-            return len(self.stops) > 1
+        if action == "step_copy":
+            return len(self.stops) > 1 and self.copies
+        if action == "step_sentence":
+            return len(self.stops) > 1 and not self.copies
         return True
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_next(self) -> None:
-        self.index = (self.index + 1) % len(self.stops)
-        self._show()
+    def action_explain(self) -> None:
+        """Show or hide what the sentence's score is made of."""
+        self.explain = not self.explain
+        heading = article_view(self.digest, self.story, self.stop, self._position(), self.explain)[0]
+        self.query_one("#article-heading", Static).update(heading)  # the text stays where it is
 
-    def action_previous(self) -> None:
-        self.index = (self.index - 1) % len(self.stops)
+    def action_step_copy(self, step: int) -> None:
+        self._step(step)
+
+    def action_step_sentence(self, step: int) -> None:
+        self._step(step)
+
+    def _step(self, step: int) -> None:
+        self.index = (self.index + step) % len(self.stops)
         self._show()
 
     def action_open_external(self) -> None:
@@ -470,16 +548,28 @@ class ArticleScreen(Screen[None]):
 class HelpScreen(ModalScreen[None]):
     """The keys, and what the markers mean (help.md)."""
 
-    BINDINGS = [Binding("escape,question_mark,backspace", "close", "Close", key_display="esc")]
+    BINDINGS = [
+        Binding("escape,question_mark,backspace", "close", "Close", key_display="esc"),
+        Binding("j", "scroll('scroll_down')", "Down", show=False),
+        Binding("k", "scroll('scroll_up')", "Up", show=False),
+        Binding("space,f", "scroll('page_down')", "Page down", show=False),
+        Binding("b", "scroll('page_up')", "Page up", show=False),
+        Binding("g", "scroll('scroll_home')", "Top", show=False),
+        Binding("G", "scroll('scroll_end')", "Bottom", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Markdown(HELP.read_text(encoding="utf-8"))
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").border_title = Content("Help")
         self.query_one("#help").focus()
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the help as the article view scrolls: j k, space b, g G."""
+        getattr(self.query_one("#help", VerticalScroll), f"action_{where}")()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -509,7 +599,7 @@ class GroupingScreen(ModalScreen[None]):
             yield Static(Content(note))
             for line in self.lines:
                 yield Static(Content(line), classes="grouping-line")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#grouping").border_title = Content("Why these articles")
@@ -520,7 +610,8 @@ class GroupingScreen(ModalScreen[None]):
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
-    """Search story headlines and summary sentences; enter goes to the highlighted result."""
+    """Search story headlines, summary sentences and the stories' articles (titles, outlets,
+    text); enter goes to the highlighted result."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", key_display="esc"),
@@ -537,10 +628,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search"):
-            yield Input(value=self.initial, placeholder="Search stories and sentences", id="search-input")
+            yield Input(
+                value=self.initial, placeholder="Search stories, sentences and articles", id="search-input"
+            )
             yield OptionList(markup=False, id="search-results")
             yield Static(id="search-count")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search").border_title = Content("Search")
@@ -557,7 +650,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         results.set_options([Option(self._prompt(hit)) for hit in self.hits])
         results.highlighted = 0 if self.hits else None
         if not query.strip():
-            count = "Type to search the headlines and sentences."
+            count = "Type to search the headlines, sentences and articles."
         else:
             count = f"{len(self.hits)} {'match' if len(self.hits) == 1 else 'matches'}"
             if self.hits:
@@ -565,9 +658,13 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.query_one("#search-count", Static).update(Content.styled(count, MUTED))
 
     def _prompt(self, hit: SearchHit) -> Hanging:
-        """Story number, then the headline (bold) or sentence with the match highlighted."""
+        """Story number, then the headline (bold), the sentence, or the article's [n] and its
+        title, outlet or words, with the match highlighted."""
         text = Content(hit.text).stylize("reverse", hit.start, hit.end)
-        if hit.sentence is None:
+        if hit.document is not None:
+            n = source_numbers(self.digest.stories[hit.story]).get(hit.document, "?")
+            text = Content.assemble((f"[{n}] ", MARKER), text)
+        elif hit.sentence is None:
             text = text.stylize_before("bold")
         return Hanging(Content.styled(f"{hit.story + 1:>2} ", MUTED), text)
 
@@ -617,7 +714,7 @@ class AlgorithmScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="algorithms"):
             yield AlgorithmList(id="algorithm-list")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         box = self.query_one("#algorithms")

@@ -7,6 +7,7 @@ Every untrusted string (titles, sentences, article text, paths) reaches textual 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import RenderOptions, Visual
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets._footer import FooterKey  # not exported: the keys the footer shows
 from textual.widgets.option_list import Option
 
 from digest.models import Digest, Pick, Story
@@ -33,7 +35,9 @@ from digest.sanitize import one_line
 MOVE = Binding.Group("Move")
 """Footer group: the up and down keys shown once as "↑↓ Move"."""
 
-MUTED = "$text-muted"
+MUTED = "$foreground-muted"
+"""Counts, dates, paths, old sentences. Not ``$text-muted``: that is "auto 60%", which textual
+resolves against the background in CSS but draws as white in inline Content."""
 MARKER = "bold $accent"
 UPDATE = "bold $warning"
 
@@ -136,6 +140,47 @@ class TopBar(Static):
     def show(self, *parts: str | tuple[str, str]) -> None:
         """Show plain-text parts separated by dots; a (text, style) pair is styled."""
         self.update(self.text(*parts))
+
+
+class KeysFooter(Footer):
+    """The footer, whose keys lose their words, from the last, when they do not all fit in the
+    width: every key still shows, and the help, quit and back keys keep their words."""
+
+    KEEP = frozenset({"help", "quit", "back", "close", "cancel"})
+    """Actions whose keys keep their words."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        self._words: weakref.WeakKeyDictionary[FooterKey, str] = weakref.WeakKeyDictionary()
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        keys = [key for key in self.query(FooterKey) if key.action not in self.KEEP]
+        for key in keys:
+            self._words.setdefault(key, key.description)
+        # The width with every word: what is drawn now, plus the words taken away.
+        width = sum(child.outer_size.width + child.styles.margin.width for child in self.children)
+        width += sum(
+            1 + cell_len(self._words[key]) for key in keys if not key.description and self._words[key]
+        )
+        keep = set(keys)
+        for key in reversed(keys):  # the words of the last keys go first
+            if width <= self.size.width:
+                break
+            if self._words[key]:
+                keep.discard(key)
+                width -= 1 + cell_len(self._words[key])
+        for key in keys:
+            words = self._words[key] if key in keep else ""
+            if key.description != words:
+                key.description = words
+                key.refresh(layout=True)
 
 
 class NavList(OptionList):
@@ -287,6 +332,13 @@ class SummaryList(NavList):
         """Put the cursor on sentence ``index``."""
         for n, entry in enumerate(self.entries):
             if entry is not None and entry.sentence == index:
+                self.highlighted = n
+                return
+
+    def select_document(self, doc_id: str) -> None:
+        """Put the cursor on the source ``doc_id``."""
+        for n, entry in enumerate(self.entries):
+            if entry is not None and entry.document == doc_id:
                 self.highlighted = n
                 return
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ParamSpec
 
 from rich.console import Console
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
@@ -75,6 +76,31 @@ def screen_text(app: Any) -> str:
     )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def colours(app: Any) -> list[tuple[str, str]]:
+    """Every piece of text on the screen with the colour it is drawn in (``#rrggbb``), in order."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return [
+        (segment.text, segment.style.color.get_truecolor().hex)
+        for segment in console._record_buffer
+        if segment.text.strip() and segment.style is not None and segment.style.color is not None
+    ]
+
+
+def brightness(hex_colour: str) -> float:
+    """How bright ``#rrggbb`` looks, 0 (black) to 1 (white)."""
+    return Color.parse(hex_colour).brightness
 
 
 async def ready(pilot: Pilot[None]) -> DigestApp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -15,14 +16,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
 
-from digest.models import Story
-from digest.render import RenderOptions, get_renderer
+from digest.models import Digest, Story
+from digest.render import RenderOptions, get_renderer, source_numbers, source_parts, story_line
+from digest.render.html import since_text
+from digest.sanitize import one_line
 from digest.settings import ALGORITHMS, Settings
 from digest.tui.app import DigestApp, make_app
 from digest.tui.messages import BuildFailed, BuildProgressed, DigestBuilt
 from digest.tui.screens import HELP, AlgorithmScreen, ArticleScreen, GroupingScreen, HelpScreen, SearchScreen
 from digest.tui.widgets import SourceView, StoryList, SummaryList
-from tests.tui.helpers import pilot_test, ready, save_digest, screen_text
+from tests.tui.helpers import brightness, colours, pilot_test, ready, save_digest, screen_text
 
 SEEDS = "corpus/seeds"
 NARROW = (80, 24)
@@ -142,7 +145,9 @@ async def test_loading_indicator_while_building_and_the_interface_stays_responsi
         screen = app.main
         assert screen.has_class("-loading")
         assert screen.query_one("#status LoadingIndicator", LoadingIndicator).display
-        assert "Reading" in screen_text(app)
+        line = next(line for line in screen_text(app).splitlines() if "Reading" in line)
+        left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
+        assert abs(left - right) <= 1, line  # centred, under the spinner
         await pilot.press("question_mark")  # keys work while the worker runs
         assert showing(app, HelpScreen)
         await pilot.press("escape")
@@ -377,7 +382,9 @@ async def test_enter_on_a_source_shows_the_article_with_its_cited_sentences() ->
             if c.document == "d3"
         ]
         view = screen.query_one(SourceView)
-        assert len(screen.stops) == len(cited)
+        assert len(screen.stops) == len(cited) > 1
+        footer = screen_text(app).splitlines()[-1]  # one article's sentences, not copies
+        assert "n Next sentence" in footer and "p Prev sentence" in footer and "copy" not in footer
         for _, text in sorted(cited):  # n goes through them in the order of the text
             assert folded(view.cited_text) == folded(text)
             await pilot.press("n")
@@ -554,16 +561,46 @@ async def test_e_exports_markdown_to_a_new_file_and_says_where(tmp_path: Path) -
         get_renderer("markdown")(digest, expected, RenderOptions())
         assert files[0].read_text(encoding="utf-8") == expected.getvalue()
         messages = [n.message for n in app._notifications]
-        assert any(str(files[0]) in m for m in messages)
+        assert any(files[0].name in m for m in messages)
+
+
+@pilot_test
+async def test_e_creates_a_missing_folder_and_breaks_the_path_between_names(tmp_path: Path) -> None:
+    folder = tmp_path / "exports-of-the-morning" / "new"
+    app = make_app([SEEDS], Settings(), export_dir=folder)
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause(0.5)  # the toast comes in
+        (file,) = folder.glob("digest-*.md")
+        # The toast's lines: right of its left edge (▌), without the pane's border behind it.
+        toast = [line.split("▌", 1)[1].strip(" │─╯") for line in screen_text(app).splitlines() if "▌" in line]
+        toast = [line for line in toast if line]
+        assert toast[:2] == ["Exported as Markdown", file.name]  # the file name whole, on its own line
+        where = str(file.parent.resolve())
+        assert len(toast) > 3 and "".join(toast[2:]) == f"in {where}"  # broken in lines...
+        assert all(line.endswith("/") for line in toast[2:-1])  # ...after a separator
 
 
 @pilot_test
 async def test_e_reports_a_folder_it_cannot_write(tmp_path: Path) -> None:
-    app = make_app([SEEDS], Settings(), export_dir=tmp_path / "missing")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    app = make_app([SEEDS], Settings(), export_dir=tmp_path / "a-file" / "exports")
     async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         await pilot.press("e")
-        assert any(n.severity == "error" and "missing" in n.message for n in app._notifications)
+        assert any(n.severity == "error" and "a-file" in n.message for n in app._notifications)
+
+
+@pilot_test
+async def test_ctrl_c_quits_from_the_digest_and_from_the_search_box() -> None:
+    for keys in ((), ("slash", *"storm")):
+        app = make_app([SEEDS], Settings())
+        async with app.run_test(size=NARROW) as pilot:
+            await ready(pilot)
+            await pilot.press(*keys, "ctrl+c")
+            await pilot.pause()
+            assert not app.is_running, keys
 
 
 class FakePopen:
@@ -928,13 +965,23 @@ async def test_the_article_view_says_why_the_sentence_was_picked() -> None:
         digest = (await ready(pilot)).digest
         assert digest is not None
         pick = digest.stories[0].sentences[0]
+        assert len(pick.candidate.citations) == 2 and pick.components["sources"] == 0.0  # [1][2]: a copy
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, ArticleScreen)
+        heading = app.screen.query_one("#article-heading")
+        assert heading.outer_size.height <= 4  # title, source, one line of copy and score; its rule
         text = shown(app)
-        assert f"Score {pick.score:.2f}" in text
-        assert pick.components["selection"] in ("ilp", "knapsack", "greedy")
-        for name, value in pick.components.items():
-            assert (f"{name} {value}" if isinstance(value, str) else f"{name} {value:.2f}") in text
+        assert f"score {pick.score:.2f}" in text and "w: why it was picked" in text
+        assert "centrality" not in text and "algorithm" not in text  # no jargon by default
+        await pilot.press("w")
+        text = shown(app)
+        assert f"where it stands in its article: {pick.components['position']:.2f} (1: the opening)" in text
+        assert f"how the lexrank summarizer rates it: {pick.components['algorithm']:.2f}" in text
+        assert "how many sources carry it: 0.00 (1: the most; copies of one article count once)" in text
+        assert "best set of sentences that fits the length" in text  # how it was chosen (ilp)
+        assert "centrality" not in text
+        await pilot.press("w")
+        assert "where it stands" not in shown(app) and heading.outer_size.height <= 4
 
 
 @pilot_test
@@ -966,3 +1013,218 @@ async def test_a_sentence_far_down_its_article_is_scrolled_into_view(articles: C
         assert screen.document.origin.endswith("long.txt")
         assert view.cited_line is not None and view.cited_line > 100
         assert cited_line_visible(view)
+
+
+@pilot_test
+async def test_muted_text_is_dimmer_than_the_text_it_stands_beside(corpus_json: Path, tmp_path: Path) -> None:
+    data = json.loads(corpus_json.read_text(encoding="utf-8"))
+    data["clusters"][0]["sentences"][1]["new"] = False
+    data["clusters"][1]["new"] = False
+    marked = tmp_path / "brief.json"
+    marked.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app([], Settings(), marked)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        story = digest.stories[0]
+        pieces = colours(app)
+
+        def drawn(fragment: str) -> list[float]:
+            found = [brightness(colour) for text, colour in pieces if fragment in text]
+            assert found, fragment
+            return found
+
+        body = max(drawn(one_line(story.sentences[2].candidate.text)[:20]))  # new, not under the cursor
+        muted = [
+            "  ·  ",  # the top bar's separators
+            story_line(story),  # the counts under the headline
+            "• ",
+            "(seen before)",  # in the story list and after an old sentence
+            one_line(story.sentences[1].candidate.text)[:20],  # an old sentence of an update
+        ]
+        for fragment in muted:
+            assert max(drawn(fragment)) < body - 0.1, fragment
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, ArticleScreen)
+        pieces = colours(app)
+        doc = digest.document(app.screen.stop.document)
+        outlet_line = " · ".join(source_parts(doc, digest, source_numbers(story))[1:])
+        assert max(drawn(outlet_line[:15])) < body - 0.1
+
+
+def drawn(widget: OptionList) -> str:
+    """The lines a list draws (its own, not the screen's), on one line."""
+    height = widget.scrollable_content_region.height
+    return folded(" ".join(widget.render_line(y).text for y in range(height)))
+
+
+def long_second_story(folder: Path) -> Path:
+    """The snapshots' saved corpus, with a first story short enough to need no scrollbar and a
+    second one of 14 sentences of growing length: at some width, one of them wraps its [n]
+    marker to a line of its own."""
+    data = json.loads(Path("tests/tui/data/corpus.json").read_text(encoding="utf-8"))
+    assert data["clusters"][1]["title"] == "One year on, London remembers 7/7 victims"
+    first, second = data["clusters"][0], data["clusters"][1]
+    first["sentences"] = first["sentences"][:1]
+    first["documents"] = [first["sentences"][0]["citations"][0]["document"]]
+    first["sources"] = 1
+    cited = second["sentences"][0]
+    second["sentences"] = [
+        {**cited, "text": f"Sentence {n:02d} {' '.join(['wordy'] * (8 + n // 2))}{'s' * (n % 2)} end{n:02d}."}
+        for n in range(14)
+    ]
+    path = folder / "long.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("size", "by"), [((100, 30), "search"), ((160, 40), "search"), ((160, 40), "click")])
+@pilot_test
+async def test_markers_that_wrap_to_a_line_of_their_own_are_drawn(
+    tmp_path: Path, size: tuple[int, int], by: str
+) -> None:
+    app = make_app([], Settings(), long_second_story(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        if by == "search":
+            await pilot.press("slash", *"London remembers", "enter", "enter")
+        else:
+            for line in range(1, 8):
+                await pilot.click(StoryList, offset=(5, line))
+                if app.main.story is not digest.stories[0]:
+                    break
+        assert app.main.story is digest.stories[1]
+        summary = app.main.query_one(SummaryList)
+        for k in range(14):
+            summary.select_sentence(k)
+            await pilot.pause()
+            assert f"end{k:02d}. [" in drawn(summary), k
+
+
+@pytest.mark.parametrize("briefing", [True, False])
+@pilot_test
+async def test_a_digest_without_stories_says_so(tmp_path: Path, briefing: bool) -> None:
+    data = json.loads(Path("tests/tui/data/corpus.json").read_text(encoding="utf-8"))
+    data["clusters"] = []
+    if briefing:
+        data["settings"]["since"] = "2025-03-13T07:30:00+00:00"
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app([], Settings(), empty)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None and not digest.stories
+        text = shown(app)
+        if briefing:
+            assert since_text(digest).startswith("Nothing new since 2025-03-1")
+            assert since_text(digest) in text
+        else:
+            assert "Nothing to show" in text
+        assert "Stories" not in text and "Summary" not in text  # no blank panes
+        footer = screen_text(app).splitlines()[-1]
+        assert "Search" not in footer and "q Quit" in footer
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+@pilot_test
+async def test_help_scrolls_with_j_k_space_b_g_G_and_shows_many_keys_a_screen() -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        text = shown(app)
+        for does in (
+            "move",
+            "first, last",
+            "read its summary",
+            "back to where you were",
+            "next pane",
+            "search",
+        ):
+            assert does in text, does  # no rule under every row: six keys and more on the first screen
+        box = app.screen.query_one("#help")
+        assert box.max_scroll_y > 0
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        assert box.scroll_y == 1
+        await pilot.press("space")
+        assert box.scroll_y > 2
+        await pilot.press("b")
+        assert box.scroll_y == 1
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        assert box.scroll_y == 0
+
+
+@pytest.mark.parametrize("width", [50, 60])
+@pilot_test
+async def test_a_narrow_footer_still_shows_every_key_and_help_and_quit(width: int) -> None:
+    app = make_app([SEEDS], Settings())
+    async with app.run_test(size=(width, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Help" in footer and "q Quit" in footer, footer
+        for key in ("tab", "/", "a", "o", "e"):
+            assert f" {key} " in f" {footer} ", key
+        await pilot.press("enter", "enter")  # the article view
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc Back" in footer and "q Quit" in footer and " n " in footer, footer
+        await pilot.press("escape")
+        await pilot.resize_terminal(100, 24)  # wide enough: every word is back
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "a Algorithm" in footer and "q Quit" in footer, footer
+
+
+def summary_words(digest: Digest) -> set[str]:
+    """Every word of the digest's headlines and summary sentences, lower case."""
+    texts = [s.title for s in digest.stories] + [
+        p.candidate.text for s in digest.stories for p in s.sentences
+    ]
+    return {w.lower() for text in texts for w in re.findall(r"\w+", text)}
+
+
+@pilot_test
+async def test_search_finds_words_of_the_articles_their_titles_and_outlets(corpus_json: Path) -> None:
+    app = make_app([], Settings(), corpus_json)
+    async with app.run_test(size=NARROW) as pilot:
+        digest = (await ready(pilot)).digest
+        assert digest is not None
+        known = summary_words(digest)
+        story = 2
+        doc = digest.document(digest.stories[story].documents[-1])
+        title_words = {w.lower() for w in re.findall(r"\w+", doc.title)}
+        body = next(w for w in re.findall(r"[A-Za-z]{8,}", doc.text) if w.lower() not in known | title_words)
+        title = next(w for w in re.findall(r"[A-Za-z]{6,}", doc.title) if w.lower() not in known)
+        outlets = {d.source for d in digest.documents if d.source}
+        outlet = next(d.source for d in digest.documents if d.source and d.source.lower() not in known)
+        assert outlet and len(outlets) > 1
+        for word, field in ((body, doc.text), (title, doc.title)):
+            await pilot.press("slash", *word)
+            hits = searching(app).hits
+            assert any(h.document == doc.id for h in hits), word
+            hit = next(h for h in hits if h.document == doc.id)
+            assert hit.text[hit.start : hit.end].lower() == word.lower() and word in field
+            assert word in shown(app)
+            for _ in range(hits.index(hit)):
+                await pilot.press("down")
+            await pilot.press("enter")  # to the story, the cursor on that source
+            assert app.main.story is digest.stories[hit.story]
+            summary = app.main.query_one(SummaryList)
+            assert app.focused is summary and summary.entry is not None
+            assert summary.entry.document == doc.id
+            await pilot.press("escape")
+        await pilot.press("slash")
+        searching(app).query_one(Input).value = outlet
+        await pilot.pause()
+        hits = searching(app).hits
+        assert hits and all(h.document is not None for h in hits)
+        assert {digest.document(h.document or "").source for h in hits} == {outlet}
