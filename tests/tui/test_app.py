@@ -17,7 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, OptionList
 
 from digest.models import Digest, Story
-from digest.render import RenderOptions, get_renderer, source_numbers, source_parts, story_line
+from digest.render import RenderOptions, get_renderer
+from digest.render.common import source_numbers, source_parts, story_line
 from digest.render.html import since_text
 from digest.sanitize import one_line
 from digest.settings import ALGORITHMS, Settings
