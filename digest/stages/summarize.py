@@ -376,7 +376,90 @@ def _lsa(texts: Sequence[str], language: str) -> list[float]:
         return _rate_with_sumy(texts, "lsa", language, (), fast_lsa=True)
 
 
-NATIVE: dict[str, Callable[[Sequence[str], str], list[float]]] = {"lexrank": _lexrank, "lsa": _lsa, "kl": _kl}
+def _shared_words(texts: Sequence[str], language: str) -> tuple[Any, Any]:
+    """For sumy's Reduction and TextRank: the number of word pairs two sentences share
+    (sum over their words of equal words: the product of their stem counts), for every pair,
+    and each sentence's number of words (lower-cased, stop words out, stemmed, as sumy's
+    ``_to_words_set``)."""
+    import numpy as np
+
+    tokenizer = WordTokenizer(language)
+    stop = frozenset(w.lower() for w in _stop_words(language))
+    stem = _stemmer(language)
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for row, text in enumerate(texts):
+        for word in tokenizer.to_words(text):
+            word = word.lower()
+            if word not in stop:
+                rows.append(row)
+                cols.append(vocabulary.setdefault(stem(word), len(vocabulary)))
+    n, size = len(texts), max(len(vocabulary), 1)
+    lengths = np.bincount(np.asarray(rows, dtype=np.int64), minlength=n).astype(np.float64)
+    if n * size <= DENSE_LIMIT:
+        counts = np.zeros((n, size))
+        np.add.at(counts, (rows, cols), 1.0)
+        return counts @ counts.T, lengths
+    from scipy.sparse import csr_matrix  # deferred: small stories need none
+
+    sparse = csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, size))
+    return (sparse @ sparse.T).toarray(), lengths
+
+
+def _edges(shared: Any, lengths: Any) -> Any:
+    """shared / (log len_i + log len_j) where they share a word, else 0 (sumy's edge rating)."""
+    import numpy as np
+
+    logs = np.log(np.where(lengths > 0, lengths, 1.0))
+    norm = logs[:, None] + logs[None, :]
+    return np.divide(shared, norm, out=np.zeros_like(shared), where=(shared > 0) & (norm != 0))
+
+
+def _reduction(texts: Sequence[str], language: str) -> list[float]:
+    """sumy's Reduction (``ReductionSummarizer``): a sentence's rating is the sum of its edge
+    ratings to every other sentence; sumy loops over the pairs and their words in Python
+    (quartic in the worst case), here one matrix product. As sumy's dict keyed by sentence
+    text: identical texts pool their ratings."""
+    edges = _edges(*_shared_words(texts, language))
+    edges[range(len(texts)), range(len(texts))] = 0.0
+    pooled: dict[str, float] = {}
+    for text, total in zip(texts, edges.sum(axis=1).tolist(), strict=True):
+        pooled[text] = pooled.get(text, 0.0) + total
+    return [pooled[text] for text in texts]
+
+
+def _textrank(texts: Sequence[str], language: str) -> list[float]:
+    """sumy's TextRank (``TextRankSummarizer``: damping 0.85, epsilon 1e-4): the same edge
+    matrix (a sentence with itself included; two one-word sentences rate their shared word
+    1) built by one matrix product instead of a Python loop over the pairs, then sumy's
+    row normalisation and power method."""
+    import numpy as np
+
+    shared, lengths = _shared_words(texts, language)
+    weights = _edges(shared, lengths)
+    single = (lengths == 1)[:, None] & (lengths == 1)[None, :]
+    weights = np.where(single, shared, weights)
+    weights /= weights.sum(axis=1)[:, np.newaxis] + 1e-7  # sumy's _ZERO_DIVISION_PREVENTION
+    n = len(texts)
+    damping = 0.85
+    transposed = (np.full((n, n), (1.0 - damping) / n) + damping * weights).T
+    ranks = np.full(n, 1.0 / n)  # sumy's power_method (without importing sumy's summarizers: nltk)
+    change = 1.0
+    while change > 1e-4:
+        following = np.dot(transposed, ranks)
+        change = float(np.linalg.norm(np.subtract(following, ranks)))
+        ranks = following
+    last = dict(zip(texts, ranks.tolist(), strict=True))  # identical texts: the last rating
+    return [last[text] for text in texts]
+
+
+NATIVE: dict[str, Callable[[Sequence[str], str], list[float]]] = {
+    "lexrank": _lexrank,
+    "lsa": _lsa,
+    "kl": _kl,
+    "reduction": _reduction,
+    "textrank": _textrank,
+}
 """Vectorized implementations that rank as sumy's own (tests/pipeline/test_scale.py)."""
 
 
