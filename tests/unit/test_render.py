@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 
+from digest.models import Digest
 from digest.pipeline import build
 from digest.render import FORMATS, RenderOptions, get_renderer
 from digest.render.markdown import code, escape
@@ -105,20 +106,34 @@ def test_escape_examples() -> None:
     assert "<a" not in md.render(code("https://e.example/x"))
 
 
-def test_markdown_golden_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The seeds digest in Markdown, minus its build time, as committed in tests/golden."""
+@pytest.fixture(scope="module")
+def seeds_digest() -> Digest:
+    """The seeds digest, built from the relative path (as README command 1 shows it), at a
+    fixed build time: every renderer's output of it is a golden file."""
+    import dataclasses
     import os
 
     from tests.conftest import ROOT, SEEDS
 
-    monkeypatch.chdir(ROOT)
-    digest = build([os.path.relpath(SEEDS, ROOT)], Settings())
-    text = re.sub(r"built \S+\.", "built TIME.", rendered(digest, "markdown"))
-    golden = Path(__file__).resolve().parents[1] / "golden" / "seeds.md"
-    if os.environ.get("DIGEST_UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert "\r" not in text
-    assert text == golden.read_text(encoding="utf-8"), (
-        "update with DIGEST_UPDATE_GOLDEN=1 and review the diff"
-    )
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        digest = build([os.path.relpath(SEEDS, ROOT)], Settings())
+    finally:
+        os.chdir(here)
+    return dataclasses.replace(digest, generated_at="2024-05-06T08:00:00+00:00")
+
+
+@pytest.mark.parametrize("name", ["terminal", "markdown", "text", "json", "html", "email"])
+def test_every_renderer_golden_on_the_seeds(name: str, seeds_digest: Digest, snapshot: Any) -> None:
+    """Each format's whole output of the seeds digest, as approved in
+    tests/unit/__snapshots__/test_render.ambr (``pytest --snapshot-update``, then review the diff)."""
+    headers = (("From", "digest@example.org"), ("To", "me@example.org"), ("Subject", "Digest {count}"))
+    out = io.StringIO()
+    get_renderer(name)(seeds_digest, out, RenderOptions(color=False, width=100, headers=headers))
+    text = out.getvalue()
+    if name == "email":  # the time of sending and the message's own identifiers
+        text = re.sub(r"(?m)^(Date|Message-ID): .*$", r"\1: MASKED", text)
+        text = re.sub(r"=+\d+==", "BOUNDARY", text)
+    assert "\r" not in text or name == "email"
+    assert text == snapshot
