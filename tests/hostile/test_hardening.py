@@ -452,13 +452,20 @@ def test_sigterm_during_a_build_leaves_no_temporary_file(tmp_path: Path) -> None
     command = [sys.executable, "-m", "digest", "build", str(folder), "--no-cache", "-q"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # The signal lands at fractions of a whole run's time, measured here: the points stay inside
-    # the build however fast this machine (or a later digest) is.
-    start = time.monotonic()
-    whole = subprocess.run(
-        [*command, "-o", str(tmp_path / "whole.json")], cwd=ROOT, env=env, capture_output=True, timeout=120
-    )
-    assert whole.returncode == 0, whole.stderr
-    took = time.monotonic() - start
+    # the build however fast this machine (or a later digest) is. The faster of two runs: the
+    # first in a fresh checkout also compiles every module.
+    took = float("inf")
+    for _ in range(2):
+        start = time.monotonic()
+        whole = subprocess.run(
+            [*command, "-o", str(tmp_path / "whole.json")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
+        assert whole.returncode == 0, whole.stderr
+        took = min(took, time.monotonic() - start)
     codes = set()
     for n, fraction in enumerate((0.5, 0.75, 0.9)):
         target = tmp_path / f"out{n}.json"
