@@ -193,13 +193,16 @@ def default(param: Any) -> str | None:
         return None
     if is_option(param) and is_flag(param):
         if getattr(param, "secondary_opts", None):  # --x/--no-x: name the default side
-            return (param.opts if value else param.secondary_opts)[0]
+            return str((param.opts if value else param.secondary_opts)[0])
         return None
-    if isinstance(value, Enum):
-        value = value.value
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v.value if isinstance(v, Enum) else v) for v in value)
-    return str(value)
+        return ", ".join(_value_text(v) for v in value)
+    return _value_text(value)
+
+
+def _value_text(value: Any) -> str:
+    """A default value as typed (an Enum member by its value)."""
+    return str(value.value if isinstance(value, Enum) else value)
 
 
 def value_range(param: Any) -> str | None:
