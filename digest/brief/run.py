@@ -48,6 +48,9 @@ from digest.settings import Settings
 from digest.stages.ingest import LONG_LINE, has_long_line
 from digest.stories import sources as story_sources
 
+_NO_SENTENCE = ": no sentence to quote"
+"""How build_from_documents' warning about an article of a story with nothing quotable ends."""
+
 
 class BriefError(Exception):
     """A briefing that cannot be made (no feeds, none readable, a bad --since); one line."""
@@ -229,6 +232,17 @@ class _Context:
     warnings: list[str]
     """The run's warnings so far; the steps add to it."""
     report: Progress
+    reported: list[str] = field(default_factory=list)
+    """The keys of the warnings about articles given in this run, to record."""
+
+    def once(self, warning: str) -> bool:
+        """Whether a warning about an article is to be given: not given in an earlier run
+        (the state remembers it once the run is recorded) nor in this one."""
+        key = "warning:" + hashlib.sha256(warning.encode()).hexdigest()[:32]
+        if key in self.reported or self.state.reported([key]):
+            return False
+        self.reported.append(key)
+        return True
 
 
 def _locations(config: UserConfig, options: BriefOptions) -> tuple[list[str], list[str]]:
@@ -288,6 +302,7 @@ def _record(
         new_articles=outcome.new_articles,
         output_format=options.output_format,
         retention_days=context.config.retention_days,
+        reported=context.reported,
     )
     outcome.recorded = True
 
@@ -350,13 +365,13 @@ def _entries(results: Sequence[FeedResult], taken: _Taken, context: _Context) ->
     """The feeds' entries as articles, each once; new entries without text (and no page to
     fetch it from) are left out, with a warning."""
     found: list[_Article] = []
-    textless = 0
+    textless = 0  # new ones: an entry is not stored, so it is skipped again on every run
     for entry in (entry for result in results for entry in result.entries):
         article = taken.entry(entry, context.chosen)
         if article is None:
             continue
         if article.stored is None and not entry.text.strip() and not (context.fetch.full_text and entry.url):
-            textless += 1
+            textless += context.once(f"no text: {entry.feed}\n{(entry.keys() or [entry.title])[0]}")
             continue
         found.append(article)
     if textless:
@@ -374,7 +389,9 @@ def _with_text(found: list[_Article], context: _Context, client: Fetcher | None)
         if not article.doc.text.strip():
             continue
         if has_long_line(article.doc.text):
-            context.warnings.append(f"{visible(article.doc.origin)}: {LONG_LINE}")
+            warning = f"{visible(article.doc.origin)}: {LONG_LINE}"
+            if context.once(warning):
+                context.warnings.append(warning)
             continue
         kept.append(article)
     return kept
@@ -545,7 +562,7 @@ def _briefing(
     empty = Digest((), (), info, now_utc().replace(microsecond=0).isoformat(), tuple(warnings))
     if not articles or (not any(a.new for a in articles) and not show_all):
         return empty, []
-    built = _built(articles, settings, warnings, context.report)
+    built = _built(articles, settings, context)
     if built is None:
         return dataclasses.replace(empty, warnings=tuple(warnings)), []
     chosen = _chosen(built, articles, context, settings, show_all)
@@ -556,23 +573,26 @@ def _briefing(
     return digest, [(s, story_id) for s, (_, story_id) in zip(stories, chosen, strict=True)]
 
 
-def _built(
-    articles: list[_Article], settings: Settings, warnings: list[str], report: Progress
-) -> Digest | None:
-    """Every article of the run (new and context) built into stories, ``warnings`` replaced
-    by the run's and the build's after them; None if nothing could be quoted.
+def _built(articles: list[_Article], settings: Settings, context: _Context) -> Digest | None:
+    """Every article of the run (new and context) built into stories, the run's warnings
+    replaced by the run's and the build's after them; None if nothing could be quoted.
+
+    An article with nothing to quote is said once: it is built again on every run (as
+    context, or as new: a new article is stored only when it was quoted).
 
     Raises:
         BriefError: too many articles.
     """
+    warnings = context.warnings
+    built: Digest | None = None
     try:
-        built = build_from_documents([a.doc for a in articles], settings, warnings, report)
+        built = build_from_documents([a.doc for a in articles], settings, warnings, context.report)
+        warnings[:] = built.warnings
     except NothingToSummarize as exc:
         if isinstance(exc, TooMuchInput):
             raise BriefError(str(exc)) from None
         warnings[:] = exc.warnings
-        return None
-    warnings[:] = built.warnings
+    warnings[:] = [w for w in warnings if not w.endswith(_NO_SENTENCE) or context.once(w)]
     return built
 
 

@@ -383,7 +383,9 @@ def _limits() -> list[str]:
             "fails, is interrupted or is killed records nothing. A second digest brief on the "
             "same file waits --wait seconds, then exits with status 1. A state file that cannot be "
             "written (a full disk, a read-only file or folder) is reported in one line, exit 1, and "
-            "never called corrupt; one that is not a regular file (a FIFO, a device) is refused."
+            "never called corrupt; one that is not a regular file (a FIFO, a device) is refused. "
+            "It also remembers the warnings given about entries (an entry without text, one with "
+            "no sentence to quote), so that they are given once, not on every run."
         ],
     )
     lines += ['.SH "UNTRUSTED INPUT"']
