@@ -65,7 +65,8 @@ class BriefOptions:
     opml: tuple[str, ...] = ()
     """--opml files."""
     since: str = "last-run"
-    """'last-run', 'yesterday', 'today', a date (2024-05-01), a time (ISO 8601) or an age (36h, 2d)."""
+    """'last-run', 'yesterday', 'today', a date (2024-05-01), a time (ISO 8601) or an age
+    (20m, 36h, 2d, 1w)."""
     show_all: bool = False
     """Keep stories with nothing new, marked as seen before."""
     full_text: bool | None = None
@@ -108,6 +109,10 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+"""Hours in a unit of an age (--since 20m, 36h, 2d, 1w)."""
+
+
 def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     """The cutoff time of ``--since``, and whether it is a date the user chose (not last-run).
 
@@ -121,9 +126,9 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     if value in ("today", "yesterday"):
         day = local_now.date() - timedelta(days=1 if value == "yesterday" else 0)
         return stamp(datetime.combine(day, time(0), tzinfo=local_now.tzinfo)), True
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([hd])", value)
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([mhdw])", value)
     if match:
-        hours = float(match.group(1)) * (24 if match.group(2) == "d" else 1)
+        hours = float(match.group(1)) * _HOURS[match.group(2)]
         try:
             return stamp(now - timedelta(hours=hours)), True
         except (OverflowError, ValueError):
@@ -141,7 +146,7 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     except ValueError:
         raise BriefError(
             f"--since: {one_line(since)!r} is not last-run, yesterday, today, a date "
-            "(2024-05-01), a time (2024-05-01T08:00) or an age (36h, 2d)"
+            "(2024-05-01), a time (2024-05-01T08:00) or an age (20m, 36h, 2d, 1w)"
         ) from None
     return stamped, True
 

@@ -53,7 +53,7 @@ class EmailSettings:
     to: tuple[str, ...] = ()
     """To: addresses."""
     subject: str = "Digest for {date}"
-    """Subject; {date} and {count} (stories) are filled in."""
+    """Subject; {date} and {count} (the number of stories) are filled in."""
     cc: tuple[str, ...] = ()
     """Cc: addresses."""
 

@@ -114,7 +114,7 @@ def brief(
             "--since",
             metavar="WHEN",
             help="What counts as new: last-run, yesterday, today, a date (2024-05-01), a time "
-            "or an age (36h, 2d).",
+            "or an age (20m, 36h, 2d, 1w).",
         ),
     ] = "last-run",
     show_all: Annotated[
@@ -154,7 +154,7 @@ def brief(
             "--subject",
             metavar="TEXT",
             show_default=False,
-            help="Email: the subject; {date} and {count} are filled in.",
+            help="Email: the subject; {date} and {count} (the number of stories) are filled in.",
         ),
     ] = None,
     full_text: Annotated[
@@ -270,6 +270,7 @@ def _briefed(
     delivered = []
 
     def deliver(digest: Digest) -> None:
+        progress.clear()  # on a terminal, stdout and stderr share the line the progress is on
         write(digest)
         delivered.append(True)
 

@@ -3,13 +3,127 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import email
+import email.policy
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.feedserver import STORM, Item, rss
+import pytest
+
+from digest.brief.run import cutoff
+from digest.cli.progress import ProgressLine
+from digest.models import Digest
+from digest.render.email import subject_line
+from digest.render.html import since_text
+from tests.brief.test_email_html import evil_digest
+from tests.feedserver import LAUNCH, STORM, Item, rss
 
 Brief = Callable[..., Any]
+
+
+def screen(output: str) -> list[str]:
+    """The lines a terminal shows for ``output``: "\\r\\x1b[2K" (ProgressLine's) clears the line."""
+    lines = [""]
+    for part in re.split(r"(\r\x1b\[2K|\n)", output):
+        if part == "\r\x1b[2K":
+            lines[-1] = ""
+        elif part == "\n":
+            lines.append("")
+        else:
+            lines[-1] += part
+    return lines
+
+
+def test_the_progress_line_is_cleared_before_the_briefing(
+    brief: Brief, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a terminal: the progress shown on stderr, stdout on the same screen (typer's
+    # Result.output holds both, in the order they were written).
+    monkeypatch.setattr("digest.cli.brief.ProgressLine", lambda enabled: ProgressLine(True))
+    feed = isolated / "local.xml"
+    feed.write_bytes(rss("Local", [STORM]))
+    first = brief("--feed", str(feed), "-f", "text")
+    assert first.exit_code == 0, first.stderr
+    assert "fetching" in first.stderr  # the progress was shown
+    assert screen(first.output)[0].startswith("DIGEST"), first.output
+    second = brief("--feed", str(feed), "-f", "text")
+    assert screen(second.output)[0].startswith("Nothing new since "), second.output
+
+
+def test_count_in_the_subject_is_the_number_of_stories() -> None:
+    one = evil_digest()
+    five = dataclasses.replace(one, stories=one.stories * 5)
+    now = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
+    assert (
+        subject_line("Digest for {date} ({count} stories)", five, now)
+        == "Digest for Mon 06 May 2024 (5 stories)"
+    )
+    assert subject_line("{count} new", one, now) == "1 new"
+
+
+def test_count_in_the_subject_from_the_command_line(brief: Brief, isolated: Path) -> None:
+    feed = isolated / "local.xml"
+    feed.write_bytes(rss("Local", [STORM, LAUNCH]))
+    result = brief(
+        "--feed", str(feed), "-f", "email", "--to", "me@example.org", "--subject", "({count} stories)"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert email.message_from_string(result.stdout, policy=email.policy.default)["Subject"] == "(2 stories)"
+
+
+@pytest.mark.parametrize(
+    ("since", "age"),
+    [
+        ("20m", timedelta(minutes=20)),
+        ("90 m", timedelta(minutes=90)),
+        ("36h", timedelta(hours=36)),
+        ("2d", timedelta(days=2)),
+        ("1w", timedelta(weeks=1)),
+        ("1.5W", timedelta(days=10.5)),
+    ],
+)
+def test_since_an_age_in_minutes_hours_days_or_weeks(since: str, age: timedelta) -> None:
+    now = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
+    moment, chosen = cutoff(since, None, now)  # type: ignore[arg-type]  # the state is for last-run only
+    assert chosen and moment is not None
+    assert datetime.fromisoformat(moment) == now - age
+
+
+def test_since_minutes_on_the_command_line(brief: Brief, isolated: Path) -> None:
+    feed = isolated / "local.xml"
+    feed.write_bytes(rss("Local", [Item(STORM.title, STORM.link, STORM.text, datetime.now(UTC))]))
+    result = brief("--feed", str(feed), "-f", "json", "--since", "20m")
+    assert result.exit_code == 0, result.stderr
+    bad = brief("--feed", str(feed), "--since", "20s")
+    assert bad.exit_code == 2 and "20m" in bad.stderr and "Traceback" not in bad.output
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set the local time zone (TZ) for the test; restored after it."""
+
+    def use(tz: str) -> None:
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_nothing_new_since_says_the_time_zone(zone: Callable[[str], None]) -> None:
+    quiet = Digest((), (), {"since": "2024-05-01T05:38:00.000000+00:00"}, "2024-05-01T09:00:00+00:00")
+    zone("UTC0")
+    assert since_text(quiet) == "Nothing new since 2024-05-01 05:38 UTC."
+    zone("CET-1CEST,M3.5.0,M10.5.0/3")
+    assert since_text(quiet) == "Nothing new since 2024-05-01 07:38 +02:00."
+    zone("NST+3:30NDT,M3.2.0,M11.1.0")
+    assert since_text(quiet) == "Nothing new since 2024-05-01 03:08 -02:30."
 
 
 def test_warnings_about_old_entries_are_given_once(brief: Brief, isolated: Path) -> None:
