@@ -127,8 +127,9 @@ def brief(
             "-f",
             metavar="FORMAT",
             show_default=False,
-            help="terminal, markdown (md), text, json, html or email. Default: the config file's, else "
-            "terminal on a terminal, else markdown.",
+            help="terminal, markdown (md), text, json, html or email. Default: from the --output "
+            "suffix (.json, .md, .txt, .html), else the config file's, else terminal on a terminal, "
+            "else markdown.",
         ),
     ] = None,
     output: Annotated[
@@ -246,11 +247,14 @@ def brief(
 
 
 def _format_name(option: str | None, loaded: UserConfig, output: Path | None) -> str:
-    """The output format: --format, else the config file's, else terminal on a terminal and
-    markdown elsewhere."""
+    """The output format: --format, else the --output suffix's (as build), else the config
+    file's, else terminal on a terminal and markdown elsewhere."""
+    from digest.cli.outfile import suffix_format
+
     if option is not None:
         return option
-    return loaded.format or ("terminal" if output is None and sys.stdout.isatty() else "markdown")
+    chosen = suffix_format(output) or loaded.format
+    return chosen or ("terminal" if output is None and sys.stdout.isatty() else "markdown")
 
 
 def _briefed(

@@ -606,8 +606,9 @@ def generate() -> str:
         "document's text, so that every citation can be checked:",
     )
     lines += _example(
-        "digest corpus/ --output digest.json",
-        "Write the digest to a file, in the format its suffix names (here JSON):",
+        "digest corpus/ --output digest.html",
+        "Write the digest to a file, in the format its suffix names (.html, .json, .md, .txt; "
+        "here a standalone HTML page):",
     )
 
     lines += [

@@ -21,6 +21,7 @@ from digest.models import Digest
 from digest.render.email import subject_line
 from digest.render.html import since_text
 from tests.brief.test_email_html import evil_digest
+from tests.conftest import SEEDS, invoke
 from tests.feedserver import LAUNCH, STORM, Item, rss
 
 Brief = Callable[..., Any]
@@ -143,6 +144,49 @@ def test_warnings_about_old_entries_are_given_once(brief: Brief, isolated: Path)
     feed.write_bytes(rss("Local", [STORM, teaser, empty, Item("Blank", "https://a.example/blank", "")]))
     third = brief("--feed", str(feed), "-f", "json")
     assert "1 entry without text skipped" in third.stderr and "no sentence to quote" not in third.stderr
+
+
+@pytest.mark.parametrize(
+    ("suffix", "starts"),
+    [
+        (".html", "<!DOCTYPE html>"),
+        (".htm", "<!DOCTYPE html>"),
+        (".json", "{"),
+        (".md", "# "),
+        (".txt", "DIGEST"),
+    ],
+)
+def test_build_output_suffix_chooses_the_format(tmp_path: Path, suffix: str, starts: str) -> None:
+    out = tmp_path / f"digest{suffix}"
+    result = invoke("build", str(SEEDS), "-o", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_build_format_html(tmp_path: Path) -> None:
+    result = invoke("build", str(SEEDS), "--format", "html", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!DOCTYPE html>") and "</html>" in result.stdout
+    out = tmp_path / "digest.out"  # an unknown suffix: markdown, as before
+    assert invoke("build", str(SEEDS), "-o", str(out), "-q").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("# Digest")
+
+
+def test_brief_output_suffix_chooses_the_format(brief: Brief, isolated: Path) -> None:
+    feed = isolated / "local.xml"
+    feed.write_bytes(rss("Local", [STORM]))
+    (isolated / "config.toml").write_text(
+        (isolated / "config.toml").read_text(encoding="utf-8").replace("[fetch]", 'format = "text"\n[fetch]'),
+        encoding="utf-8",
+    )
+    out = isolated / "brief.html"
+    result = brief("--feed", str(feed), "-o", str(out), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # Without a known suffix, the config file's format.
+    other = isolated / "brief.out"
+    assert brief("--feed", str(feed), "-o", str(other), "--dry-run").exit_code == 0
+    assert other.read_text(encoding="utf-8").startswith("DIGEST")
 
 
 def test_a_state_from_before_the_reported_warnings_is_read_and_gains_them(
