@@ -68,13 +68,17 @@ def since_text(digest: Digest) -> str:
     from datetime import datetime, timedelta
 
     try:
-        local = datetime.fromisoformat(since).astimezone()
+        moment = datetime.fromisoformat(since)
     except ValueError:
         return f"Nothing new since {one_line(since)}."
+    try:
+        local = moment.astimezone()
+    except (OverflowError, ValueError):  # 0001-01-01 UTC is before the year 1 west of Greenwich
+        local = moment
     minutes = round((local.utcoffset() or timedelta(0)).total_seconds() / 60)
     sign = "-" if minutes < 0 else "+"
     zone = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
-    shown = f"{local:%Y-%m-%d %H:%M} {zone}"
+    shown = f"{local.year:04d}-{local:%m-%d %H:%M} {zone}"  # %Y is "1" for the year 1 (glibc)
     return f"Nothing new since {shown}."
 
 

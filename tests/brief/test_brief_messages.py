@@ -125,6 +125,10 @@ def test_nothing_new_since_says_the_time_zone(zone: Callable[[str], None]) -> No
     assert since_text(quiet) == "Nothing new since 2024-05-01 07:38 +02:00."
     zone("NST+3:30NDT,M3.2.0,M11.1.0")
     assert since_text(quiet) == "Nothing new since 2024-05-01 03:08 -02:30."
+    # --since 0001-01-01T00:00Z: in the local zone, before the year 1; said in UTC, no traceback.
+    zone("EST5")
+    first = dataclasses.replace(quiet, settings={"since": "0001-01-01T00:00:00.000000+00:00"})
+    assert since_text(first) == "Nothing new since 0001-01-01 00:00 UTC."
 
 
 def test_warnings_about_old_entries_are_given_once(brief: Brief, isolated: Path) -> None:
