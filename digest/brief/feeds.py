@@ -692,41 +692,43 @@ def parse_feed(data: bytes, location: str, content_type: str = "", max_entries: 
         problem = parsed.get("bozo_exception")
         reason = f" ({one_line(str(problem))[:80]})" if problem else ""
         raise FetchError(f"{visible(location)}: not an RSS, Atom or JSON feed{reason}")
-    raw_title = str(parsed.feed.get("title", "") or "")
-    title = (
-        repair_mojibake(
-            one_line(html_to_text(raw_title) if "<" in raw_title or "&" in raw_title else raw_title)
-        )
-        or None
-    )
+    title = _title_text(parsed.feed.get("title", "")) or None
     warnings = []
     if parsed.get("bozo") and not isinstance(
         parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride
     ):
         warnings.append(f"{visible(location)}: malformed feed, read leniently")
-    entries = []
-    for item in parsed.entries[:max_entries]:
-        has_content = bool(item.get("content"))
-        detail: Any
-        if has_content:
-            detail = max(item["content"], key=lambda c: len(c.get("value", "")))
-        else:
-            detail = item.get("summary_detail") or {"value": item.get("summary", ""), "type": "text/html"}
-        value = detail.get("value", "") or ""
-        text = html_to_text(value) if "html" in (detail.get("type") or "text/html") else clean_text(value)
-        entries.append(
-            _entry(
-                location,
-                item.get("id"),
-                item.get("link"),
-                item.get("title", ""),
-                text,
-                title,
-                _iso(item.get("published_parsed") or item.get("updated_parsed")),
-                summary_only=not has_content and len(text) < SUMMARY_ONLY_CHARS,
-            )
-        )
+    entries = [_xml_entry(item, location, title) for item in parsed.entries[:max_entries]]
     return FeedResult(location, tuple(entries), title, warnings=tuple(warnings))
+
+
+def _xml_entry(item: Any, location: str, source: str | None) -> Entry:
+    """One entry of feedparser's: its longest content, else its summary, as text."""
+    has_content = bool(item.get("content"))
+    detail: Any
+    if has_content:
+        detail = max(item["content"], key=lambda c: len(c.get("value", "")))
+    else:
+        detail = item.get("summary_detail") or {"value": item.get("summary", ""), "type": "text/html"}
+    value = detail.get("value", "") or ""
+    text = html_to_text(value) if "html" in (detail.get("type") or "text/html") else clean_text(value)
+    return _entry(
+        location,
+        item.get("id"),
+        item.get("link"),
+        item.get("title", ""),
+        text,
+        source,
+        _iso(item.get("published_parsed") or item.get("updated_parsed")),
+        summary_only=not has_content and len(text) < SUMMARY_ONLY_CHARS,
+    )
+
+
+def _title_text(title: Any) -> str:
+    """A title as one line of text: a title of type="html" keeps its markup and entities
+    ("Just The&nbsp;Tip", "2009&#8217;s"), decoded here; double-encoded UTF-8 repaired."""
+    raw = str(title or "")
+    return repair_mojibake(one_line(html_to_text(raw) if "<" in raw or "&" in raw else raw))
 
 
 def _entry(
@@ -741,14 +743,11 @@ def _entry(
 ) -> Entry:
     url = _http_url(link)
     guid_text = one_line(str(guid))[:500] if guid else None
-    # A title of type="html" keeps its markup and entities ("Just The&nbsp;Tip", "2009&#8217;s").
-    raw = str(title or "")
-    headline = repair_mojibake(one_line(html_to_text(raw) if "<" in raw or "&" in raw else raw))
     return Entry(
         feed=feed,
         guid=guid_text or None,
         url=url,
-        title=headline,
+        title=_title_text(title),
         text=repair_mojibake(text),
         source=source,
         published=published,
@@ -769,34 +768,37 @@ def _parse_json_feed(data: bytes, location: str, max_entries: int) -> FeedResult
         raise FetchError(f"{visible(location)}: not a JSON feed (no jsonfeed.org version)")
     title = one_line(str(feed.get("title") or "")) or None
     items: list[Any] = feed["items"] if isinstance(feed.get("items"), list) else []
-    entries = []
-    for item in items[:max_entries]:
-        if not isinstance(item, dict):
-            continue
-        if isinstance(item.get("content_html"), str):
-            text, full = html_to_text(item["content_html"]), True
-        elif isinstance(item.get("content_text"), str):
-            text, full = clean_text(item["content_text"]), True
-        else:
-            text, full = clean_text(str(item.get("summary") or "")), False
-        published = parse_time(str(item.get("date_published") or item.get("date_modified") or ""))
-        try:
-            stamp = published.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if published else None
-        except (OverflowError, ValueError):  # 9999-12-31T23:59-12:00 is past the year 9999 in UTC
-            stamp = None  # the bad date is dropped, the entry kept
-        entries.append(
-            _entry(
-                location,
-                item.get("id"),
-                item.get("url") or item.get("external_url"),
-                item.get("title") or "",
-                text,
-                title,
-                stamp,
-                summary_only=not full and len(text) < SUMMARY_ONLY_CHARS,
-            )
-        )
+    entries = [_json_entry(item, location, title) for item in items[:max_entries] if isinstance(item, dict)]
     return FeedResult(location, tuple(entries), title)
+
+
+def _json_entry(item: dict[str, Any], location: str, source: str | None) -> Entry:
+    """One item of a JSON Feed: its HTML content, else its text content, else its summary."""
+    if isinstance(item.get("content_html"), str):
+        text, full = html_to_text(item["content_html"]), True
+    elif isinstance(item.get("content_text"), str):
+        text, full = clean_text(item["content_text"]), True
+    else:
+        text, full = clean_text(str(item.get("summary") or "")), False
+    return _entry(
+        location,
+        item.get("id"),
+        item.get("url") or item.get("external_url"),
+        item.get("title") or "",
+        text,
+        source,
+        _json_date(item),
+        summary_only=not full and len(text) < SUMMARY_ONLY_CHARS,
+    )
+
+
+def _json_date(item: dict[str, Any]) -> str | None:
+    """An item's date (published, else modified) in UTC, None if it has none that is valid."""
+    published = parse_time(str(item.get("date_published") or item.get("date_modified") or ""))
+    try:
+        return published.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ") if published else None
+    except (OverflowError, ValueError):  # 9999-12-31T23:59-12:00 is past the year 9999 in UTC
+        return None  # the bad date is dropped, the entry kept
 
 
 def fetch_feed(

@@ -48,6 +48,9 @@ from digest.settings import Settings
 from digest.stages.ingest import LONG_LINE, has_long_line
 from digest.stories import sources as story_sources
 
+_NO_SENTENCE = ": no sentence to quote"
+"""How build_from_documents' warning about an article of a story with nothing quotable ends."""
+
 
 class BriefError(Exception):
     """A briefing that cannot be made (no feeds, none readable, a bad --since); one line."""
@@ -62,7 +65,8 @@ class BriefOptions:
     opml: tuple[str, ...] = ()
     """--opml files."""
     since: str = "last-run"
-    """'last-run', 'yesterday', 'today', a date (2024-05-01), a time (ISO 8601) or an age (36h, 2d)."""
+    """'last-run', 'yesterday', 'today', a date (2024-05-01), a time (ISO 8601) or an age
+    (20m, 36h, 2d, 1w)."""
     show_all: bool = False
     """Keep stories with nothing new, marked as seen before."""
     full_text: bool | None = None
@@ -105,6 +109,10 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+"""Hours in a unit of an age (--since 20m, 36h, 2d, 1w)."""
+
+
 def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     """The cutoff time of ``--since``, and whether it is a date the user chose (not last-run).
 
@@ -118,9 +126,9 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     if value in ("today", "yesterday"):
         day = local_now.date() - timedelta(days=1 if value == "yesterday" else 0)
         return stamp(datetime.combine(day, time(0), tzinfo=local_now.tzinfo)), True
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([hd])", value)
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([mhdw])", value)
     if match:
-        hours = float(match.group(1)) * (24 if match.group(2) == "d" else 1)
+        hours = float(match.group(1)) * _HOURS[match.group(2)]
         try:
             return stamp(now - timedelta(hours=hours)), True
         except (OverflowError, ValueError):
@@ -138,7 +146,7 @@ def cutoff(since: str, state: State, now: datetime) -> tuple[str | None, bool]:
     except ValueError:
         raise BriefError(
             f"--since: {one_line(since)!r} is not last-run, yesterday, today, a date "
-            "(2024-05-01), a time (2024-05-01T08:00) or an age (36h, 2d)"
+            "(2024-05-01), a time (2024-05-01T08:00) or an age (20m, 36h, 2d, 1w)"
         ) from None
     return stamped, True
 
@@ -186,15 +194,7 @@ def run(
         Whatever ``write`` raises (nothing is recorded then).
     """
     report = progress or (lambda stage, done, total: None)
-    if options.feeds or options.opml:
-        locations, warnings = feed_list(options.feeds, options.opml)
-    else:
-        locations, warnings = feed_list(config.feeds, config.opml)
-    if not locations:
-        raise BriefError(
-            f"no feeds: pass --feed URL (or --opml FILE), or list feeds in {config.path} (digest config path)"
-        )
-    settings = _settings(config)
+    locations, warnings = _locations(config, options)
     fetch = (
         dataclasses.replace(config.fetch, full_text=options.full_text)
         if options.full_text is not None
@@ -204,48 +204,112 @@ def run(
         started = now_utc()
         since, chosen = cutoff(options.since, state, started)
         report("fetching", 0, len(locations))
-        validators = {loc: Validators(*v) for loc, v in state.validators().items()}
-        # --full-text fetches the pages of local feeds' entries too.
-        own = fetcher is None and (fetch.full_text or any(is_url(loc) for loc in locations))
-        client = Fetcher(fetch) if own else fetcher
-        try:
-            results = _fetched(locations, fetch, validators, client, warnings)
-            failed = [r for r in results if r.error]
-            articles = _articles(
-                results, state, since, chosen, started, config, fetch, client, warnings, report
-            )
-        finally:
-            if own and client is not None:
-                client.client.close()
-        digest, shown = _briefing(articles, state, since, options.show_all, settings, warnings, report)
+        context = _Context(state, since, chosen, started, config, fetch, warnings, report)
+        results, articles = _gathered(locations, context, fetcher)
+        digest, shown = _briefing(articles, context, options.show_all, _settings(config))
         outcome = Outcome(
             digest,
             since,
             len(locations),
-            len(failed),
+            sum(1 for r in results if r.error),
             sum(1 for a in articles if a.stored is None),
             warnings=warnings,
         )
         write(digest)
-        if options.dry_run:
-            return outcome
-        finished = now_utc()
-        when = stamp(finished)
-        delivered = {d for story in digest.stories for d in story.documents}
-        new_ids = _remember(articles, state, when, delivered)
-        stories = [_shown_story(s, story_id, new_ids) for s, story_id in shown]
-        state.record(
-            started=stamp(started),
-            finished=when,
-            since=since,
-            feeds=[_status(r, state) for r in results],
-            stories=stories,
-            new_articles=outcome.new_articles,
-            output_format=options.output_format,
-            retention_days=config.retention_days,
-        )
-        outcome.recorded = True
+        if not options.dry_run:
+            _record(context, options, results, articles, shown, outcome)
         return outcome
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every step of one run reads: the state, the cutoff and the settings."""
+
+    state: State
+    since: str | None
+    """The cutoff (ISO 8601 UTC), None on a first run."""
+    chosen: bool
+    """Whether the cutoff is a date the user chose (not the last run)."""
+    started: datetime
+    config: UserConfig
+    fetch: FetchSettings
+    """The config's fetch settings, with --full-text over them."""
+    warnings: list[str]
+    """The run's warnings so far; the steps add to it."""
+    report: Progress
+    reported: list[str] = field(default_factory=list)
+    """The keys of the warnings about articles given in this run, to record."""
+
+    def once(self, warning: str) -> bool:
+        """Whether a warning about an article is to be given: not given in an earlier run
+        (the state remembers it once the run is recorded) nor in this one."""
+        key = "warning:" + hashlib.sha256(warning.encode()).hexdigest()[:32]
+        if key in self.reported or self.state.reported([key]):
+            return False
+        self.reported.append(key)
+        return True
+
+
+def _locations(config: UserConfig, options: BriefOptions) -> tuple[list[str], list[str]]:
+    """The feeds to read (the command line's, else the config file's) and the warnings of
+    listing them.
+
+    Raises:
+        BriefError: there is none.
+    """
+    if options.feeds or options.opml:
+        locations, warnings = feed_list(options.feeds, options.opml)
+    else:
+        locations, warnings = feed_list(config.feeds, config.opml)
+    if not locations:
+        raise BriefError(
+            f"no feeds: pass --feed URL (or --opml FILE), or list feeds in {config.path} (digest config path)"
+        )
+    return locations, warnings
+
+
+def _gathered(
+    locations: list[str], context: _Context, fetcher: Fetcher | None
+) -> tuple[list[FeedResult], list[_Article]]:
+    """Every feed fetched, and this run's articles; with a client of its own unless given one."""
+    fetch = context.fetch
+    validators = {loc: Validators(*v) for loc, v in context.state.validators().items()}
+    # --full-text fetches the pages of local feeds' entries too.
+    own = fetcher is None and (fetch.full_text or any(is_url(loc) for loc in locations))
+    client = Fetcher(fetch) if own else fetcher
+    try:
+        results = _fetched(locations, fetch, validators, client, context.warnings)
+        return results, _articles(results, context, client)
+    finally:
+        if own and client is not None:
+            client.client.close()
+
+
+def _record(
+    context: _Context,
+    options: BriefOptions,
+    results: list[FeedResult],
+    articles: list[_Article],
+    shown: list[tuple[Story, int | None]],
+    outcome: Outcome,
+) -> None:
+    """Record in the state what was delivered, in one transaction."""
+    state = context.state
+    when = stamp(now_utc())
+    delivered = {d for story in outcome.digest.stories for d in story.documents}
+    new_ids = _remember(articles, state, when, delivered)
+    state.record(
+        started=stamp(context.started),
+        finished=when,
+        since=context.since,
+        feeds=[_status(r, state) for r in results],
+        stories=[_shown_story(s, story_id, new_ids) for s, story_id in shown],
+        new_articles=outcome.new_articles,
+        output_format=options.output_format,
+        retention_days=context.config.retention_days,
+        reported=context.reported,
+    )
+    outcome.recorded = True
 
 
 def _fetched(
@@ -285,47 +349,57 @@ def _status(result: FeedResult, state: State) -> FeedStatus:
     return FeedStatus(result.location, result.title, validators.etag, validators.last_modified, result.error)
 
 
-def _articles(
-    results: Sequence[FeedResult],
-    state: State,
-    since: str | None,
-    chosen: bool,
-    now: datetime,
-    config: UserConfig,
-    fetch: FetchSettings,
-    client: Fetcher | None,
-    warnings: list[str],
-    report: Progress,
-) -> list[_Article]:
-    """This run's articles: new entries of the feeds, then articles seen recently (context)."""
-    taken = _Taken(state, since)
-    found: list[_Article] = []
-    untitled = 0
-    for entry in (entry for result in results for entry in result.entries):
-        article = taken.entry(entry, chosen)
-        if article is None:
-            continue
-        if article.stored is None and not entry.text.strip() and not (fetch.full_text and entry.url):
-            untitled += 1
-            continue
-        found.append(article)
-    if untitled:
-        warnings.append(f"{untitled} {'entry' if untitled == 1 else 'entries'} without text skipped")
-    if fetch.full_text and client is not None:
-        _full_text(found, client, fetch, warnings, report)
-    found = [a for a in found if a.doc.text.strip()]
-    for article in [a for a in found if has_long_line(a.doc.text)]:
-        warnings.append(f"{visible(article.doc.origin)}: {LONG_LINE}")
-        found.remove(article)
+def _articles(results: Sequence[FeedResult], context: _Context, client: Fetcher | None) -> list[_Article]:
+    """This run's articles: new entries of the feeds, then articles seen recently (context),
+    numbered in reading order."""
+    taken = _Taken(context.state, context.since)
+    found = _with_text(_entries(results, taken, context), context, client)
     unique = taken.by_final_text(found)
     # Context: what was seen recently, so that new articles join the stories they continue.
-    window = stamp(now - timedelta(days=config.window_days))
+    since = context.since
+    window = stamp(context.started - timedelta(days=context.config.window_days))
     unique += taken.stored_since(min(window, since) if since else window)
     # Ids in reading order: new articles first, as the feeds list them.
     ordered = [a for a in unique if a.new] + [a for a in unique if not a.new]
     for number, article in enumerate(ordered, 1):
         article.doc = dataclasses.replace(article.doc, id=f"d{number}")
     return ordered
+
+
+def _entries(results: Sequence[FeedResult], taken: _Taken, context: _Context) -> list[_Article]:
+    """The feeds' entries as articles, each once; new entries without text (and no page to
+    fetch it from) are left out, with a warning."""
+    found: list[_Article] = []
+    textless = 0  # new ones: an entry is not stored, so it is skipped again on every run
+    for entry in (entry for result in results for entry in result.entries):
+        article = taken.entry(entry, context.chosen)
+        if article is None:
+            continue
+        if article.stored is None and not entry.text.strip() and not (context.fetch.full_text and entry.url):
+            textless += context.once(f"no text: {entry.feed}\n{(entry.keys() or [entry.title])[0]}")
+            continue
+        found.append(article)
+    if textless:
+        context.warnings.append(f"{textless} {'entry' if textless == 1 else 'entries'} without text skipped")
+    return found
+
+
+def _with_text(found: list[_Article], context: _Context, client: Fetcher | None) -> list[_Article]:
+    """The articles with their final text (a page's, with --full-text) that can be read:
+    not empty, and no line too long to split (with a warning)."""
+    if context.fetch.full_text and client is not None:
+        _full_text(found, client, context.fetch, context.warnings, context.report)
+    kept: list[_Article] = []
+    for article in found:
+        if not article.doc.text.strip():
+            continue
+        if has_long_line(article.doc.text):
+            warning = f"{visible(article.doc.origin)}: {LONG_LINE}"
+            if context.once(warning):
+                context.warnings.append(warning)
+            continue
+        kept.append(article)
+    return kept
 
 
 class _Taken:
@@ -350,34 +424,50 @@ class _Taken:
     def entry(self, entry: Entry, chosen: bool) -> _Article | None:
         """A feed's entry as one of this run's articles (stored, if the state knows it), or None:
         listed already, or older than the date asked for and never seen."""
-        keys = entry.keys()
         mine = (entry.feed, content_hash(entry.text))
-        if any(
-            k in self.keys and (self.keys[k][0] == entry.feed or self.keys[k][1] == mine[1]) for k in keys
-        ):
+        if self._listed(entry, mine[1]):
             return None  # the same article listed twice (in one feed, or with the same text in two)
-        keys = [k for k in keys if k not in self.keys]  # another feed's URL with other text
+        stored, keys = self._stored(entry)
+        self.keys.update(dict.fromkeys(keys, mine))
+        if stored is not None:
+            return self._seen(stored, entry, keys)
+        if chosen and self._before_cutoff(entry):
+            return None  # older than the date asked for, and never seen: not part of this briefing
+        return _Article(_from_entry(entry), None, True, entry, keys)
+
+    def _listed(self, entry: Entry, text_hash: str) -> bool:
+        """Whether one of the entry's keys was taken by an entry of the same feed, or with the
+        same text."""
+        taken = [self.keys[k] for k in entry.keys() if k in self.keys]
+        return any(feed == entry.feed or other_hash == text_hash for feed, other_hash in taken)
+
+    def _stored(self, entry: Entry) -> tuple[StoredArticle | None, tuple[str, ...]]:
+        """The stored article the entry is, if any, and the keys the entry takes: those not
+        taken yet (another feed's URL with other text is not), less its URL when that URL is
+        another feed's article with other text."""
+        keys = [k for k in entry.keys() if k not in self.keys]
         stored = self.state.find(keys)
+        text = entry.text.strip()
         if (
             stored is not None
             and stored.feed not in (None, entry.feed)
-            and entry.text.strip()
+            and text
             and content_hash(entry.text) != content_hash(stored.text)
         ):
             # Another feed's article under this URL, with other text: a feed cannot mark
             # another's article as seen by claiming its URL first. Seen only if this text was.
             stored = None
             keys = [k for k in keys if not k.startswith("url:")]
-        if stored is None and entry.text.strip():
+        if stored is None and text:
             stored = self.state.find([content_hash(entry.text)])
-        self.keys.update(dict.fromkeys(keys, mine))
-        if stored is not None:
-            return self._seen(stored, entry, tuple(keys))
-        if chosen and self.since is not None:
-            published = parse_time(entry.published)
-            if published is not None and stamp(published) < self.since:
-                return None  # older than the date asked for, and never seen: not part of this briefing
-        return _Article(_from_entry(entry), None, True, entry, tuple(keys))
+        return stored, tuple(keys)
+
+    def _before_cutoff(self, entry: Entry) -> bool:
+        """Whether the entry was published before the cutoff (False if it has no date)."""
+        if self.since is None:
+            return False
+        published = parse_time(entry.published)
+        return published is not None and stamp(published) < self.since
 
     def by_final_text(self, found: list[_Article]) -> list[_Article]:
         """Content keys of the new ones, now that their text is final; the same text twice is
@@ -469,40 +559,61 @@ def _full_text(
 
 
 def _briefing(
-    articles: list[_Article],
-    state: State,
-    since: str | None,
-    show_all: bool,
-    settings: Settings,
-    warnings: list[str],
-    report: Progress,
+    articles: list[_Article], context: _Context, show_all: bool, settings: Settings
 ) -> tuple[Digest, list[tuple[Story, int | None]]]:
     """The digest to show, and the stories to record with the stored story each one updates."""
-    new_ids = {a.doc.id for a in articles if a.new}
-    by_id = {a.doc.id: a for a in articles}
-    info: dict[str, object] = {**settings.to_dict(), "since": since, "show_all": show_all}
+    warnings = context.warnings
+    info: dict[str, object] = {**settings.to_dict(), "since": context.since, "show_all": show_all}
     empty = Digest((), (), info, now_utc().replace(microsecond=0).isoformat(), tuple(warnings))
-    if not articles or (not new_ids and not show_all):
+    if not articles or (not any(a.new for a in articles) and not show_all):
         return empty, []
-    try:
-        built = build_from_documents([a.doc for a in articles], settings, warnings, report)
-    except NothingToSummarize as exc:
-        if isinstance(exc, TooMuchInput):
-            raise BriefError(str(exc)) from None
-        warnings[:] = exc.warnings  # the run's warnings, and the build's after them
+    built = _built(articles, settings, context)
+    if built is None:
         return dataclasses.replace(empty, warnings=tuple(warnings)), []
-    warnings[:] = built.warnings
-    kinds: dict[str, list[tuple[Story, int | None]]] = {"fresh": [], "update": [], "seen": []}
-    for story in built.stories:
-        found = _classify(story, [by_id[d] for d in story.documents], built, settings, state, since, show_all)
-        if found is not None:
-            kinds[found[0]].append(found[1:])
-    chosen = kinds["fresh"] + kinds["update"] + kinds["seen"]
+    chosen = _chosen(built, articles, context, settings, show_all)
     stories = [dataclasses.replace(s, id=f"c{n}") for n, (s, _) in enumerate(chosen, 1)]
     cited = {d for s in stories for d in s.documents}
     documents = tuple(d for d in built.documents if d.id in cited)
     digest = Digest(tuple(stories), documents, info, built.generated_at, tuple(warnings))
     return digest, [(s, story_id) for s, (_, story_id) in zip(stories, chosen, strict=True)]
+
+
+def _built(articles: list[_Article], settings: Settings, context: _Context) -> Digest | None:
+    """Every article of the run (new and context) built into stories, the run's warnings
+    replaced by the run's and the build's after them; None if nothing could be quoted.
+
+    An article with nothing to quote is said once: it is built again on every run (as
+    context, or as new: a new article is stored only when it was quoted).
+
+    Raises:
+        BriefError: too many articles.
+    """
+    warnings = context.warnings
+    built: Digest | None = None
+    try:
+        built = build_from_documents([a.doc for a in articles], settings, warnings, context.report)
+        warnings[:] = built.warnings
+    except NothingToSummarize as exc:
+        if isinstance(exc, TooMuchInput):
+            raise BriefError(str(exc)) from None
+        warnings[:] = exc.warnings
+    warnings[:] = [w for w in warnings if not w.endswith(_NO_SENTENCE) or context.once(w)]
+    return built
+
+
+def _chosen(
+    built: Digest, articles: list[_Article], context: _Context, settings: Settings, show_all: bool
+) -> list[tuple[Story, int | None]]:
+    """The built stories this briefing shows, with the stored story each one continues: the
+    fresh ones first, then the updates, then (``show_all``) those with nothing new."""
+    by_id = {a.doc.id: a for a in articles}
+    kinds: dict[str, list[tuple[Story, int | None]]] = {"fresh": [], "update": [], "seen": []}
+    for story in built.stories:
+        members = [by_id[d] for d in story.documents]
+        found = _classify(story, members, built, settings, context.state, context.since, show_all)
+        if found is not None:
+            kinds[found[0]].append(found[1:])
+    return kinds["fresh"] + kinds["update"] + kinds["seen"]
 
 
 def _classify(
@@ -560,17 +671,31 @@ def _update(
     new_picks = _within_budget(_unshown(members, built, settings, state, since), settings)
     if not new_picks and not show_all:
         return None
-    texts = {p.candidate.text for p in new_picks}
-    old = [dataclasses.replace(p, new=False) for p in picks if p.candidate.text not in texts]
-    shown = old + new_picks if show_all else new_picks
-    order = {d.id: i for i, d in enumerate(built.documents)}
-    shown.sort(key=lambda p: (order[p.candidate.citations[0].document], p.candidate.citations[0].start))
-    cited = {c.document for p in shown for c in p.candidate.citations}
-    new_members = {a.doc.id for a in members if a.new}
-    documents = tuple(d for d in story.documents if d in cited or d in new_members)
+    if show_all:  # the story's own sentences too, marked as shown before
+        texts = {p.candidate.text for p in new_picks}
+        old = [dataclasses.replace(p, new=False) for p in picks if p.candidate.text not in texts]
+        shown = _in_reading_order(old + new_picks, built)
+    else:
+        shown = _in_reading_order(new_picks, built)
+    documents = _update_documents(story, shown, members)
     docs = {d.id: d for d in built.documents}
     sources = story_sources([docs[d] for d in documents if docs[d].copy_of is None]) or 1
     return dataclasses.replace(story, sentences=tuple(shown), documents=documents, sources=sources)
+
+
+def _update_documents(story: Story, shown: list[Pick], members: list[_Article]) -> tuple[str, ...]:
+    """The documents an update lists: those it quotes and its new articles, in story order."""
+    new_members = {a.doc.id for a in members if a.new}
+    cited = {c.document for p in shown for c in p.candidate.citations}
+    return tuple(d for d in story.documents if d in cited or d in new_members)
+
+
+def _in_reading_order(picks: list[Pick], built: Digest) -> list[Pick]:
+    """``picks`` by the place of their first citation: document order, then position."""
+    order = {d.id: i for i, d in enumerate(built.documents)}
+    return sorted(
+        picks, key=lambda p: (order[p.candidate.citations[0].document], p.candidate.citations[0].start)
+    )
 
 
 def _unshown(
@@ -581,6 +706,11 @@ def _unshown(
     new_ids = {a.doc.id for a in members if a.new}
     new_docs = [d for d in built.documents if d.id in new_ids]
     originals = [d for d in new_docs if d.copy_of is None or d.copy_of not in new_ids]
+    # A second build, of one story's new articles alone: the briefing's build cannot serve.
+    # It ranked these sentences among the old articles' (LexRank and the source-overlap prior
+    # are relative to the documents summarized together), which favours what was known; and
+    # it kept only the story's budget, not every sentence ranked, from which the unshown ones
+    # are then chosen. Grouping is skipped (clusters="1"); one build per updated story.
     try:
         alone = build_from_documents(
             [dataclasses.replace(d, copy_of=None) for d in originals],

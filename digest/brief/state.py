@@ -33,7 +33,18 @@ APPLICATION_ID = 0x44475354  # "DGST": marks the file as digest's (PRAGMA applic
 SCHEMA_VERSION = 1
 HEADER = b"SQLite format 3\x00"
 
-SCHEMA = """
+# Warnings about an article (no text, nothing to quote) said once, not on every run. Added
+# after version 1 without a new version: a file without it is read as "nothing reported" and
+# gains it when a run is recorded; a digest that does not know it leaves it alone.
+REPORTED = """
+CREATE TABLE IF NOT EXISTS reported (
+    key TEXT PRIMARY KEY,
+    first_reported TEXT NOT NULL
+);
+"""
+
+SCHEMA = (
+    """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -88,6 +99,8 @@ CREATE TABLE sentences (
     first_shown TEXT NOT NULL
 );
 """
+    + REPORTED
+)
 
 
 class StateError(Exception):
@@ -445,6 +458,17 @@ class State:
             is not None
         )
 
+    def reported(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` whose warning was given in an earlier run."""
+        keys = list(keys)
+        has_table = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reported'"
+        ).fetchone()
+        if not keys or not has_table:
+            return set()
+        marks = ", ".join("?" * len(keys))
+        return {r[0] for r in self.conn.execute(f"SELECT key FROM reported WHERE key IN ({marks})", keys)}
+
     # ------------------------------------------------------------ writing
 
     def add_articles(self, articles: Iterable[NewArticle], when: str) -> list[int]:
@@ -488,8 +512,11 @@ class State:
         new_articles: int,
         output_format: str,
         retention_days: float | None = None,
+        reported: Iterable[str] = (),
     ) -> None:
         """Write what the run delivered and commit: the only place a run's changes become visible.
+
+        ``reported``: the keys of the warnings about articles this run gave (``reported``).
 
         Raises:
             StateError: it could not be written (a full disk, a file made read-only); nothing
@@ -505,6 +532,7 @@ class State:
                 new_articles=new_articles,
                 output_format=output_format,
                 retention_days=retention_days,
+                reported=reported,
             )
         except sqlite3.Error as exc:
             raise sqlite_problem(self.path, exc, delivered=True) from None
@@ -520,6 +548,7 @@ class State:
         new_articles: int,
         output_format: str,
         retention_days: float | None,
+        reported: Iterable[str],
     ) -> None:
         conn = self.conn
         feeds = list(feeds)
@@ -569,6 +598,11 @@ class State:
                 output_format,
             ),
         )
+        conn.execute(REPORTED)  # execute, not executescript: that would commit the run halfway
+        conn.executemany(
+            "INSERT OR IGNORE INTO reported (key, first_reported) VALUES (?, ?)",
+            [(key, finished) for key in reported],
+        )
         if retention_days is not None:
             self._forget(finished, retention_days)
         conn.execute("COMMIT")
@@ -582,6 +616,7 @@ class State:
         self.conn.execute("DELETE FROM articles WHERE first_seen < ?", (cutoff,))
         self.conn.execute("DELETE FROM stories WHERE last_shown < ?", (cutoff,))
         self.conn.execute("DELETE FROM sentences WHERE first_shown < ?", (cutoff,))
+        self.conn.execute("DELETE FROM reported WHERE first_reported < ?", (cutoff,))
         self.conn.execute(
             "DELETE FROM runs WHERE finished_at < ? AND id NOT IN (SELECT max(id) FROM runs)", (cutoff,)
         )

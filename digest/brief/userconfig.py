@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ class EmailSettings:
     to: tuple[str, ...] = ()
     """To: addresses."""
     subject: str = "Digest for {date}"
-    """Subject; {date} and {count} (stories) are filled in."""
+    """Subject; {date} and {count} (the number of stories) are filled in."""
     cc: tuple[str, ...] = ()
     """Cc: addresses."""
 
@@ -251,50 +252,33 @@ class _Reader:
             raise self.fail("email", "must be a table ([email])")
         if not isinstance(fetch, dict):
             raise self.fail("fetch", "must be a table ([fetch])")
-        known = {
-            "feeds",
-            "opml",
-            "format",
-            "algorithm",
-            "sentences",
-            "words",
-            "clusters",
-            "grouping",
-            "language",
-            "state",
-            "window_days",
-            "retention_days",
-        }
-        for key in top:
-            if key not in known:
-                raise self.fail(key, f"unknown key (known: {', '.join(sorted(known | {'email', 'fetch'}))})")
-        values: dict[str, Any] = {}
-        base = self.path.parent
-        if "feeds" in top:
-            values["feeds"] = tuple(_resolve(f, base) for f in self.strings(top, "feeds"))
-        if "opml" in top:
-            values["opml"] = tuple(_resolve(f, base) for f in self.strings(top, "opml", single=True))
-        if "format" in top:
-            values["format"] = self.choice(top, "format", BRIEF_FORMATS)
-        if "algorithm" in top:
-            values["algorithm"] = self.choice(top, "algorithm", ALGORITHMS)
-        for key in ("sentences", "words"):
-            if key in top:
-                values[key] = self.integer(top, key, 1)
-        if "clusters" in top:
-            values["clusters"] = self.clusters(top["clusters"])
-        if "grouping" in top:
-            values["grouping"] = self.grouping(top["grouping"])
-        if "language" in top:
-            values["language"] = self.string(top, "language")
-        if "state" in top:
-            values["state"] = _resolve(self.string(top, "state"), base)
-        for key in ("window_days", "retention_days"):
-            if key in top:
-                values[key] = self.number(top, key, 0)
+        values = self.top_level(top)
         values["email"] = self.email(email)
         values["fetch"] = self.fetch(fetch)
         return UserConfig(path=self.path, exists=True, **values)
+
+    def top_level(self, top: dict[str, Any]) -> dict[str, Any]:
+        """The keys outside the tables, each checked by its reader (in this order)."""
+        base = self.path.parent
+        readers: dict[str, Callable[[], Any]] = {
+            "feeds": lambda: tuple(_resolve(f, base) for f in self.strings(top, "feeds")),
+            "opml": lambda: tuple(_resolve(f, base) for f in self.strings(top, "opml", single=True)),
+            "format": lambda: self.choice(top, "format", BRIEF_FORMATS),
+            "algorithm": lambda: self.choice(top, "algorithm", ALGORITHMS),
+            "sentences": lambda: self.integer(top, "sentences", 1),
+            "words": lambda: self.integer(top, "words", 1),
+            "clusters": lambda: self.clusters(top["clusters"]),
+            "grouping": lambda: self.grouping(top["grouping"]),
+            "language": lambda: self.string(top, "language"),
+            "state": lambda: _resolve(self.string(top, "state"), base),
+            "window_days": lambda: self.number(top, "window_days", 0),
+            "retention_days": lambda: self.number(top, "retention_days", 0),
+        }
+        for key in top:
+            if key not in readers:
+                known = ", ".join(sorted({*readers, "email", "fetch"}))
+                raise self.fail(key, f"unknown key (known: {known})")
+        return {key: read() for key, read in readers.items() if key in top}
 
     def clusters(self, value: Any) -> str:
         if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):

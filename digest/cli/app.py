@@ -98,9 +98,8 @@ app = typer.Typer(
 
 Algorithm = Enum("Algorithm", {name: name for name in ALGORITHMS}, type=str)  # type: ignore[misc]
 Format = Enum(  # type: ignore[misc]
-    "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json")}, type=str
+    "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json", "html")}, type=str
 )
-SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 EngineName = Enum("EngineName", {name: name for name in ("local", "dask")}, type=str)  # type: ignore[misc]
 
 
@@ -239,9 +238,9 @@ def build(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="Output format: terminal, markdown (or md), text or json. "
-            "Default: terminal on a terminal, else from the --output suffix (.json, .md, .txt), "
-            "else markdown.",
+            help="Output format: terminal, markdown (or md), text, json or html (a standalone page). "
+            "Default: from the --output suffix (.json, .md, .txt, .html), else terminal on a "
+            "terminal, else markdown.",
             show_default=False,
         ),
     ] = None,
@@ -395,8 +394,10 @@ def _stdout_gone() -> None:
 
 
 def _default_format(output: Path | None) -> str:
+    from digest.cli.outfile import suffix_format
+
     if output is not None:
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "markdown")
+        return suffix_format(output) or "markdown"
     return "terminal" if sys.stdout.isatty() else "markdown"
 
 

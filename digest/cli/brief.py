@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,7 +22,7 @@ from digest.cli.progress import ProgressLine
 from digest.settings import ALGORITHMS
 
 if TYPE_CHECKING:
-    from digest.brief.run import Outcome
+    from digest.brief.run import BriefOptions, Outcome
     from digest.models import Digest
 
 BriefFormat = Enum("BriefFormat", {name: name for name in BRIEF_FORMATS}, type=str)  # type: ignore[misc]
@@ -113,7 +114,7 @@ def brief(
             "--since",
             metavar="WHEN",
             help="What counts as new: last-run, yesterday, today, a date (2024-05-01), a time "
-            "or an age (36h, 2d).",
+            "or an age (20m, 36h, 2d, 1w).",
         ),
     ] = "last-run",
     show_all: Annotated[
@@ -126,8 +127,9 @@ def brief(
             "-f",
             metavar="FORMAT",
             show_default=False,
-            help="terminal, markdown (md), text, json, html or email. Default: the config file's, else "
-            "terminal on a terminal, else markdown.",
+            help="terminal, markdown (md), text, json, html or email. Default: from the --output "
+            "suffix (.json, .md, .txt, .html), else the config file's, else terminal on a terminal, "
+            "else markdown.",
         ),
     ] = None,
     output: Annotated[
@@ -153,7 +155,7 @@ def brief(
             "--subject",
             metavar="TEXT",
             show_default=False,
-            help="Email: the subject; {date} and {count} are filled in.",
+            help="Email: the subject; {date} and {count} (the number of stories) are filled in.",
         ),
     ] = None,
     full_text: Annotated[
@@ -216,19 +218,13 @@ def brief(
     was written: a run that fails to write records nothing.
     """
     loaded = _overridden(_load(config), algorithm.value if algorithm is not None else None, sentences, words)
-    name = (
-        output_format.value
-        if output_format is not None
-        else loaded.format or ("terminal" if output is None and sys.stdout.isatty() else "markdown")
-    )
+    name = _format_name(output_format.value if output_format is not None else None, loaded, output)
     headers = _headers(loaded, to, sender, subject)
     if name == "email":
         _check_mail(headers, loaded)
-    from digest.brief.run import BriefError, BriefOptions, run
-    from digest.brief.state import StateError
+    from digest.brief.run import BriefOptions
     from digest.brief.userconfig import default_state_path
 
-    state_path = state or (Path(loaded.state) if loaded.state else default_state_path())
     options = BriefOptions(
         feeds=tuple(feed or ()),
         opml=tuple(str(p) for p in opml or ()),
@@ -239,16 +235,52 @@ def brief(
         output_format=name,
         wait=wait,
     )
-    progress = ProgressLine(enabled=not quiet and sys.stderr.isatty())
+    outcome = _briefed(
+        loaded,
+        options,
+        state or (Path(loaded.state) if loaded.state else default_state_path()),
+        ProgressLine(enabled=not quiet and sys.stderr.isatty()),
+        lambda digest: _write(digest, name, output, headers),
+    )
+    if not quiet:
+        _summary(outcome)
+
+
+def _format_name(option: str | None, loaded: UserConfig, output: Path | None) -> str:
+    """The output format: --format, else the --output suffix's (as build), else the config
+    file's, else terminal on a terminal and markdown elsewhere."""
+    from digest.cli.outfile import suffix_format
+
+    if option is not None:
+        return option
+    chosen = suffix_format(output) or loaded.format
+    return chosen or ("terminal" if output is None and sys.stdout.isatty() else "markdown")
+
+
+def _briefed(
+    loaded: UserConfig,
+    options: BriefOptions,
+    state_path: Path,
+    progress: ProgressLine,
+    write: Callable[[Digest], None],
+) -> Outcome:
+    """Run the briefing; what stops it is one line on standard error and an exit code, after
+    the progress line was cleared."""
+    import sqlite3
+
+    from digest.brief.run import BriefError, run
+    from digest.brief.state import StateError, sqlite_problem
+
     delivered = []
 
     def deliver(digest: Digest) -> None:
-        _write(digest, name, output, headers)
+        progress.clear()  # on a terminal, stdout and stderr share the line the progress is on
+        write(digest)
         delivered.append(True)
 
-    import sqlite3
-
-    from digest.brief.state import sqlite_problem
+    def failure(message: str, code: ExitCode) -> typer.Exit:
+        progress.clear()
+        return _error(message, code)
 
     try:
         try:
@@ -256,22 +288,17 @@ def brief(
         except sqlite3.Error as exc:  # reading or writing the state failed midway (a disk, a permission)
             raise sqlite_problem(state_path, exc, delivered=bool(delivered)) from None
     except BriefError as exc:
-        progress.clear()
-        raise _error(str(exc), ExitCode.USAGE) from None
+        raise failure(str(exc), ExitCode.USAGE) from None
     except StateError as exc:
-        progress.clear()
-        raise _error(str(exc), ExitCode.ERROR) from None
+        raise failure(str(exc), ExitCode.ERROR) from None
     except _NotWritten as exc:
-        progress.clear()
-        raise _error(
+        raise failure(
             f"{exc}; nothing was recorded, the next briefing shows the same", ExitCode.ERROR
         ) from None
     except KeyboardInterrupt:
-        progress.clear()
-        raise _error("interrupted; nothing was recorded", ExitCode.INTERRUPTED) from None
+        raise failure("interrupted; nothing was recorded", ExitCode.INTERRUPTED) from None
     progress.clear()
-    if not quiet:
-        _summary(outcome)
+    return outcome
 
 
 def _overridden(

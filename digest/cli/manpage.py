@@ -193,13 +193,16 @@ def default(param: Any) -> str | None:
         return None
     if is_option(param) and is_flag(param):
         if getattr(param, "secondary_opts", None):  # --x/--no-x: name the default side
-            return (param.opts if value else param.secondary_opts)[0]
+            return str((param.opts if value else param.secondary_opts)[0])
         return None
-    if isinstance(value, Enum):
-        value = value.value
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v.value if isinstance(v, Enum) else v) for v in value)
-    return str(value)
+        return ", ".join(_value_text(v) for v in value)
+    return _value_text(value)
+
+
+def _value_text(value: Any) -> str:
+    """A default value as typed (an Enum member by its value)."""
+    return str(value.value if isinstance(value, Enum) else value)
 
 
 def value_range(param: Any) -> str | None:
@@ -380,7 +383,9 @@ def _limits() -> list[str]:
             "fails, is interrupted or is killed records nothing. A second digest brief on the "
             "same file waits --wait seconds, then exits with status 1. A state file that cannot be "
             "written (a full disk, a read-only file or folder) is reported in one line, exit 1, and "
-            "never called corrupt; one that is not a regular file (a FIFO, a device) is refused."
+            "never called corrupt; one that is not a regular file (a FIFO, a device) is refused. "
+            "It also remembers the warnings given about entries (an entry without text, one with "
+            "no sentence to quote), so that they are given once, not on every run."
         ],
     )
     lines += ['.SH "UNTRUSTED INPUT"']
@@ -601,8 +606,9 @@ def generate() -> str:
         "document's text, so that every citation can be checked:",
     )
     lines += _example(
-        "digest corpus/ --output digest.json",
-        "Write the digest to a file, in the format its suffix names (here JSON):",
+        "digest corpus/ --output digest.html",
+        "Write the digest to a file, in the format its suffix names (.html, .json, .md, .txt; "
+        "here a standalone HTML page):",
     )
 
     lines += [

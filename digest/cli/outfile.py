@@ -18,6 +18,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+}
+"""The format an ``-o`` file's suffix asks for when ``--format`` is not given (build and brief)."""
+
+
+def suffix_format(path: Path | None) -> str | None:
+    """The format of ``SUFFIX_FORMATS`` that ``path`` ends with, None for another suffix or none."""
+    return None if path is None else SUFFIX_FORMATS.get(path.suffix.lower())
+
 
 def _umask() -> int:
     mask = os.umask(0o022)

@@ -27,10 +27,10 @@ DEFAULT_SUBJECT = "Digest for {date}"
 
 
 def subject_line(template: str, digest: Digest, now: datetime) -> str:
-    """The Subject: {date} and {count} filled in, on one line, at most 200 characters."""
-    count = len(digest.stories)
+    """The Subject: {date} and {count} (the number of stories) filled in, on one line, at
+    most 200 characters."""
     text = template.replace("{date}", now.strftime("%a %d %b %Y")).replace(
-        "{count}", f"{count} {'story' if count == 1 else 'stories'}"
+        "{count}", str(len(digest.stories))
     )
     return one_line(text)[:200] or "Digest"
 

@@ -60,16 +60,25 @@ def safe_url(url: str | None) -> str | None:
 
 
 def since_text(digest: Digest) -> str:
-    """'Nothing new since 2024-05-01 07:30.' (local time) for a briefing without stories."""
+    """'Nothing new since 2024-05-01 07:30 +02:00.' (local time, with its offset from UTC, or
+    'UTC') for a briefing without stories."""
     since = digest.settings.get("since")
     if not isinstance(since, str) or not since:
         return "Nothing new."
-    from datetime import datetime
+    from datetime import datetime, timedelta
 
     try:
-        shown = datetime.fromisoformat(since).astimezone().strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromisoformat(since)
     except ValueError:
-        shown = one_line(since)
+        return f"Nothing new since {one_line(since)}."
+    try:
+        local = moment.astimezone()
+    except (OverflowError, ValueError):  # 0001-01-01 UTC is before the year 1 west of Greenwich
+        local = moment
+    minutes = round((local.utcoffset() or timedelta(0)).total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    zone = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
+    shown = f"{local.year:04d}-{local:%m-%d %H:%M} {zone}"  # %Y is "1" for the year 1 (glibc)
     return f"Nothing new since {shown}."
 
 

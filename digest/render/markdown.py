@@ -53,19 +53,23 @@ def _delimiter_runs(text: str, char: str) -> list[tuple[int, int]]:
     for match in re.finditer(re.escape(char) + "+", text):
         before = text[match.start() - 1 : match.start()] or " "
         after = text[match.end() : match.end() + 1] or " "
-        left = not after.isspace() and (not _punctuation(after) or before.isspace() or _punctuation(before))
-        right = not before.isspace() and (not _punctuation(before) or after.isspace() or _punctuation(after))
-        if char == "_":
-            can_open = left and (not right or _punctuation(before))
-            can_close = right and (not left or _punctuation(after))
-        else:
-            can_open, can_close = left, right
+        can_open, can_close = _flanking(before, after, char)
         if can_close and opened:
             paired = True
         opened = opened or can_open
         if can_open or can_close:
             runs.append(match.span())
     return runs if paired else []
+
+
+def _flanking(before: str, after: str, char: str) -> tuple[bool, bool]:
+    """Whether a run of ``char`` between the characters ``before`` and ``after`` (a space at
+    either end of the text) can open and can close emphasis (CommonMark's flanking rules)."""
+    left = not after.isspace() and (not _punctuation(after) or before.isspace() or _punctuation(before))
+    right = not before.isspace() and (not _punctuation(before) or after.isspace() or _punctuation(after))
+    if char == "_":
+        return left and (not right or _punctuation(before)), right and (not left or _punctuation(after))
+    return left, right
 
 
 def escape(text: str) -> str:

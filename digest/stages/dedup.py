@@ -122,6 +122,22 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
     only a variant are its ``related`` places: they count as support, but a quote is never
     attributed to a text that differs from it.
     """
+    groups = _exact_groups(documents, sentences)
+    if len(groups) > MAX_STORY_SENTENCES:
+        groups = [groups[g] for g in sorted(_sample(groups))]
+    groups = _merge_near(groups)
+    originals = {doc.id: (doc.copy_of or doc.id) for doc in documents}
+    counts = {doc.id: max(1, sum(1 for s in sentences.get(doc.id, []))) for doc in documents}
+    candidates = [_candidate(members, counts, originals) for members in groups]
+    candidates.sort(key=lambda c: c.order)
+    return candidates
+
+
+def _exact_groups(
+    documents: Sequence[Document], sentences: dict[str, list[Sentence]]
+) -> list[list[tuple[int, Sentence]]]:
+    """The candidate sentences grouped by ``sentence_key``, each with its document's rank, in
+    the order they first appear."""
     groups: list[list[tuple[int, Sentence]]] = []
     by_key: dict[str, int] = {}
     for rank, doc in enumerate(documents):
@@ -134,38 +150,35 @@ def merge_sentences(documents: Sequence[Document], sentences: dict[str, list[Sen
             else:
                 by_key[key] = len(groups)
                 groups.append([(rank, sentence)])
-    if len(groups) > MAX_STORY_SENTENCES:
-        groups = [groups[g] for g in sorted(_sample(groups))]
-    groups = _merge_near(groups)
-    originals = {doc.id: (doc.copy_of or doc.id) for doc in documents}
-    counts = {doc.id: max(1, sum(1 for s in sentences.get(doc.id, []))) for doc in documents}
-    candidates = []
-    for members in groups:
-        members.sort(key=lambda m: (m[0], m[1].index))
-        rank, first = members[0]
-        shown = " ".join(first.text.split())
-        exact = [s for _, s in members if " ".join(s.text.split()) == shown]
-        citations: list[Citation] = []
-        related: list[Citation] = []
-        cited: set[str] = set()
-        for sentence in exact + [s for _, s in members]:
-            if sentence.doc_id in cited:
-                continue  # a document repeating a sentence is cited once, at its first place
-            cited.add(sentence.doc_id)
-            place = Citation(sentence.doc_id, sentence.start, sentence.end)
-            (citations if sentence in exact else related).append(place)
-        candidates.append(
-            Candidate(
-                text=first.text,
-                citations=tuple(citations),
-                position=first.index / counts[first.doc_id],
-                order=(rank, first.index),
-                support=len({originals[c.document] for c in citations + related}),
-                related=tuple(related),
-            )
-        )
-    candidates.sort(key=lambda c: c.order)
-    return candidates
+    return groups
+
+
+def _candidate(
+    members: list[tuple[int, Sentence]], counts: dict[str, int], originals: dict[str, str]
+) -> Candidate:
+    """One group of sentences as a Candidate: the first document's text, citing those that
+    carry it word for word, the others as related places."""
+    members.sort(key=lambda m: (m[0], m[1].index))
+    rank, first = members[0]
+    shown = " ".join(first.text.split())
+    exact = [s for _, s in members if " ".join(s.text.split()) == shown]
+    citations: list[Citation] = []
+    related: list[Citation] = []
+    cited: set[str] = set()
+    for sentence in exact + [s for _, s in members]:
+        if sentence.doc_id in cited:
+            continue  # a document repeating a sentence is cited once, at its first place
+        cited.add(sentence.doc_id)
+        place = Citation(sentence.doc_id, sentence.start, sentence.end)
+        (citations if sentence in exact else related).append(place)
+    return Candidate(
+        text=first.text,
+        citations=tuple(citations),
+        position=first.index / counts[first.doc_id],
+        order=(rank, first.index),
+        support=len({originals[c.document] for c in citations + related}),
+        related=tuple(related),
+    )
 
 
 SMALL_STORY = 200

@@ -79,7 +79,18 @@ def extract(html: str) -> dict[str, Any]:
         **options,
     )
     meta = result.as_dict() if result is not None and hasattr(result, "as_dict") else dict(result or {})
-    text = meta.get("text") or ""
+    text = _arbitrated(html, meta.get("text") or "", options)
+    meta["text"] = strip_furniture(text, meta.get("title") or "")
+    return meta
+
+
+def _arbitrated(html: str, precise: str, options: dict[str, Any]) -> str:
+    """The article's text: trafilatura's precise pass ``precise``, replaced by its default pass
+    or readability's main block (the second opinion) when the precise one lost the article,
+    or cut to the stretch the second opinion agrees with."""
+    import trafilatura
+
+    text = precise
     second = _second_opinion(html, options)
     # The default pass can only win when the second opinion is longer than the precise text.
     default = (trafilatura.extract(html, **options) or "") if len(second) > len(text) else ""
@@ -87,11 +98,10 @@ def extract(html: str) -> dict[str, Any]:
         text = default
     grams = _trigrams(second)
     if len(second) > MORE * len(text) and (_share(text, grams) or 0.0) >= HOLDS:  # None: under 3 words
-        text = second
-    elif second and (_share(text, grams) or 0.0) >= SAME:
-        text = _agreed_stretch(text, grams)
-    meta["text"] = strip_furniture(text, meta.get("title") or "")
-    return meta
+        return second
+    if second and (_share(text, grams) or 0.0) >= SAME:
+        return _agreed_stretch(text, grams)
+    return text
 
 
 def _second_opinion(html: str, options: dict[str, Any]) -> str:

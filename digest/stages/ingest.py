@@ -582,10 +582,7 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
 
     name = "standard input" if origin == "-" else visible(origin)
     _quiet_html_loggers()
-    # lxml refuses a str that declares its encoding; the text is decoded already.
-    html = _XML_DECLARATION.sub("", html, count=1)
-    if not _HTML_START.search(_after_prelude(html)[:8192]):
-        html = f"<html><body>{html}</body></html>"  # a fragment: trafilatura wants a whole page
+    html = _whole_page(html)
     try:
         meta = extract(html)
     except Exception as exc:  # noqa: BLE001 - a parser failure is a bad input, not a crash
@@ -593,29 +590,42 @@ def parse_html(html: str, origin: str, doc_id: str) -> Document:
     text = repair_mojibake(clean_text(meta.get("text") or ""))
     if not text.strip():
         raise InputError(f"{name}: no article text found in this HTML page")
-    url = meta.get("url")
-    url = (
-        url.strip()
-        if isinstance(url, str) and url.strip().startswith(("http://", "https://")) and plain_url(url.strip())
-        else None
-    )
+    url = _page_url(meta.get("url"))
     page = page_metadata(html)
     outlet = choose_outlet(one_line(meta.get("sitename") or "") or None, page, meta.get("title") or "", url)
     title = repair_mojibake(one_line(choose_title(one_line(meta.get("title") or ""), page, outlet, url)))
     title = title or _title_from_text(text)[0]
     published = meta.get("date")
-    if not (isinstance(published, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published)):
-        published = None
     return Document(
         id=doc_id,
         origin=origin,
         title=title or visible(Path(origin).name),
         text=text,
         source=one_line(outlet or "") or None,
-        published=published,
+        published=published if isinstance(published, str) and _ISO_DAY.fullmatch(published) else None,
         url=url,
         kind="extracted",
     )
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _whole_page(html: str) -> str:
+    """``html`` as lxml and trafilatura take it: without an XML declaration (lxml refuses a
+    str that declares its encoding; the text is decoded already), a fragment made a page."""
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not _HTML_START.search(_after_prelude(html)[:8192]):
+        html = f"<html><body>{html}</body></html>"  # a fragment: trafilatura wants a whole page
+    return html
+
+
+def _page_url(url: object) -> str | None:
+    """The page's own URL from its metadata, when it is a plain http(s) URL."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    return url if url.startswith(("http://", "https://")) and plain_url(url) else None
 
 
 def _quiet_html_loggers() -> None:

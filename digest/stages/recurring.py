@@ -52,24 +52,10 @@ def recurring(
     ``documents``: every document of the build; copies (``copy_of``) count as their original's,
     never twice. ``story_of``: the story of each original document. Documents without a known
     source are never judged."""
-    by_id = {d.id: d for d in documents}
-    carriers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    articles: dict[str, int] = defaultdict(int)
-    for doc in documents:
-        source = source_of(doc)
-        if source is None or doc.copy_of is not None:
-            continue
-        articles[source] += 1
-        for sentence in sentences.get(doc.id, []):
-            if sentence.candidate:
-                carriers[(source, sentence_key(sentence.text))].add(doc.id)
-    boiler = {
-        pair
-        for pair, ids in carriers.items()
-        if len(ids) >= MIN_DOCUMENTS and _template(ids, articles[pair[0]], story_of)
-    }
+    boiler = _boilerplate(documents, sentences, story_of)
     if not boiler:
         return {}
+    by_id = {d.id: d for d in documents}
     found: dict[str, frozenset[int]] = {}
     for doc in documents:
         original = by_id.get(doc.copy_of or doc.id, doc)
@@ -84,3 +70,25 @@ def recurring(
         if hit:
             found[doc.id] = hit
     return found
+
+
+def _boilerplate(
+    documents: Sequence[Document], sentences: Mapping[str, list[Sentence]], story_of: Mapping[str, int]
+) -> set[tuple[str, str]]:
+    """The (source, sentence key) pairs that are boilerplate: carried by at least MIN_DOCUMENTS
+    of the source's original articles, as a template (``_template``)."""
+    carriers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    articles: dict[str, int] = defaultdict(int)
+    for doc in documents:
+        source = source_of(doc)
+        if source is None or doc.copy_of is not None:
+            continue
+        articles[source] += 1
+        for sentence in sentences.get(doc.id, []):
+            if sentence.candidate:
+                carriers[(source, sentence_key(sentence.text))].add(doc.id)
+    return {
+        pair
+        for pair, ids in carriers.items()
+        if len(ids) >= MIN_DOCUMENTS and _template(ids, articles[pair[0]], story_of)
+    }

@@ -127,28 +127,37 @@ def _breaks(text: str, lines: list[tuple[int, int]], boiler: list[bool], languag
         j = i  # the paragraph: lines i..j, none blank
         while j + 1 < len(lines) and text[lines[j + 1][0] : lines[j + 1][1]].strip():
             j += 1
-        goes_on = [
-            not boiler[k]
-            and not boiler[k + 1]
-            and _goes_on(text[lines[k][0] : lines[k][1]], text[lines[k + 1][0] : lines[k + 1][1]], english)
-            for k in range(i, j)
-        ]
-        wrapped = j - i >= 2 and 2 * sum(goes_on) >= len(goes_on)
-        width = max(len(text[s:e].strip()) for s, e in lines[i : j + 1]) if wrapped else 0
-        for k in range(i, j + 1):
-            joined = k < j and (
-                goes_on[k - i]
-                or (
-                    wrapped
-                    and not boiler[k]
-                    and not boiler[k + 1]
-                    and len(text[lines[k][0] : lines[k][1]].strip()) >= 0.7 * width
-                    and not _LINE_START_MARK.match(text, lines[k + 1][0])
-                )
-            )
-            if not joined:
-                ends.append(lines[k][1])
+        ends += _paragraph_ends(text, lines[i : j + 1], boiler[i : j + 1], english)
         i = j + 1
+    return ends
+
+
+def _paragraph_ends(text: str, lines: list[tuple[int, int]], boiler: list[bool], english: bool) -> list[int]:
+    """The breaks of one paragraph (``lines``, none blank) that end a sentence (see ``_breaks``),
+    its last line's end always among them."""
+    last = len(lines) - 1
+    goes_on = [
+        not boiler[k]
+        and not boiler[k + 1]
+        and _goes_on(text[lines[k][0] : lines[k][1]], text[lines[k + 1][0] : lines[k + 1][1]], english)
+        for k in range(last)
+    ]
+    wrapped = last >= 2 and 2 * sum(goes_on) >= len(goes_on)
+    width = max(len(text[s:e].strip()) for s, e in lines) if wrapped else 0
+    ends = []
+    for k in range(last + 1):
+        joined = k < last and (
+            goes_on[k]
+            or (
+                wrapped
+                and not boiler[k]
+                and not boiler[k + 1]
+                and len(text[lines[k][0] : lines[k][1]].strip()) >= 0.7 * width
+                and not _LINE_START_MARK.match(text, lines[k + 1][0])
+            )
+        )
+        if not joined:
+            ends.append(lines[k][1])
     return ends
 
 

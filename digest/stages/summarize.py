@@ -856,33 +856,51 @@ def summarize(candidates: Sequence[Candidate], settings: Settings, titles: Seque
         contents.append(content)
         concepts.append(concept)
     weight = _concept_weights(candidates, concepts)
-    if settings.words is not None:
-        costs, budget = [max(len(text.split()), 1) for text in texts], settings.words
-    else:
-        costs, budget = [1] * len(candidates), settings.sentence_budget
+    costs, budget = _costs(texts, settings)
     held = [sum(weight.get(c, 0) for c in found) for found in concepts]
     components = _components(candidates, contents, held, settings, titles)
     prior = [_prior(c) for c in components]
-    fits = [i for i in range(len(candidates)) if costs[i] <= budget]
-    if not fits:
-        shortest = min(costs)
-        picked = [max((i for i in range(len(candidates)) if costs[i] == shortest), key=lambda i: prior[i])]
-        method = "shortest"
-    else:
-        top_density = max(h / c for h, c in zip(held, costs, strict=True)) if weight else 0.0
-        found, method = _select(
-            weight,
-            [concepts[i] for i in fits],
-            [prior[i] for i in fits],
-            [costs[i] for i in fits],
-            budget,
-            [contents[i] for i in fits],
-            top_density,
-        )
-        picked = [fits[k] for k in found]
+    picked, method = _chosen(weight, concepts, contents, held, prior, costs, budget)
     picks = [Pick(candidates[i], round(prior[i], 4), {**components[i], "selection": method}) for i in picked]
     picks.sort(key=lambda p: p.candidate.order)
     return picks
+
+
+def _costs(texts: Sequence[str], settings: Settings) -> tuple[list[int], int]:
+    """Each candidate's cost and the budget: words (at least 1 a sentence), or sentences."""
+    if settings.words is not None:
+        return [max(len(text.split()), 1) for text in texts], settings.words
+    return [1] * len(texts), settings.sentence_budget
+
+
+def _chosen(
+    weight: Any,
+    concepts: list[Any],
+    contents: Sequence[frozenset[str]],
+    held: Sequence[float],
+    prior: Sequence[float],
+    costs: list[int],
+    budget: int,
+) -> tuple[list[int], str]:
+    """The indices picked among the candidates that fit the budget (``_select``), and how;
+    with none that fits, the one of best prior among the shortest ("shortest")."""
+    fits = [i for i in range(len(costs)) if costs[i] <= budget]
+    if not fits:
+        shortest = min(costs)
+        return [
+            max((i for i in range(len(costs)) if costs[i] == shortest), key=lambda i: prior[i])
+        ], "shortest"
+    top_density = max(h / c for h, c in zip(held, costs, strict=True)) if weight else 0.0
+    found, method = _select(
+        weight,
+        [concepts[i] for i in fits],
+        [prior[i] for i in fits],
+        [costs[i] for i in fits],
+        budget,
+        [contents[i] for i in fits],
+        top_density,
+    )
+    return [fits[k] for k in found], method
 
 
 def _components(

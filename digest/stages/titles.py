@@ -97,10 +97,26 @@ def _is_site(segment: str, keys: set[str]) -> bool:
 
 def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = None) -> str:
     """``title`` without the site names, slogans and section labels at either end."""
-    title = " ".join(title.split())
     given = [n for n in names if n and n.strip()]
-    # A site name that holds separators itself ("Remember 80/90 - Memorabilia anni 80/90").
-    for name in sorted({" ".join(n.split()) for n in given}, key=len, reverse=True):
+    title = _without_names(" ".join(title.split()), given)
+    parts = _SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _SEPARATOR.findall(title)
+    start, end = _headline_span(parts, site_keys(given, url))
+    if (start, end) == (0, len(parts)):
+        return title
+    out = parts[start]
+    for i in range(start + 1, end):
+        out += seps[i - 1] + parts[i]
+    return out.strip() if _enough(out) else title
+
+
+def _without_names(title: str, names: list[str]) -> str:
+    """``title`` without the site ``names`` written whole at its start or end, behind a
+    separator; first the longest, for a site name that holds separators itself ("Remember
+    80/90 - Memorabilia anni 80/90")."""
+    for name in sorted({" ".join(n.split()) for n in names}, key=len, reverse=True):
         for pattern in (
             rf"^{re.escape(name)}\s*(?:[|–—:·»-]|::)\s*(?=\S)",
             rf"\s*(?:[|–—:·»-]|::)\s*{re.escape(name)}$",
@@ -108,11 +124,12 @@ def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = 
             shorter = re.sub(pattern, "", title, flags=re.I)
             if shorter != title and _enough(shorter):
                 title = shorter
-    keys = site_keys(given, url)
-    parts = _SEPARATOR.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _SEPARATOR.findall(title)
+    return title
+
+
+def _headline_span(parts: list[str], keys: set[str]) -> tuple[int, int]:
+    """The parts of a title split at its separators that are the headline, as a range: the
+    site's name and what follows or precedes it, and section labels, left out."""
     start, end = 0, len(parts)
     # The site's name after the headline ends it: what follows is its slogan or place
     # ("... crash - WSVN 7News | Miami News, Weather, Sports | Fort Lauderdale").
@@ -128,12 +145,7 @@ def clean_title(title: str, names: Iterable[str | None] = (), url: str | None = 
             start += 1
         else:
             break
-    if (start, end) == (0, len(parts)):
-        return title
-    out = parts[start]
-    for i in range(start + 1, end):
-        out += seps[i - 1] + parts[i]
-    return out.strip() if _enough(out) else title
+    return start, end
 
 
 def _enough(text: str) -> bool:
@@ -159,29 +171,42 @@ def page_metadata(html: str) -> dict[str, Any]:
         tree = lxml.html.fromstring(html)
     except Exception:  # noqa: BLE001 - metadata that cannot be read is none
         return found
-    for meta in tree.iter("meta"):
-        name = (meta.get("property") or meta.get("name") or "").strip().casefold()
-        content = " ".join((meta.get("content") or "").split())
-        if (
-            content
-            and name in ("og:title", "twitter:title", "og:site_name", "application-name", "twitter:site")
-            and name not in found
-        ):
-            found[name] = content
+    found.update(_meta_tags(tree))
     for tag in ("title", "h1"):
         element = next(tree.iter(tag), None)
         if element is not None:
             text = " ".join(element.text_content().split())
             if text:
                 found[tag] = text
+    found["publishers"] = _ld_publishers(tree)
+    return found
+
+
+_META_NAMES = ("og:title", "twitter:title", "og:site_name", "application-name", "twitter:site")
+
+
+def _meta_tags(tree: Any) -> dict[str, str]:
+    """The first non-empty content of each of the <meta> names (or properties) we read."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or "").strip().casefold()
+        content = " ".join((meta.get("content") or "").split())
+        if content and name in _META_NAMES and name not in found:
+            found[name] = content
+    return found
+
+
+def _ld_publishers(tree: Any) -> list[str]:
+    """The publishers' names of the page's JSON-LD scripts (those that parse)."""
+    names: list[str] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().casefold() == "application/ld+json" and script.text:
             try:
                 data = json.loads(script.text)
             except ValueError:
                 continue
-            found["publishers"].extend(_publishers(data))
-    return found
+            names.extend(_publishers(data))
+    return names
 
 
 def _publishers(data: Any, depth: int = 0) -> list[str]:
@@ -235,11 +260,8 @@ def choose_outlet(extracted: str | None, meta: dict[str, Any], title: str, url: 
     the title."""
     names = [meta.get("og:site_name"), *meta.get("publishers", []), meta.get("application-name")]
     known = {_key(n) for n in [*names, meta.get("twitter:site")] if n} | site_keys([], url)
-    if extracted and _plausible_outlet(extracted):
-        key = _key(extracted)
-        from_title = key and any(key == _key(part) for part in _SEPARATOR.split(meta.get("title") or title))
-        if key in known or not (from_title or key == _key(title)):
-            return extracted
+    if extracted and _plausible_outlet(extracted) and _not_the_title(extracted, meta, title, known):
+        return extracted
     for name in names:
         if name and _plausible_outlet(name):
             return name
@@ -247,6 +269,14 @@ def choose_outlet(extracted: str | None, meta: dict[str, Any], title: str, url: 
         host = _HOST_PREFIX.sub("", (urlsplit(url).hostname or "").casefold())
         return host or None
     return None
+
+
+def _not_the_title(extracted: str, meta: dict[str, Any], title: str, known: set[str]) -> bool:
+    """Whether trafilatura's site name is one the page's metadata or URL gives, or is neither
+    the title nor a piece of the <title>."""
+    key = _key(extracted)
+    from_title = key and any(key == _key(part) for part in _SEPARATOR.split(meta.get("title") or title))
+    return key in known or not (from_title or key == _key(title))
 
 
 def _plausible_outlet(name: str) -> bool:

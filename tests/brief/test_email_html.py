@@ -106,7 +106,7 @@ def test_email_is_multipart_alternative_and_reads_back() -> None:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message.get_content_type() == "multipart/alternative"
     assert message["From"] == "Digest <digest@example.org>" and message["To"] == "me@example.org"
-    assert message["Subject"] == "Morning 1 story"
+    assert message["Subject"] == "Morning 1"
     assert message["Date"] and message["Message-ID"].endswith("@example.org>")
     assert message["MIME-Version"] == "1.0"
     plain = message.get_body(("plain",))
@@ -188,7 +188,7 @@ def test_brief_email_end_to_end(brief: Any, isolated: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     message = email.message_from_string(result.stdout, policy=email.policy.default)
-    assert message["To"] == "me@example.org" and message["Subject"] == "Briefing: 2 stories"
+    assert message["To"] == "me@example.org" and message["Subject"] == "Briefing: 2"
     assert "Storm Elena floods Marlow" in message.get_body(("html",)).get_content()
     # Nothing new: still a well-formed message that says so.
     again = brief("--feed", str(feed), "-f", "email", "--to", "me@example.org")
