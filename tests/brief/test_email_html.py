@@ -211,17 +211,21 @@ def test_email_headers_from_the_config(brief: Any, isolated: Path) -> None:
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_shell_completion_scripts(shell: str) -> None:
+    import os
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
+    # Without the variable, typer ignores the SHELL argument and detects the shell from the
+    # process tree, which fails under a process that no shell started (a service, nohup).
     out = subprocess.run(
         [sys.executable, "-m", "digest", "--show-completion", shell],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=60,
+        env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
     )
     assert out.returncode == 0, out.stderr
     assert "_DIGEST_COMPLETE" in out.stdout

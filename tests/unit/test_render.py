@@ -132,6 +132,8 @@ def test_every_renderer_golden_on_the_seeds(name: str, seeds_digest: Digest, sna
     out = io.StringIO()
     get_renderer(name)(seeds_digest, out, RenderOptions(color=False, width=100, headers=headers))
     text = out.getvalue()
+    if name == "json":  # the folder the inputs were read from: this checkout's own
+        text = re.sub(r'"base": "[^"]*"', '"base": "BASE"', text)
     if name == "email":  # the time of sending and the message's own identifiers
         text = re.sub(r"(?m)^(Date|Message-ID): .*$", r"\1: MASKED", text)
         text = re.sub(r"=+\d+==", "BOUNDARY", text)
