@@ -52,6 +52,22 @@ def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
 
 
 @pytest.fixture(autouse=True)
+def _signals_as_they_were() -> Iterator[None]:
+    """A test that runs the CLI's main() in this process (tests/cli/test_cli.py) leaves SIGINT
+    and SIGTERM blocked (digest.cli.interrupt.finished) and handled; the children of later
+    tests would inherit the blocked mask and never see a Ctrl-C. Restore both after each test."""
+    import signal
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set()) if hasattr(signal, "pthread_sigmask") else None
+    yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+@pytest.fixture(autouse=True)
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")

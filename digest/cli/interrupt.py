@@ -51,6 +51,10 @@ def install() -> None:
     signal.signal(signal.SIGINT, _stop)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _stop)
+    if hasattr(signal, "pthread_sigmask"):
+        # A parent that had them blocked (a process at the end of its own run) passes the
+        # blocked mask on: unblocked, Ctrl-C still stops this one.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def finished() -> None:

@@ -58,6 +58,28 @@ def test_ctrl_c_while_reading_standard_input(tmp_path: Path) -> None:
 
 
 @posix_only
+def test_ctrl_c_stops_digest_started_with_the_signals_blocked(tmp_path: Path) -> None:
+    """A parent that had SIGINT and SIGTERM blocked passes the mask on (a process at the end of
+    its own digest run, as a test of main() left this suite): Ctrl-C must still stop digest."""
+    target = tmp_path / "digest.json"
+
+    def blocked() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+    process = _digest("build", "-", "-o", str(target), stdin=subprocess.PIPE, preexec_fn=blocked)
+    try:
+        time.sleep(1.5)  # started, and blocked reading standard input
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert err.strip() == "digest: interrupted"
+    assert list(tmp_path.iterdir()) == []
+
+
+@posix_only
 def test_ctrl_c_at_random_points_of_a_build(tmp_path: Path) -> None:
     """SIGINT at several points of a real build: exit 130 or a finished digest, never a partial file."""
     folder = tmp_path / "articles"
