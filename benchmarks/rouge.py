@@ -126,22 +126,12 @@ class PunktTokenizer:
 
 
 def _plain_summarizer(name: str, titles: Sequence[str]):  # type: ignore[no-untyped-def]
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.summarizers import edmundson, kl, lex_rank, lsa, luhn, random, reduction, sum_basic, text_rank
+    from sumy.nlp.stemmers import Stemmer  # plain sumy: its own (nltk's) stemmer
     from sumy.utils import get_stop_words
 
-    classes = {
-        "lexrank": lex_rank.LexRankSummarizer,
-        "textrank": text_rank.TextRankSummarizer,
-        "lsa": lsa.LsaSummarizer,
-        "luhn": luhn.LuhnSummarizer,
-        "edmundson": edmundson.EdmundsonSummarizer,
-        "kl": kl.KLSummarizer,
-        "sumbasic": sum_basic.SumBasicSummarizer,
-        "reduction": reduction.ReductionSummarizer,
-        "random": random.RandomSummarizer,
-    }
-    summarizer = classes[name](Stemmer("english"))
+    from digest.stages.summarize import sumy_classes
+
+    summarizer = sumy_classes()[name](Stemmer("english"))
     stop = get_stop_words("english")
     if name == "edmundson":
         # Edmundson cannot run without cue words: the headlines' words are its bonus words.

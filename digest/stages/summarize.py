@@ -76,10 +76,11 @@ class WordTokenizer:
         return tuple(line for line in text.splitlines() if line.strip())
 
 
-def _make_summarizer(name: str, language: str, titles: Sequence[str]) -> Any:
+def sumy_classes() -> dict[str, Any]:
+    """sumy's summarizer class for each algorithm name (imported on call: they import nltk)."""
     from sumy.summarizers import edmundson, kl, lex_rank, lsa, luhn, random, reduction, sum_basic, text_rank
 
-    classes = {
+    return {
         "lexrank": lex_rank.LexRankSummarizer,
         "textrank": text_rank.TextRankSummarizer,
         "lsa": lsa.LsaSummarizer,
@@ -90,7 +91,10 @@ def _make_summarizer(name: str, language: str, titles: Sequence[str]) -> Any:
         "reduction": reduction.ReductionSummarizer,
         "random": random.RandomSummarizer,
     }
-    summarizer = classes[name](_stemmer(language))
+
+
+def _make_summarizer(name: str, language: str, titles: Sequence[str]) -> Any:
+    summarizer = sumy_classes()[name](_stemmer(language))
     stop = _stop_words(language)
     if hasattr(summarizer, "stop_words"):
         summarizer.stop_words = stop
