@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from digest.render import RENDERERS
 from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM
 
 APP_NAME = "digest"
@@ -37,7 +38,8 @@ CONFIG_ENV = "DIGEST_CONFIG"
 """An environment variable that names the config file (``--config`` wins over it)."""
 STATE_ENV = "DIGEST_STATE"
 """An environment variable that names the state file (``--state`` wins over it)."""
-BRIEF_FORMATS = ("terminal", "markdown", "md", "text", "json", "html", "email")
+BRIEF_FORMATS = tuple(RENDERERS)
+"""Every renderer's name: brief writes them all, email included."""
 
 
 class ConfigError(Exception):

@@ -16,6 +16,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from digest import __version__
 from digest.cli.exit_codes import ExitCode
 from digest.cli.progress import ProgressLine
+from digest.render import BUILD_FORMATS
 from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM, Settings
 
 if TYPE_CHECKING:
@@ -97,9 +98,7 @@ app = typer.Typer(
 )
 
 Algorithm = Enum("Algorithm", {name: name for name in ALGORITHMS}, type=str)  # type: ignore[misc]
-Format = Enum(  # type: ignore[misc]
-    "Format", {name: name for name in ("terminal", "markdown", "md", "text", "json", "html")}, type=str
-)
+Format = Enum("Format", {name: name for name in BUILD_FORMATS}, type=str)  # type: ignore[misc]
 EngineName = Enum("EngineName", {name: name for name in ("local", "dask")}, type=str)  # type: ignore[misc]
 
 

@@ -10,7 +10,7 @@ from typing import TextIO
 from digest.models import Digest
 from digest.render.common import RenderOptions
 
-__all__ = ["FORMATS", "RENDERERS", "RenderOptions", "Renderer", "get_renderer"]
+__all__ = ["BUILD_FORMATS", "FORMATS", "RENDERERS", "RenderOptions", "Renderer", "get_renderer"]
 
 
 Renderer = Callable[[Digest, TextIO, RenderOptions], None]
@@ -64,8 +64,10 @@ RENDERERS: dict[str, Renderer] = {
     "html": _html,
     "email": _email,
 }
-FORMATS = ("terminal", "markdown", "text", "json")
-"""The names shown to users (``md`` is an alias of markdown)."""
+FORMATS = tuple(name for name in RENDERERS if name != "md")
+"""Every format, by the name shown to users (``md`` is an alias of markdown)."""
+BUILD_FORMATS = tuple(name for name in RENDERERS if name != "email")
+"""What ``build`` writes (with the alias): an email needs ``brief``'s sender and recipients."""
 
 
 def get_renderer(name: str) -> Renderer:
