@@ -167,17 +167,6 @@ class _Article:
     keys: tuple[str, ...] = ()
 
 
-def _settings(config: UserConfig) -> Settings:
-    return Settings(
-        algorithm=config.algorithm,
-        sentences=config.sentences,
-        words=config.words,
-        clusters=config.clusters,
-        grouping=config.grouping,
-        language=config.language,
-    )
-
-
 def run(
     config: UserConfig,
     options: BriefOptions,
@@ -206,7 +195,7 @@ def run(
         report("fetching", 0, len(locations))
         context = _Context(state, since, chosen, started, config, fetch, warnings, report)
         results, articles = _gathered(locations, context, fetcher)
-        digest, shown = _briefing(articles, context, options.show_all, _settings(config))
+        digest, shown = _briefing(articles, context, options.show_all, config.settings)
         outcome = Outcome(
             digest,
             since,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.render import RENDERERS
-from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM
+from digest.settings import ALGORITHMS, Settings
 
 APP_NAME = "digest"
 CONFIG_ENV = "DIGEST_CONFIG"
@@ -97,18 +97,9 @@ class UserConfig:
     """OPML subscription lists whose feeds are added."""
     format: str | None = None
     """Default output format of ``brief``; None: terminal on a terminal, else markdown."""
-    algorithm: str = DEFAULT_ALGORITHM
-    """The sumy summarizer."""
-    sentences: int | None = None
-    """Sentences per story."""
-    words: int | None = None
-    """Word budget per story."""
-    clusters: str = "auto"
-    """'auto' or a number of stories."""
-    grouping: str = "default"
-    """How much evidence puts two articles in one story: strict, default, loose or a probability."""
-    language: str = "english"
-    """Language of the articles."""
+    settings: Settings = field(default_factory=Settings)
+    """How the digest is built (algorithm, sentences, words, clusters, grouping, language: the
+    keys of the file's top level that ``build`` takes as options)."""
     state: str | None = None
     """The state file, if not the default one."""
     window_days: float = 3.0
@@ -123,21 +114,8 @@ class UserConfig:
     def to_toml(self) -> str:
         """The settings in effect, as TOML that this module reads back."""
         lines = [f"# {'from ' + str(self.path) if self.exists else 'defaults: no file at ' + str(self.path)}"]
-        for key in (
-            "feeds",
-            "opml",
-            "format",
-            "algorithm",
-            "sentences",
-            "words",
-            "clusters",
-            "grouping",
-            "language",
-            "state",
-            "window_days",
-            "retention_days",
-        ):
-            value = getattr(self, key)
+        for key in ("feeds", "opml", "format", *SETTINGS_KEYS, "state", "window_days", "retention_days"):
+            value = getattr(self.settings if key in SETTINGS_KEYS else self, key)
             lines.append(f"{key} = {_toml(value)}" if value is not None else f"# {key} is not set")
         for section, obj in (("email", self.email), ("fetch", self.fetch)):
             lines.append(f"\n[{section}]")
@@ -147,6 +125,8 @@ class UserConfig:
 
 
 _KEY_NAMES = {"sender": "from"}
+SETTINGS_KEYS = ("algorithm", "sentences", "words", "clusters", "grouping", "language")
+"""The top-level keys that are fields of Settings."""
 
 
 def _toml(value: Any) -> str:
@@ -255,6 +235,7 @@ class _Reader:
         if not isinstance(fetch, dict):
             raise self.fail("fetch", "must be a table ([fetch])")
         values = self.top_level(top)
+        values["settings"] = Settings(**{key: values.pop(key) for key in SETTINGS_KEYS if key in values})
         values["email"] = self.email(email)
         values["fetch"] = self.fetch(fetch)
         return UserConfig(path=self.path, exists=True, **values)

@@ -314,7 +314,7 @@ def _overridden(
         overrides["sentences"], overrides["words"] = sentences, None
     if words is not None:
         overrides["words"] = words
-    return dataclasses.replace(loaded, **overrides)
+    return dataclasses.replace(loaded, settings=dataclasses.replace(loaded.settings, **overrides))
 
 
 def _check_mail(headers: dict[str, str], loaded: UserConfig) -> None:

@@ -19,7 +19,7 @@ def write(path: Path, text: str) -> Path:
 def test_missing_default_file_means_defaults(isolated: Path) -> None:
     (isolated / "config.toml").unlink()
     config = load()
-    assert not config.exists and config.feeds == () and config.algorithm == "lexrank"
+    assert not config.exists and config.feeds == () and config.settings.algorithm == "lexrank"
     with pytest.raises(ConfigError, match="no such config file"):
         load(isolated / "other.toml")
 
@@ -57,7 +57,12 @@ full_text = true
     config = load(path)
     assert config.feeds == ("https://example.org/rss", str(isolated / "local/feed.xml"), "/abs/feed.xml")
     assert config.opml == (str(isolated / "subs.opml"),)
-    assert (config.format, config.algorithm, config.sentences, config.clusters) == (
+    assert (
+        config.format,
+        config.settings.algorithm,
+        config.settings.sentences,
+        config.settings.clusters,
+    ) == (
         "email",
         "textrank",
         3,
