@@ -127,25 +127,24 @@ class Response:
 
 def read_file(path: str, max_bytes: int) -> bytes:
     """A local file's bytes, refusing what is not a regular file or is larger than ``max_bytes``."""
-    import os
-    import stat
 
     if path.startswith("file://"):
         from urllib.parse import unquote
 
         path = unquote(urlsplit(path).path)
+    from digest.files import NotARegularFile, ReadFailed, TooLarge, read_capped
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        return read_capped(path, max_bytes)
     except OSError as exc:
         reason = "no such file" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc))
         raise FetchError(f"{visible(path)}: {reason}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise FetchError(f"{visible(path)}: not a regular file")
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise FetchError(f"{visible(path)}: larger than the {max_bytes} byte limit")
-    return data
+    except NotARegularFile:
+        raise FetchError(f"{visible(path)}: not a regular file") from None
+    except ReadFailed as exc:
+        raise FetchError(f"{visible(path)}: cannot read ({exc})") from None
+    except TooLarge:
+        raise FetchError(f"{visible(path)}: larger than the {max_bytes} byte limit") from None
 
 
 class Fetcher:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from digest.files import NotARegularFile, ReadFailed, TooLarge, read_capped
 from digest.models import Document
 from digest.sanitize import clean_text, one_line, plain_url, repair_mojibake, visible
 
@@ -196,22 +197,19 @@ def read_bytes(raw: RawInput, max_bytes: int) -> bytes:
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise InputError(f"standard input: cannot read ({reason})") from None
-    else:
-        try:
-            # Non-blocking, so that a FIFO put in a file's place cannot hang the read.
-            fd = os.open(raw.origin, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        except OSError as exc:
-            raise InputError(f"{_name(raw)}: {_stat_problem(Path(raw.origin), exc)}") from None
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise InputError(f"{_name(raw)}: not a regular file")
-                data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            raise InputError(f"{_name(raw)}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise InputError(f"{_name(raw)}: larger than the {_size(max_bytes)} limit, skipped")
-    return data
+        if len(data) > max_bytes:
+            raise InputError(f"{_name(raw)}: larger than the {_size(max_bytes)} limit, skipped")
+        return data
+    try:
+        return read_capped(raw.origin, max_bytes)
+    except OSError as exc:
+        raise InputError(f"{_name(raw)}: {_stat_problem(Path(raw.origin), exc)}") from None
+    except NotARegularFile:
+        raise InputError(f"{_name(raw)}: not a regular file") from None
+    except ReadFailed as exc:
+        raise InputError(f"{_name(raw)}: cannot read ({exc})") from None
+    except TooLarge:
+        raise InputError(f"{_name(raw)}: larger than the {_size(max_bytes)} limit, skipped") from None
 
 
 # Formats that are never articles, recognised by their first bytes.

@@ -38,13 +38,18 @@ def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:
     from digest.serialization import SchemaError, from_dict
 
     name = visible(str(path))
+    from digest.files import NotARegularFile, ReadFailed, TooLarge, read_capped
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_capped(path, max_bytes)
     except OSError as exc:
         raise SavedDigestError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise SavedDigestError(f"{name}: larger than {max_bytes // (1024 * 1024)} MB")
+    except NotARegularFile:
+        raise SavedDigestError(f"{name}: not a regular file") from None
+    except ReadFailed as exc:
+        raise SavedDigestError(f"{name}: cannot read ({exc})") from None
+    except TooLarge:
+        raise SavedDigestError(f"{name}: larger than {max_bytes // (1024 * 1024)} MB") from None
     try:
         digest = from_dict(json.loads(data))
     except (UnicodeDecodeError, ValueError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -165,3 +166,16 @@ def test_a_saved_digest_opened_from_another_folder_finds_its_articles(
     assert notes == []
     assert all(doc.text for doc in digest.documents)
     assert all(Path(doc.origin).is_file() for doc in digest.documents)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_given_as_a_saved_digest_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """It blocked the TUI's loading for as long as nothing wrote into the FIFO (the saved
+    digest's reader was the one reader without the non-blocking open and the regular-file
+    check that articles and local feeds had; now all three are digest.files.read_capped)."""
+    from digest.tui.loading import SavedDigestError, load_saved
+
+    fifo = tmp_path / "digest.json"
+    os.mkfifo(fifo)
+    with pytest.raises(SavedDigestError, match="not a regular file"):
+        load_saved(fifo, 10**7)
