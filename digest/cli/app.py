@@ -386,9 +386,9 @@ def _stdout_gone() -> None:
 
     Standard output is pointed at /dev/null so that the final flush at exit cannot fail.
     """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    from digest.cli.output import detach_stdout
+
+    detach_stdout()
     raise typer.Exit(ExitCode.OK)
 
 
@@ -442,8 +442,9 @@ def main() -> None:
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (digest ... | head): quietly stop writing.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        from digest.cli.output import detach_stdout
+
+        detach_stdout()
         sys.exit(ExitCode.OK)
 
 

@@ -7,7 +7,6 @@ light modules: httpx, feedparser, sqlite work and the pipeline are imported when
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -415,9 +414,9 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
             sys.stdout.write(text)
             sys.stdout.flush()
         except BrokenPipeError:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit cannot fail again
-            os.close(devnull)
+            from digest.cli.output import detach_stdout
+
+            detach_stdout()
             raise _NotWritten("standard output was closed before the briefing was written") from None
         except OSError as exc:
             raise _NotWritten(f"cannot write to standard output ({exc.strerror or exc})") from None

@@ -37,3 +37,16 @@ def fit_stream(stream: TextIO) -> None:
         pass
     codecs.register_error("digest-escape", _escape_unencodable)
     reconfigure(errors="digest-escape")
+
+
+def detach_stdout() -> None:
+    """The reader of standard output went away (``digest ... | head``): point it at /dev/null,
+    so that no later write, nor the flush at exit, fails again."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
