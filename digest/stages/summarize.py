@@ -130,8 +130,11 @@ def rate(
         return []
     try:
         with warnings.catch_warnings():
-            # numpy warns where degenerate input gives NaN ratings; those become 0 below.
+            # numpy warns where degenerate input gives NaN ratings; those become 0 below. sumy's
+            # LSA warns when a story has fewer words than sentences: a note for sumy's own
+            # users, a two-line Python warning on digest's stderr.
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.filterwarnings("ignore", category=UserWarning, module="sumy")
             if native and algorithm in NATIVE:
                 caught = NATIVE[algorithm](texts, language)
             else:

@@ -465,3 +465,15 @@ def test_terminal_output_honours_no_color() -> None:
     without = _on_terminal(ENV | {"TERM": "xterm-256color"})
     assert "1 story from 3 articles" in without
     assert "\x1b" not in without
+
+
+def test_no_library_warning_reaches_stderr(tmp_path: Path) -> None:
+    """sumy's LSA warns (two lines, a path into site-packages) when a story has fewer distinct
+    words than sentences; the digest is built and stderr stays clean."""
+    words = ["storm", "coast", "hit", "power", "rain", "wind"]
+    text = " ".join(" ".join(words[(i + k) % 6] for k in range(6)).capitalize() + "." for i in range(12))
+    article = tmp_path / "few-words.txt"
+    article.write_text(f"Title\n\n{text}\n", encoding="utf-8")
+    result = run(str(article), "-a", "lsa", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
