@@ -99,8 +99,15 @@ _HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
 _CONTACT = re.compile(
     r"^[\s(]*(?:follow|e-?mail|write to|reach|contact|have a (?:news )?tip|"
     r"send (?:us )?(?:your )?(?:news )?tips?|"
-    r"you can (?:follow|reach|e-?mail|contact))\b|\b(?:follow|reach|e-?mail|contact) (?:him|her|them|me|"
+    r"you can (?:follow|reach|e-?mail|contact|find))\b|\b(?:follow|reach|e-?mail|contact) (?:him|her|them|me|"
     r"us)\b",
+    _FLAGS,
+)
+# An editor's note on the article itself: "This article was updated on November 24, 2017 with
+# ...", "Editor's note: This story has been corrected ...", "Update 11/28/17: Added a note ...".
+_EDITORS_NOTE = re.compile(
+    r"^\s*(?:editor'?s'? note\s*:\s*)?(?:this (?:article|story|post|page|piece) (?:was|has been|is) "
+    r"(?:updated|corrected|amended|revised)\b|(?:update|updated|correction)\s*(?:\(|\d[\d/.-]*\s*:|:))",
     _FLAGS,
 )
 # "Updated at 1:23 p.m.", "Published: 19 Nov 2019 10:04"
@@ -177,6 +184,7 @@ _BY_LENGTH: tuple[tuple[int, int, Callable[[str], object]], ...] = (
     (0, 12, _STAMP.match),
     (12, 10**9, _EXCERPT.search),
     (0, 14, lambda t: _BYLINE.match(t) or _DATED_BYLINE.match(t)),
+    (0, 45, _EDITORS_NOTE.match),
 )
 """(fewest words, most words, test): a line of that length that the test finds is furniture."""
 

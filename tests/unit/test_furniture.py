@@ -64,6 +64,11 @@ FURNITURE = [
     "Use code ATP for 20% off.",
     "Use code ATP at checkout for 20% off your first 2 orders over $35 (terms and conditions apply).",
     "Enter promo code SAVE10 for free shipping.",
+    # editors' notes and a host's handle, seen in real feeds
+    "This article was updated on Monday, November 27 to add in new deals and to remove expired deals.",
+    "Editor's note: This article was updated on Nov. 28, 2017, with a report from a security firm.",
+    "Update 11/28/17: Added a note about limited availability of the 64GB model.",
+    "You can find Andrea @amcvittie on Twitter.",
     # teasers, stamps, bare links
     "China furious at Macron for Hong Kong protest jibe [INSIGHT]",
     "Updated at 1:23 p.m.",
@@ -97,6 +102,10 @@ PROSE = [
     "By the end of the day, rescue teams had evacuated 400 residents.",
     "By Tuesday in Sydney, 40 people had been evacuated from their homes.",
     "Use code names rather than real names, the security guide advises.",
+    "The update, released on Monday, fixes a flaw that let attackers read messages.",
+    "This article of the treaty was updated in 1998 to include the new members, officials said.",
+    "Updated figures: the ministry said 40 people had died, up from 31 on Sunday.",
+    "You can find the report on the ministry's website, the spokesman said.",
     "With code RED declared, hospitals in the region cancelled all planned surgery on Monday.",
     "By Friday in London, shares had fallen 3 percent since March 3, 2024.",
     "Listen to the recording and you can hear the pilot asking for help, the report said.",
