@@ -189,7 +189,7 @@ _BY_LENGTH: tuple[tuple[int, int, Callable[[str], object]], ...] = (
 """(fewest words, most words, test): a line of that length that the test finds is furniture."""
 
 
-def _label(line: str) -> bool:
+def is_label(line: str) -> bool:
     """A short line without a sentence end: a heading, a caption, a date, a label."""
     text = line.strip()
     return (
@@ -213,7 +213,7 @@ def furniture_lines(lines: Sequence[str], title: str = "") -> list[bool]:
 
     Besides ``is_furniture``: the items (list items, or short lines without a sentence end)
     that follow a heading of related links; the title repeated as the first line; and the
-    labels (``_label``) at the very start and end of the body, before its first and after its
+    labels (``is_label``) at the very start and end of the body, before its first and after its
     last line of prose, unless there are more than EDGE_LABELS of them (then they are a list
     that belongs to the article: tour dates, results, steps).
     """
@@ -243,7 +243,9 @@ def _flag_related_lists(lines: Sequence[str], flags: list[bool]) -> None:
         if _LIST_HEADING.match(text) or (flags[i] and _TEASER.match(text)) or _SPONSOR_HEADING.match(text):
             flags[i] = True
             in_list, sponsors = True, bool(_SPONSOR_HEADING.match(text))
-        elif in_list and (_LIST_ITEM.match(text) or _label(text) or (sponsors and _SPONSOR_ITEM.match(text))):
+        elif in_list and (
+            _LIST_ITEM.match(text) or is_label(text) or (sponsors and _SPONSOR_ITEM.match(text))
+        ):
             flags[i] = True
         else:
             in_list = sponsors = False
@@ -256,7 +258,7 @@ def _edge_labels(lines: Sequence[str], flags: list[bool], edge: list[int], from_
     for n, i in enumerate(edge):
         if flags[i]:
             continue
-        if not _label(lines[i]) or _LIST_ITEM.match(lines[i]):
+        if not is_label(lines[i]) or _LIST_ITEM.match(lines[i]):
             break
         after = edge[n + 1] if n + 1 < len(edge) else None
         if after is not None and (

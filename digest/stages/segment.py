@@ -8,7 +8,7 @@ from typing import Any
 
 from digest.models import Document, Sentence
 from digest.stages import clean
-from digest.stages.furniture import continues, furniture_lines
+from digest.stages.furniture import continues, furniture_lines, is_label
 from digest.stages.language import stop_words
 
 _LIST_MARKER = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,3}[.)]\s+)")
@@ -254,6 +254,7 @@ def _boilerplate_lines(doc: Document, lines: list[tuple[int, int]]) -> list[bool
         near or clean.line_is_boilerplate(line, title_key) or _title_line(line, title_key)
         for line, near in zip(texts, placed, strict=True)
     ]
+    _mark_list_blocks(texts, boiler)
     # Only the first line can be a title that is not repeated word for word.
     first = next((i for i, line in enumerate(texts) if line.strip()), None)
     if first is None or doc.title.endswith("…"):
@@ -266,6 +267,29 @@ def _boilerplate_lines(doc: Document, lines: list[tuple[int, int]]) -> list[bool
         # The whole article is one line of prose: the title was only named after it.
         boiler[first] = False
     return boiler
+
+
+LIST_BLOCK = 5
+"""Consecutive short lines (LIST_WORDS words at most), most of them without a sentence end, that
+make a list (show notes, a list of links or topics): none of its lines is quoted, though one
+ends in "?" or "!" ("What happens in landscape?")."""
+LIST_WORDS = 10
+
+
+def _mark_list_blocks(texts: list[str], boiler: list[bool]) -> None:
+    """Marks the lines of every list block (LIST_BLOCK) as boilerplate, in place."""
+    run: list[int] = []
+    for i, line in enumerate([*texts, "x " * (LIST_WORDS + 1)]):  # a long sentinel ends the last run
+        if not line.strip():
+            continue
+        if len(line.split()) <= LIST_WORDS:
+            run.append(i)
+            continue
+        labels = sum(1 for j in run if is_label(texts[j]))
+        if len(run) >= LIST_BLOCK and labels >= 0.6 * len(run):
+            for j in run:
+                boiler[j] = True
+        run = []
 
 
 def _trim(text: str, start: int, end: int, at_line_start: bool) -> tuple[int, int]:

@@ -106,3 +106,33 @@ def test_a_one_line_article_is_quoted_although_its_title_is_named_after_it() -> 
     assert not any(s.candidate for s in segment(doc("Storm hits coast\n", title="Storm hits coast")))
     repeated = segment(doc(f"{line}\n\n{line}\nMore text follows here today.\n", title=line))
     assert [s.text for s in repeated if s.candidate] == ["More text follows here today."]
+
+
+def test_a_list_of_short_lines_is_not_quoted_but_short_paragraphs_are() -> None:
+    """Show notes: topics a line each, one a question; none is a sentence of the article (seen
+    in a real podcast feed). Short paragraphs of prose, each a whole sentence, are."""
+    notes = "\n\n".join(
+        [
+            "Follow up:",
+            "Sky platform exclusivity",
+            "John's chair",
+            "What happens in landscape?",
+            "Torx",
+            "Apple Express Replacement Service",
+            "The hosts discussed the new phones at length on the show.",
+        ]
+    )
+    quoted = [s.text for s in segment(doc(f"Episode 245\n\n{notes}\n", title="Episode 245")) if s.candidate]
+    assert quoted == ["The hosts discussed the new phones at length on the show."]
+    prose = "\n\n".join(
+        [
+            "The storm hit at dawn.",
+            "Roofs were torn off.",
+            "Two people died.",
+            "Schools closed early.",
+            "Power failed in the north.",
+            "Repairs will take a week, the utility said.",
+        ]
+    )
+    quoted = [s.text for s in segment(doc(f"Storm\n\n{prose}\n", title="Storm")) if s.candidate]
+    assert "Two people died." in quoted and len(quoted) == 6
