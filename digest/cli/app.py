@@ -469,7 +469,19 @@ _BRIEF_ONLY = ("feed", "opml", "since", "show_all", "full_text", "config", "stat
 """The tui options that only --brief takes."""
 
 
-@app.command()
+_TUI_HELP = (
+    "Browse the digest: stories, summaries, and each sentence highlighted in its source.\n\n"
+    "With --brief, browse the briefing digest brief would show now, from the same feeds, config "
+    "file and state (--feed, --since, --all ...; the summary options given here over the config "
+    "file's), without recording it: the next brief shows the same. Every article's text comes "
+    "with the briefing (fetched, or kept in the state), so a sentence opens in its article "
+    "without the network. A briefing saved with digest brief --format json --include-text opens "
+    "with its articles' texts too."
+)
+"""tui's help (one string: typer keeps a docstring's line breaks)."""
+
+
+@app.command(help=_TUI_HELP)
 def tui(
     ctx: typer.Context,
     paths: Annotated[
@@ -517,15 +529,7 @@ def tui(
     wait: WaitOption = 5.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages about skipped inputs.")] = False,
 ) -> None:
-    """Browse the digest: stories, summaries, and each sentence highlighted in its source.
-
-    With --brief, browse the briefing digest brief would show now, from the same feeds, config
-    file and state (--feed, --since, --all ...; the summary options given here over the config
-    file's), without recording it: the next brief shows the same. Every article's text comes
-    with the briefing (fetched, or kept in the state), so a sentence opens in its article
-    without the network. A briefing saved with digest brief --format json --include-text opens
-    with its articles' texts too.
-    """
+    """Browse the digest: stories, summaries, and each sentence highlighted in its source."""
     _check_clusters(clusters)
     paths = paths or []
     given = {name for name in ctx.params if _given(ctx, name)}
