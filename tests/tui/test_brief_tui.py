@@ -197,3 +197,23 @@ class _Done:
 
     def run(self) -> None:
         pass
+
+
+@pilot_test
+async def test_a_makes_the_briefing_again_with_another_summarizer(
+    server: FeedServer, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = tui_of(monkeypatch, "--brief", *feeds(server), "--state", str(files["state"]))
+    async with app.run_test(size=NARROW) as pilot:
+        await ready(pilot)
+        assert app.digest is not None and app.digest.settings["algorithm"] == "lexrank"
+        await pilot.press("a", "down", "enter")  # textrank
+        await ready(pilot)
+        assert app.digest.settings["algorithm"] == "textrank"
+        assert [s.title for s in app.digest.stories] == TITLES  # still all new: nothing recorded
+        server.close()
+        await pilot.press("a", "down", "down", "enter")  # lsa: the feeds cannot be read now
+        await ready(pilot)
+        assert app.digest.settings["algorithm"] == "textrank"  # the briefing shown stays
+        assert any("no feed could be read" in str(n.message) for n in app._notifications)
+    assert count(files["state"], "runs") == 0
