@@ -561,8 +561,9 @@ def tui(
     inputs = paths if saved is None else []
     tui_app = make_app(inputs, settings, saved, export_dir, quiet, not no_cache, brief=source)
     tui_app.run()
-    if tui_app.failure is not None:
-        raise typer.Exit(ExitCode.USAGE)
+    if tui_app.failure is not None:  # shown in the TUI; said again once the terminal is back
+        _error(tui_app.failure)
+        raise typer.Exit(ExitCode.USAGE if getattr(tui_app, "failure_usage", True) else ExitCode.ERROR)
 
 
 def _given(ctx: typer.Context, name: str) -> bool:

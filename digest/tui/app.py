@@ -91,6 +91,8 @@ class DigestApp(App[None]):
         """The digest shown, once there is one."""
         self.failure: str | None = None
         """Why there is no digest, when the build or the saved digest failed."""
+        self.failure_usage = True
+        """Whether that is the input's fault (the command exits 2), not a file's such as the state (1)."""
         self.main = DigestScreen(self.input_label)
         """The stories-and-summary screen, at the bottom of the stack."""
         self._openers: list[subprocess.Popen[bytes]] = []
@@ -153,7 +155,7 @@ class DigestApp(App[None]):
             return
         except BriefingError as exc:
             if not worker.is_cancelled:
-                self.post_message(BuildFailed("No briefing", str(exc), (), rebuild))
+                self.post_message(BuildFailed("No briefing", str(exc), (), rebuild, exc.usage))
             return
         if not worker.is_cancelled:
             self.post_message(DigestBuilt(digest, tuple(notes), rebuild))
@@ -189,6 +191,7 @@ class DigestApp(App[None]):
             self.notify(event.message, title=event.title, severity="error", timeout=10, markup=False)
         else:
             self.failure = event.message
+            self.failure_usage = event.usage
             self.main.show_failure(event.title, event.message, event.details)
 
     def on_screen_ready(self, message: ScreenReady) -> None:

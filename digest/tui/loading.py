@@ -32,6 +32,12 @@ class SavedDigestError(Exception):
 class BriefingError(Exception):
     """A briefing that cannot be made (no feeds, none readable, the state unusable); one line."""
 
+    def __init__(self, message: str, usage: bool) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """True for what the command line or config asks (digest brief exits 2 then), False for
+        a state file that cannot be used (exit 1)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class BriefSource:
@@ -83,8 +89,10 @@ def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -
             outcome = run(config, options, source.state_path, delivered.append, progress)
         except sqlite3.Error as exc:  # reading the state failed midway
             raise sqlite_problem(source.state_path, exc) from None
-    except (BriefError, StateError) as exc:
-        raise BriefingError(one_line(str(exc))) from None
+    except BriefError as exc:
+        raise BriefingError(one_line(str(exc)), usage=True) from None
+    except StateError as exc:
+        raise BriefingError(one_line(str(exc)), usage=False) from None
     notes = []
     if outcome.warnings:
         more = f" (and {len(outcome.warnings) - 1} more)" if len(outcome.warnings) > 1 else ""

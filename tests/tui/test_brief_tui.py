@@ -217,3 +217,46 @@ async def test_a_makes_the_briefing_again_with_another_summarizer(
         assert app.digest.settings["algorithm"] == "textrank"  # the briefing shown stays
         assert any("no feed could be read" in str(n.message) for n in app._notifications)
     assert count(files["state"], "runs") == 0
+
+
+def run_headless(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``app.run()`` of the command runs the app under Pilot until it shows its outcome, then
+    quits (as the reader would); returns what the screen showed."""
+    import asyncio
+
+    import digest.tui.app
+
+    seen: list[str] = []
+
+    def made(*a: Any, **k: Any) -> DigestApp:
+        app = make_app(*a, **k)
+
+        async def drive() -> None:
+            async with app.run_test(size=NARROW) as pilot:
+                await ready(pilot)
+                seen.append(folded(screen_text(app)))
+
+        app.run = lambda *_, **__: asyncio.run(drive())  # type: ignore[method-assign]
+        return app
+
+    monkeypatch.setattr(digest.tui.app, "make_app", made)
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("problem", "code", "message"),
+    [("no feeds", 2, "no feeds: pass --feed URL"), ("bad state", 1, "not a digest state file")],
+)
+def test_a_briefing_that_cannot_be_made_is_one_line_and_brief_s_exit_code(
+    problem: str, code: int, message: str, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = run_headless(monkeypatch)
+    args = ["--brief"]
+    if problem == "bad state":
+        files["state"].write_bytes(b"not sqlite at all, " * 100)
+        args += ["--feed", "f.xml"]
+    result = invoke("tui", *args)
+    assert result.exit_code == code
+    [line] = result.stderr.splitlines()
+    assert line.startswith("digest: ") and message in line, line
+    assert "No briefing" in seen[0] and message in seen[0]
