@@ -260,3 +260,16 @@ def test_a_briefing_that_cannot_be_made_is_one_line_and_brief_s_exit_code(
     [line] = result.stderr.splitlines()
     assert line.startswith("digest: ") and message in line, line
     assert "No briefing" in seen[0] and message in seen[0]
+
+
+@pilot_test
+async def test_a_feed_named_like_markup_is_shown_as_it_is(
+    files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = tmp_path / "[red]feed[link=x].xml"
+    feed.write_bytes(rss("[red]Daily A", [STORM, RATES]))
+    app = tui_of(monkeypatch, "--brief", "--feed", str(feed))
+    async with app.run_test(size=(200, 24)) as pilot:
+        await ready(pilot)
+        assert app.digest is not None and len(app.digest.stories) == 2
+        assert "[red]feed[link=x].xml" in folded(screen_text(app))
