@@ -14,6 +14,17 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from digest import __version__
+from digest.cli.brief import (
+    AllOption,
+    ConfigOption,
+    FeedOption,
+    FullTextOption,
+    IncludeTextOption,
+    OpmlOption,
+    SinceOption,
+    StateOption,
+    WaitOption,
+)
 from digest.cli.exit_codes import ExitCode
 from digest.cli.progress import ProgressLine
 from digest.render import BUILD_FORMATS
@@ -22,6 +33,7 @@ from digest.settings import ALGORITHMS, DEFAULT_ALGORITHM, Settings
 if TYPE_CHECKING:
     from digest.cache import Cache
     from digest.run import Runner
+    from digest.tui.loading import BriefSource
 
 # The pipeline, sumy, scikit-learn and rich renderers are imported inside the command:
 # together they take over a second to import, and `digest --help` must answer at once.
@@ -258,12 +270,7 @@ def build(
     clusters: ClustersOption = "auto",
     grouping: GroupingOption = "default",
     language: LanguageOption = "english",
-    include_text: Annotated[
-        bool,
-        typer.Option(
-            "--include-text", help="JSON: include each document's text, which citation offsets index."
-        ),
-    ] = False,
+    include_text: IncludeTextOption = False,
     engine: Annotated[
         EngineName,
         typer.Option(
@@ -458,17 +465,34 @@ def _run(args: list[str]) -> None:
             interrupt.finished()
 
 
-@app.command()
+_BRIEF_ONLY = ("feed", "opml", "since", "show_all", "full_text", "config", "state", "wait")
+"""The tui options that only --brief takes."""
+
+
+_TUI_HELP = (
+    "Browse the digest: stories, summaries, and each sentence highlighted in its source.\n\n"
+    "With --brief, browse the briefing digest brief would show now, from the same feeds, config "
+    "file and state (--feed, --since, --all ...; the summary options given here over the config "
+    "file's), without recording it: the next brief shows the same. Every article's text comes "
+    "with the briefing (fetched, or kept in the state), so a sentence opens in its article "
+    "without the network. A briefing saved with digest brief --format json --include-text opens "
+    "with its articles' texts too."
+)
+"""tui's help (one string: typer keeps a docstring's line breaks)."""
+
+
+@app.command(help=_TUI_HELP)
 def tui(
+    ctx: typer.Context,
     paths: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="PATH...",
             help="Article files (.txt, .md, .html) and folders, as for build; or one digest saved with "
-            "--format json.",
+            "--format json. None with --brief.",
             show_default=False,
         ),
-    ],
+    ] = None,
     algorithm: AlgorithmOption = DEFAULT_ALGORITHM,  # type: ignore[assignment]  # typer reads the str
     sentences: SentencesOption = None,
     words: WordsOption = None,
@@ -487,23 +511,108 @@ def tui(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither reuse nor keep what builds parse and compute.")
     ] = False,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief",
+            help="Show the briefing digest brief would show (the feeds and state of brief, with its "
+            "options below), without recording it; each article's text comes with it.",
+        ),
+    ] = False,
+    feed: FeedOption = None,
+    opml: OpmlOption = None,
+    since: SinceOption = "last-run",
+    show_all: AllOption = False,
+    full_text: FullTextOption = None,
+    config: ConfigOption = None,
+    state: StateOption = None,
+    wait: WaitOption = 5.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages about skipped inputs.")] = False,
 ) -> None:
     """Browse the digest: stories, summaries, and each sentence highlighted in its source."""
     _check_clusters(clusters)
+    paths = paths or []
+    given = {name for name in ctx.params if _given(ctx, name)}
+    if brief and paths:
+        raise typer.BadParameter(
+            "--brief shows the briefing of feeds: give no PATH with it", param_hint="PATH"
+        )
+    if not brief and not paths:
+        raise typer.BadParameter(
+            "give PATH... (or --brief for the briefing of your feeds)", param_hint="PATH"
+        )
+    if not brief and given & set(_BRIEF_ONLY):
+        option = next(p.opts[0] for p in ctx.command.params if p.name in given & set(_BRIEF_ONLY))
+        raise typer.BadParameter("only with --brief", param_hint=option)
     if "-" in paths:
         raise typer.BadParameter(
             "the TUI reads the keyboard: standard input cannot be an article", param_hint="PATH"
         )
     settings = _settings(algorithm, sentences, words, clusters, language, grouping)
     saved = Path(paths[0]) if len(paths) == 1 and paths[0].lower().endswith(".json") else None
+    source = (
+        _brief_source(given, settings, feed, opml, since, show_all, full_text, config, state, wait)
+        if brief
+        else None
+    )
     # Deferred: textual takes about 0.3 s to import, and no other command needs it.
     from digest.tui.app import make_app
 
-    tui_app = make_app(paths if saved is None else [], settings, saved, export_dir, quiet, not no_cache)
+    inputs = paths if saved is None else []
+    tui_app = make_app(inputs, settings, saved, export_dir, quiet, not no_cache, brief=source)
     tui_app.run()
-    if tui_app.failure is not None:
-        raise typer.Exit(ExitCode.USAGE)
+    if tui_app.failure is not None:  # shown in the TUI; said again once the terminal is back
+        _error(tui_app.failure)
+        raise typer.Exit(ExitCode.USAGE if getattr(tui_app, "failure_usage", True) else ExitCode.ERROR)
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was given (on the command line or in its environment variable),
+    not left at its default. By the source's name: typer 0.2x has a click of its own."""
+    source = ctx.get_parameter_source(name)
+    return getattr(source, "name", None) in ("COMMANDLINE", "ENVIRONMENT")
+
+
+def _brief_source(
+    given: set[str],
+    settings: Settings,
+    feed: list[str] | None,
+    opml: list[Path] | None,
+    since: str,
+    show_all: bool,
+    full_text: bool | None,
+    config: Path | None,
+    state: Path | None,
+    wait: float,
+) -> BriefSource:
+    """What tui --brief shows: brief's config, with the summary options given on the command
+    line over the config file's (those not given are the config file's, as for brief)."""
+    import dataclasses
+
+    from digest.brief.run import BriefOptions
+    from digest.cli.brief import load_config, overridden, state_path
+
+    loaded = overridden(
+        load_config(config),
+        settings.algorithm if "algorithm" in given else None,
+        settings.sentences if "sentences" in given else None,
+        settings.words if "words" in given else None,
+    )
+    chosen = {name: getattr(settings, name) for name in ("clusters", "grouping", "language") if name in given}
+    loaded = dataclasses.replace(loaded, **chosen)
+    options = BriefOptions(
+        feeds=tuple(feed or ()),
+        opml=tuple(str(p) for p in opml or ()),
+        since=since,
+        show_all=show_all,
+        full_text=full_text,
+        dry_run=True,
+        output_format="tui",
+        wait=wait,
+    )
+    from digest.tui.loading import BriefSource
+
+    return BriefSource(loaded, options, state_path(loaded, state))
 
 
 # The daily briefing (brief) and the config commands live in their own module.

@@ -52,7 +52,7 @@ def _error(message: str, code: ExitCode) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _load(path: Path | None) -> UserConfig:
+def load_config(path: Path | None) -> UserConfig:
     from digest.brief.userconfig import load
 
     try:
@@ -75,7 +75,7 @@ def config_path(config: ConfigOption = None) -> None:
         )
     state = default_state_path()
     if path.exists():
-        loaded = _load(config)
+        loaded = load_config(config)
         if loaded.state:
             state = Path(loaded.state)
     print(f"digest: state file: {state}", file=sys.stderr)
@@ -84,41 +84,77 @@ def config_path(config: ConfigOption = None) -> None:
 @config_app.command("show")
 def config_show(config: ConfigOption = None) -> None:
     """Print the settings in effect (the file's, and defaults for the rest) as TOML."""
-    typer.echo(_load(config).to_toml(), nl=False)
+    typer.echo(load_config(config).to_toml(), nl=False)
+
+
+# The options of brief that tui --brief shares (digest.cli.app imports them).
+FeedOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--feed",
+        metavar="URL|FILE",
+        show_default=False,
+        help="A feed (RSS, Atom or JSON Feed) to read; repeat for more. Replaces the config file's feeds.",
+    ),
+]
+OpmlOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--opml",
+        metavar="FILE",
+        show_default=False,
+        help="An OPML subscription list whose feeds are read; repeatable.",
+    ),
+]
+SinceOption = Annotated[
+    str,
+    typer.Option(
+        "--since",
+        metavar="WHEN",
+        help="What counts as new: last-run, yesterday, today, a date (2024-05-01), a time "
+        "or an age (20m, 36h, 2d, 1w).",
+    ),
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Also show stories with nothing new, marked as seen before.")
+]
+FullTextOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--full-text/--no-full-text",
+        show_default=False,
+        help="Fetch the page of entries that carry only a summary and extract its main text.",
+    ),
+]
+StateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        metavar="FILE",
+        show_default=False,
+        help="The state file (what was seen and shown) instead of the default one.",
+    ),
+]
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        min=0,
+        help="How long to wait for another run using the same state file.",
+    ),
+]
+IncludeTextOption = Annotated[
+    bool,
+    typer.Option("--include-text", help="JSON: include each document's text, which citation offsets index."),
+]
 
 
 def brief(
-    feed: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--feed",
-            metavar="URL|FILE",
-            show_default=False,
-            help="A feed (RSS, Atom or JSON Feed) to read; repeat for more. "
-            "Replaces the config file's feeds.",
-        ),
-    ] = None,
-    opml: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--opml",
-            metavar="FILE",
-            show_default=False,
-            help="An OPML subscription list whose feeds are read; repeatable.",
-        ),
-    ] = None,
-    since: Annotated[
-        str,
-        typer.Option(
-            "--since",
-            metavar="WHEN",
-            help="What counts as new: last-run, yesterday, today, a date (2024-05-01), a time "
-            "or an age (20m, 36h, 2d, 1w).",
-        ),
-    ] = "last-run",
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Also show stories with nothing new, marked as seen before.")
-    ] = False,
+    feed: FeedOption = None,
+    opml: OpmlOption = None,
+    since: SinceOption = "last-run",
+    show_all: AllOption = False,
     output_format: Annotated[
         BriefFormat | None,
         typer.Option(
@@ -157,14 +193,7 @@ def brief(
             help="Email: the subject; {date} and {count} (the number of stories) are filled in.",
         ),
     ] = None,
-    full_text: Annotated[
-        bool | None,
-        typer.Option(
-            "--full-text/--no-full-text",
-            show_default=False,
-            help="Fetch the page of entries that carry only a summary and extract its main text.",
-        ),
-    ] = None,
+    full_text: FullTextOption = None,
     algorithm: Annotated[
         BriefAlgorithm | None,
         typer.Option(
@@ -186,27 +215,12 @@ def brief(
         typer.Option("--words", "-w", min=1, metavar="N", show_default=False, help="Word budget per story."),
     ] = None,
     config: ConfigOption = None,
-    state: Annotated[
-        Path | None,
-        typer.Option(
-            "--state",
-            metavar="FILE",
-            show_default=False,
-            help="The state file (what was seen and shown) instead of the default one.",
-        ),
-    ] = None,
+    state: StateOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Do not record this briefing: the next one shows the same.")
     ] = False,
-    wait: Annotated[
-        float,
-        typer.Option(
-            "--wait",
-            metavar="SECONDS",
-            min=0,
-            help="How long to wait for another run using the same state file.",
-        ),
-    ] = 5.0,
+    wait: WaitOption = 5.0,
+    include_text: IncludeTextOption = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No warnings or progress on standard error.")
     ] = False,
@@ -216,13 +230,14 @@ def brief(
     The state (articles seen, stories and sentences shown) is updated only after the briefing
     was written: a run that fails to write records nothing.
     """
-    loaded = _overridden(_load(config), algorithm.value if algorithm is not None else None, sentences, words)
+    loaded = overridden(
+        load_config(config), algorithm.value if algorithm is not None else None, sentences, words
+    )
     name = _format_name(output_format.value if output_format is not None else None, loaded, output)
     headers = _headers(loaded, to, sender, subject)
     if name == "email":
         _check_mail(headers, loaded)
     from digest.brief.run import BriefOptions
-    from digest.brief.userconfig import default_state_path
 
     options = BriefOptions(
         feeds=tuple(feed or ()),
@@ -237,12 +252,19 @@ def brief(
     outcome = _briefed(
         loaded,
         options,
-        state or (Path(loaded.state) if loaded.state else default_state_path()),
+        state_path(loaded, state),
         ProgressLine(enabled=not quiet and sys.stderr.isatty()),
-        lambda digest: _write(digest, name, output, headers),
+        lambda digest: _write(digest, name, output, headers, include_text),
     )
     if not quiet:
         _summary(outcome)
+
+
+def state_path(loaded: UserConfig, option: Path | None) -> Path:
+    """The state file: --state, else the config file's, else the platform's default."""
+    from digest.brief.userconfig import default_state_path
+
+    return option or (Path(loaded.state) if loaded.state else default_state_path())
 
 
 def _format_name(option: str | None, loaded: UserConfig, output: Path | None) -> str:
@@ -300,7 +322,7 @@ def _briefed(
     return outcome
 
 
-def _overridden(
+def overridden(
     loaded: UserConfig, algorithm: str | None, sentences: int | None, words: int | None
 ) -> UserConfig:
     """The config with the command line's summary options over it."""
@@ -378,7 +400,7 @@ class _NotWritten(Exception):
     """The briefing could not be delivered to its output."""
 
 
-def _rendered(digest: Digest, name: str, headers: dict[str, str]) -> str:
+def _rendered(digest: Digest, name: str, headers: dict[str, str], include_text: bool = False) -> str:
     """The whole output as a string: rendered before anything is written."""
     from digest.render import RenderOptions, get_renderer
     from digest.render.html import since_text
@@ -389,11 +411,14 @@ def _rendered(digest: Digest, name: str, headers: dict[str, str]) -> str:
     elif not digest.stories and name in ("markdown", "md"):
         buffer.write(f"# Digest\n\n{since_text(digest)}\n")
     else:
-        get_renderer(name)(digest, buffer, RenderOptions(headers=tuple(headers.items())))
+        options = RenderOptions(include_text=include_text, headers=tuple(headers.items()))
+        get_renderer(name)(digest, buffer, options)
     return buffer.getvalue()
 
 
-def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, str]) -> None:
+def _write(
+    digest: Digest, name: str, output: Path | None, headers: dict[str, str], include_text: bool = False
+) -> None:
     """Deliver the briefing; raises _NotWritten when it could not be, so nothing is recorded."""
     if name == "terminal" and output is None:
         from digest.render import RenderOptions, get_renderer
@@ -408,7 +433,7 @@ def _write(digest: Digest, name: str, output: Path | None, headers: dict[str, st
         except OSError as exc:
             raise _NotWritten(f"cannot write to standard output ({exc.strerror or exc})") from None
         return
-    text = _rendered(digest, name, headers)
+    text = _rendered(digest, name, headers, include_text)
     if output is None:
         try:
             sys.stdout.write(text)

@@ -611,6 +611,16 @@ def generate() -> str:
         "here a standalone HTML page):",
     )
 
+    lines += _example(
+        "digest tui --brief --all",
+        "Browse the briefing of the config file's feeds, the stories seen before included, "
+        "without recording anything as seen; each sentence opens in its article, offline too:",
+    )
+    lines += _example(
+        "digest brief --format json --include-text -o brief.json && digest tui brief.json",
+        "Save the briefing with its articles' texts, and browse it later:",
+    )
+
     lines += [
         '.SH "SEE ALSO"',
         escape("The README of the project, and the sumy documentation for the summarization algorithms."),

@@ -23,6 +23,8 @@ from digest.models import Digest, Document
 from digest.sanitize import visible
 from digest.settings import Settings
 from digest.tui.loading import (
+    BriefingError,
+    BriefSource,
     SavedDigestError,
     export_markdown,
     folder_lines,
@@ -68,6 +70,7 @@ class DigestApp(App[None]):
         export_dir: Path | None = None,
         quiet: bool = False,
         cache: bool = False,
+        brief: BriefSource | None = None,
     ) -> None:
         super().__init__()
         self.inputs = list(inputs)
@@ -82,10 +85,14 @@ class DigestApp(App[None]):
         """Say nothing about skipped inputs."""
         self.cache = cache
         """Reuse and keep what builds parse and compute (digest.cache)."""
+        self.brief = brief
+        """The briefing to show (``digest tui --brief``) instead of building or opening a digest."""
         self.digest: Digest | None = None
         """The digest shown, once there is one."""
         self.failure: str | None = None
         """Why there is no digest, when the build or the saved digest failed."""
+        self.failure_usage = True
+        """Whether that is the input's fault (the command exits 2), not a file's such as the state (1)."""
         self.main = DigestScreen(self.input_label)
         """The stories-and-summary screen, at the bottom of the stack."""
         self._openers: list[subprocess.Popen[bytes]] = []
@@ -93,6 +100,8 @@ class DigestApp(App[None]):
     @property
     def input_label(self) -> str:
         """What the digest is of, on one line."""
+        if self.brief is not None:
+            return self.brief.label
         if self.saved_json_path is not None:
             return visible(str(self.saved_json_path))
         shown = " ".join(visible(i) for i in self.inputs[:3])
@@ -120,7 +129,12 @@ class DigestApp(App[None]):
 
         notes: list[str] = []
         try:
-            if self.saved_json_path is not None and not rebuild:
+            if self.brief is not None:
+                from digest.tui.loading import load_brief
+
+                algorithm = settings.algorithm if rebuild else None  # first: the config file's
+                digest, notes = load_brief(self.brief, algorithm, progress)
+            elif self.saved_json_path is not None and not rebuild:
                 digest, notes = load_saved(self.saved_json_path, settings.max_bytes)
             else:
                 if self.cache:
@@ -138,6 +152,10 @@ class DigestApp(App[None]):
             return
         except SavedDigestError as exc:
             self.post_message(BuildFailed("Cannot open the saved digest", str(exc), (), rebuild))
+            return
+        except BriefingError as exc:
+            if not worker.is_cancelled:
+                self.post_message(BuildFailed("No briefing", str(exc), (), rebuild, exc.usage))
             return
         if not worker.is_cancelled:
             self.post_message(DigestBuilt(digest, tuple(notes), rebuild))
@@ -173,6 +191,7 @@ class DigestApp(App[None]):
             self.notify(event.message, title=event.title, severity="error", timeout=10, markup=False)
         else:
             self.failure = event.message
+            self.failure_usage = event.usage
             self.main.show_failure(event.title, event.message, event.details)
 
     def on_screen_ready(self, message: ScreenReady) -> None:
@@ -188,7 +207,7 @@ class DigestApp(App[None]):
         """Rebuild the digest with another summarizer, in the worker."""
         if self.digest is None:
             return
-        if self.saved_json_path is not None:
+        if self.brief is None and self.saved_json_path is not None:
             paths, reason = rebuild_inputs(self.digest)
             if paths is None:
                 self.notify(reason, title="Saved digest", severity="warning", timeout=10, markup=False)
@@ -295,6 +314,7 @@ def make_app(
     export_dir: Path | None = None,
     quiet: bool = False,
     cache: bool = False,
+    brief: BriefSource | None = None,
 ) -> DigestApp:
     """The TUI for ``inputs`` built with ``settings``, or for a digest saved as JSON.
 
@@ -305,8 +325,10 @@ def make_app(
         export_dir: Where ``e`` writes Markdown; the current directory when None.
         quiet: Say nothing about skipped inputs.
         cache: Reuse and keep what builds parse and compute (``digest tui`` unless --no-cache).
+        brief: Show this briefing (``digest tui --brief``): made as ``digest brief --dry-run``
+            makes it, the articles' texts with it; ``a`` makes it again with another summarizer.
 
     Returns:
         The app, not yet running.
     """
-    return DigestApp(inputs, settings, saved_json_path, export_dir, quiet, cache)
+    return DigestApp(inputs, settings, saved_json_path, export_dir, quiet, cache, brief)

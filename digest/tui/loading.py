@@ -13,14 +13,91 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.models import Citation, Digest, Document
 from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS, Settings
 
+if TYPE_CHECKING:
+    from digest.brief.run import BriefOptions
+    from digest.brief.userconfig import UserConfig
+    from digest.pipeline import Progress
+
 
 class SavedDigestError(Exception):
     """A saved digest that cannot be opened; the message is one line for the user."""
+
+
+class BriefingError(Exception):
+    """A briefing that cannot be made (no feeds, none readable, the state unusable); one line."""
+
+    def __init__(self, message: str, usage: bool) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """True for what the command line or config asks (digest brief exits 2 then), False for
+        a state file that cannot be used (exit 1)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BriefSource:
+    """What ``digest tui --brief`` shows: the briefing ``digest brief`` would make."""
+
+    config: UserConfig
+    """The config file, with the command line's summary options over it."""
+    options: BriefOptions
+    """--feed, --opml, --since, --all, --full-text, --wait (always run as --dry-run)."""
+    state_path: Path
+    """The state file: what was seen, and every article's text."""
+
+    @property
+    def label(self) -> str:
+        """What the briefing is of, on one line."""
+        feeds = [*self.options.feeds, *self.options.opml] or [*self.config.feeds, *self.config.opml]
+        shown = " ".join(visible(f) for f in feeds[:3]) + (f" +{len(feeds) - 3}" if len(feeds) > 3 else "")
+        return f"briefing: {shown}" if shown else "briefing"
+
+
+def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -> tuple[Digest, list[str]]:
+    """The briefing of ``source``, made as ``digest brief --dry-run`` makes it: the state is read
+    (what was seen, and the text of the articles seen recently) but nothing is recorded.
+
+    Every document of the digest carries its text (fetched now, or kept in the state), so a
+    sentence opens in its article without the network.
+
+    Args:
+        source: The config, options and state file.
+        algorithm: Another summarizer than the config's (``a``), or None.
+        progress: Called as the briefing goes; may raise to stop it.
+
+    Returns:
+        The digest, and notes for the user (failed feeds, skipped entries).
+
+    Raises:
+        BriefingError: no feeds, none readable, a bad --since, or the state unusable.
+    """
+    import sqlite3
+
+    from digest.brief.run import BriefError, run
+    from digest.brief.state import StateError, sqlite_problem
+
+    config = source.config if algorithm is None else dataclasses.replace(source.config, algorithm=algorithm)
+    options = dataclasses.replace(source.options, dry_run=True, output_format="tui")
+    delivered: list[Digest] = []
+    try:
+        try:
+            outcome = run(config, options, source.state_path, delivered.append, progress)
+        except sqlite3.Error as exc:  # reading the state failed midway
+            raise sqlite_problem(source.state_path, exc) from None
+    except BriefError as exc:
+        raise BriefingError(one_line(str(exc)), usage=True) from None
+    except StateError as exc:
+        raise BriefingError(one_line(str(exc)), usage=False) from None
+    notes = []
+    if outcome.warnings:
+        more = f" (and {len(outcome.warnings) - 1} more)" if len(outcome.warnings) > 1 else ""
+        notes.append(f"{one_line(outcome.warnings[0])}{more}")
+    return delivered[0], notes
 
 
 def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:

@@ -42,6 +42,8 @@ class BuildFailed(Message):
     """Further lines (the warnings for each skipped input)."""
     rebuilt: bool = False
     """True when a digest is already shown and stays: only the recomputation failed."""
+    usage: bool = True
+    """Whether the input is at fault (exit 2), not a file digest needs (exit 1)."""
 
 
 @dataclass

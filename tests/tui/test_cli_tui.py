@@ -22,9 +22,11 @@ class FakeApp:
         export_dir: Path | None,
         quiet: bool,
         cache: bool = False,
+        brief: object = None,
     ) -> None:
         FakeApp.made.append(
             {"inputs": inputs, "settings": settings, "saved": saved, "export_dir": export_dir, "quiet": quiet}
+            | ({"brief": brief} if brief is not None else {})
         )
         self.failure: str | None = None
         self.ran = False
