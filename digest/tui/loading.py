@@ -81,7 +81,13 @@ def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -
     from digest.brief.run import BriefError, run
     from digest.brief.state import StateError, sqlite_problem
 
-    config = source.config if algorithm is None else dataclasses.replace(source.config, algorithm=algorithm)
+    config = (
+        source.config
+        if algorithm is None
+        else dataclasses.replace(
+            source.config, settings=dataclasses.replace(source.config.settings, algorithm=algorithm)
+        )
+    )
     options = dataclasses.replace(source.options, dry_run=True, output_format="tui")
     delivered: list[Digest] = []
     try:

@@ -184,11 +184,11 @@ def test_tui_brief_takes_brief_options_over_the_config(
     assert invoke("tui", "--brief", "--since", "2d", "--all", "--wait", "1").exit_code == 0
     assert invoke("tui", "--brief", "-a", "luhn", "-w", "50", "--state", "s.db").exit_code == 0
     first, second = made[0]["brief"], made[1]["brief"]
-    assert (first.config.algorithm, first.config.sentences) == ("lsa", 2)  # the config's
+    assert (first.config.settings.algorithm, first.config.settings.sentences) == ("lsa", 2)  # the config's
     assert first.config.feeds[0].endswith("f.xml") and first.state_path == files["state"]
     assert (first.options.since, first.options.show_all, first.options.wait) == ("2d", True, 1.0)
     assert first.options.dry_run
-    assert (second.config.algorithm, second.config.words) == ("luhn", 50)
+    assert (second.config.settings.algorithm, second.config.settings.words) == ("luhn", 50)
     assert second.state_path == Path("s.db")
 
 
