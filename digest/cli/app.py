@@ -533,21 +533,7 @@ def tui(
     _check_clusters(clusters)
     paths = paths or []
     given = {name for name in ctx.params if _given(ctx, name)}
-    if brief and paths:
-        raise typer.BadParameter(
-            "--brief shows the briefing of feeds: give no PATH with it", param_hint="PATH"
-        )
-    if not brief and not paths:
-        raise typer.BadParameter(
-            "give PATH... (or --brief for the briefing of your feeds)", param_hint="PATH"
-        )
-    if not brief and given & set(_BRIEF_ONLY):
-        option = next(p.opts[0] for p in ctx.command.params if p.name in given & set(_BRIEF_ONLY))
-        raise typer.BadParameter("only with --brief", param_hint=option)
-    if "-" in paths:
-        raise typer.BadParameter(
-            "the TUI reads the keyboard: standard input cannot be an article", param_hint="PATH"
-        )
+    _check_tui_inputs(ctx, brief, paths, given)
     settings = _settings(algorithm, sentences, words, clusters, language, grouping)
     saved = Path(paths[0]) if len(paths) == 1 and paths[0].lower().endswith(".json") else None
     source = (
@@ -564,6 +550,25 @@ def tui(
     if tui_app.failure is not None:  # shown in the TUI; said again once the terminal is back
         _error(tui_app.failure)
         raise typer.Exit(ExitCode.USAGE if getattr(tui_app, "failure_usage", True) else ExitCode.ERROR)
+
+
+def _check_tui_inputs(ctx: typer.Context, brief: bool, paths: list[str], given: set[str]) -> None:
+    """Usage errors: PATHs with --brief, neither, brief's options without it, standard input."""
+    if brief and paths:
+        raise typer.BadParameter(
+            "--brief shows the briefing of feeds: give no PATH with it", param_hint="PATH"
+        )
+    if not brief and not paths:
+        raise typer.BadParameter(
+            "give PATH... (or --brief for the briefing of your feeds)", param_hint="PATH"
+        )
+    if not brief and given & set(_BRIEF_ONLY):
+        option = next(p.opts[0] for p in ctx.command.params if p.name in given & set(_BRIEF_ONLY))
+        raise typer.BadParameter("only with --brief", param_hint=option)
+    if "-" in paths:
+        raise typer.BadParameter(
+            "the TUI reads the keyboard: standard input cannot be an article", param_hint="PATH"
+        )
 
 
 def _given(ctx: typer.Context, name: str) -> bool:
@@ -599,7 +604,7 @@ def _brief_source(
         settings.words if "words" in given else None,
     )
     chosen = {name: getattr(settings, name) for name in ("clusters", "grouping", "language") if name in given}
-    loaded = dataclasses.replace(loaded, **chosen)
+    loaded = dataclasses.replace(loaded, settings=dataclasses.replace(loaded.settings, **chosen))
     options = BriefOptions(
         feeds=tuple(feed or ()),
         opml=tuple(str(p) for p in opml or ()),

@@ -190,6 +190,15 @@ def test_tui_brief_takes_brief_options_over_the_config(
     assert first.options.dry_run
     assert (second.config.settings.algorithm, second.config.settings.words) == ("luhn", 50)
     assert second.state_path == Path("s.db")
+    # Grouping and language options too, into the config's Settings.
+    assert invoke("tui", "--brief", "-c", "2", "-g", "strict", "--language", "german").exit_code == 0
+    third = made[2]["brief"].config.settings
+    assert (third.clusters, third.grouping, third.language, third.algorithm) == (
+        "2",
+        "strict",
+        "german",
+        "lsa",
+    )
 
 
 class _Done:
