@@ -204,7 +204,7 @@ def test_tui_uses_the_cache_unless_told_not_to(
         def run(self) -> None:
             pass
 
-    def make_app(*given: Any) -> Fake:
+    def make_app(*given: Any, **options: Any) -> Fake:
         made.append(given)
         return Fake()
 
