@@ -626,8 +626,12 @@ def _form(text: str) -> float:
 
 SELECTION_LIMIT = 1000
 """Candidates above which the greedy selection runs instead of the exact integer program."""
-ILP_SECONDS = 1.0
-"""Time the integer program may take; past it, the best selection found so far is kept."""
+ILP_NODES = 5000
+"""Branch-and-bound nodes the integer program may take; past them, the best selection found so
+far is kept. A count of work, not a time: the same story gives the same summary on a loaded
+machine and an idle one (a 1 s time limit made a cached build differ from a fresh one)."""
+ILP_SAFETY_SECONDS = 60.0
+"""A time limit only against a pathological problem (none is known): well past ILP_NODES."""
 PRIOR_SHARE = 4.0
 """What the prior (position, centrality, sumy rating, sources, form) is worth per word,
 relative to the concept weight per word of the densest candidate: concepts decide what a
@@ -737,7 +741,7 @@ def _ilp(
     Maximize sum_c w_c z_c + sum_i bonus_i x_i subject to sum_i cost_i x_i <= budget,
     z_c <= sum of the x_i of the candidates that hold concept c, x_i + x_j <= 1 for
     redundant pairs; x binary, z in [0, 1] (integral at the optimum). Returns the picks
-    and whether the optimum was proven (False: the time limit kept the best found).
+    and whether the optimum was proven (False: the node limit kept the best found).
     """
     import highspy
     import numpy as np
@@ -745,7 +749,8 @@ def _ilp(
     n = len(costs)
     ids = {c: k for k, c in enumerate(weights)}
     h = _highs()
-    h.setOptionValue("time_limit", ILP_SECONDS)
+    h.setOptionValue("mip_max_nodes", ILP_NODES)
+    h.setOptionValue("time_limit", ILP_SAFETY_SECONDS)
     h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     m = len(ids)
@@ -845,7 +850,7 @@ def summarize(candidates: Sequence[Candidate], settings: Settings, titles: Seque
 
     - ``ilp``: solved exactly as an integer program (``_ilp``, HiGHS);
     - ``greedy``: above ``SELECTION_LIMIT`` candidates, or if the solver finds nothing in
-      ``ILP_SECONDS`` (``_greedy``);
+      ``ILP_NODES`` (``_greedy``);
     - ``knapsack``: where no concept counts (one source that never repeats a concept), the
       prior alone, per word, exactly by dynamic programming (``_knapsack``).
 

@@ -145,3 +145,23 @@ def test_the_solver_prints_nothing() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
     )
     assert result.stdout == "([0], True)\n" and result.stderr == ""
+
+
+def test_the_integer_program_is_bounded_by_work_not_by_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 1 s time limit made the same story's summary depend on how busy the machine was (the
+    fuzz run found a build through the cache that differed from a fresh one). The solver stops
+    after ILP_NODES branch-and-bound nodes; its time limit is only a far safety net."""
+    made = []
+    real = summarize._highs
+
+    def recording():  # type: ignore[no-untyped-def]
+        made.append(real())
+        return made[-1]
+
+    monkeypatch.setattr(summarize, "_highs", recording)
+    weights, concepts, bonus, costs, pairs = problem(0)
+    picked, proven = summarize._ilp(weights, concepts, bonus, costs, 60, pairs)
+    assert proven and picked
+    (solver,) = made
+    assert solver.getOptionValue("mip_max_nodes")[1] == summarize.ILP_NODES
+    assert solver.getOptionValue("time_limit")[1] >= 60
