@@ -594,8 +594,7 @@ def _brief_source(
     line over the config file's (those not given are the config file's, as for brief)."""
     import dataclasses
 
-    from digest.brief.run import BriefOptions
-    from digest.cli.brief import load_config, overridden, state_path
+    from digest.cli.brief import brief_options, load_config, overridden, state_path
 
     loaded = overridden(
         load_config(config),
@@ -605,16 +604,7 @@ def _brief_source(
     )
     chosen = {name: getattr(settings, name) for name in ("clusters", "grouping", "language") if name in given}
     loaded = dataclasses.replace(loaded, settings=dataclasses.replace(loaded.settings, **chosen))
-    options = BriefOptions(
-        feeds=tuple(feed or ()),
-        opml=tuple(str(p) for p in opml or ()),
-        since=since,
-        show_all=show_all,
-        full_text=full_text,
-        dry_run=True,
-        output_format="tui",
-        wait=wait,
-    )
+    options = brief_options(feed, opml, since, show_all, full_text, True, "tui", wait)
     from digest.tui.loading import BriefSource
 
     return BriefSource(loaded, options, state_path(loaded, state))

@@ -237,18 +237,7 @@ def brief(
     headers = _headers(loaded, to, sender, subject)
     if name == "email":
         _check_mail(headers, loaded)
-    from digest.brief.run import BriefOptions
-
-    options = BriefOptions(
-        feeds=tuple(feed or ()),
-        opml=tuple(str(p) for p in opml or ()),
-        since=since,
-        show_all=show_all,
-        full_text=full_text,
-        dry_run=dry_run,
-        output_format=name,
-        wait=wait,
-    )
+    options = brief_options(feed, opml, since, show_all, full_text, dry_run, name, wait)
     outcome = _briefed(
         loaded,
         options,
@@ -320,6 +309,31 @@ def _briefed(
         raise failure("interrupted; nothing was recorded", ExitCode.INTERRUPTED) from None
     progress.clear()
     return outcome
+
+
+def brief_options(
+    feed: list[str] | None,
+    opml: list[Path] | None,
+    since: str,
+    show_all: bool,
+    full_text: bool | None,
+    dry_run: bool,
+    output_format: str,
+    wait: float,
+) -> BriefOptions:
+    """The run's options from the command line's (brief's, or tui --brief's)."""
+    from digest.brief.run import BriefOptions
+
+    return BriefOptions(
+        feeds=tuple(feed or ()),
+        opml=tuple(str(p) for p in opml or ()),
+        since=since,
+        show_all=show_all,
+        full_text=full_text,
+        dry_run=dry_run,
+        output_format=output_format,
+        wait=wait,
+    )
 
 
 def overridden(
