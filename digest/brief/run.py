@@ -38,7 +38,7 @@ from digest.brief.feeds import (
     is_url,
     parse_time,
 )
-from digest.brief.state import FeedStatus, NewArticle, ShownStory, State, StoredArticle
+from digest.brief.state import FeedStatus, NewArticle, Receipt, ShownStory, State, StoredArticle
 from digest.brief.userconfig import FetchSettings, UserConfig
 from digest.errors import NothingToSummarize, TooMuchInput
 from digest.models import Digest, Document, Pick, Story
@@ -77,6 +77,9 @@ class BriefOptions:
     """For the run log."""
     wait: float = 5.0
     """Seconds to wait for another run holding the state."""
+    cutoff: str | None = None
+    """A cutoff (ISO 8601 UTC) to use as the last run's instead of ``since``: a briefing made
+    again as it was first made (``Pending.again``), whatever was recorded since."""
 
 
 @dataclass
@@ -97,6 +100,34 @@ class Outcome:
     """Whether the state was updated."""
     warnings: list[str] = field(default_factory=list)
     """Problems that did not stop the run (also in ``digest.warnings``)."""
+    pending: Pending | None = None
+    """What recording the digest's stories needs (``record_read``); with ``dry_run``."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A briefing made and not recorded (``--dry-run``, ``digest tui --brief``), with what
+    recording some of its stories as read needs (``record_read``)."""
+
+    articles: tuple[_Article, ...]
+    """The run's articles, new and seen."""
+    shown: tuple[tuple[Story, int | None], ...]
+    """The digest's stories, each with the stored story it updates."""
+    since: str | None
+    """The run's cutoff."""
+    retention_days: float | None
+    """The config's."""
+
+    @property
+    def again(self) -> str:
+        """The cutoff that makes this briefing again (``BriefOptions.cutoff``): its own, or, for
+        a first briefing, one before anything was seen, so that what was recorded as read
+        since is new in it still."""
+        return self.since or BEGINNING
+
+
+BEGINNING = "0001-01-01T00:00:00.000000+00:00"
+"""A cutoff before any article was seen."""
 
 
 def now_utc() -> datetime:
@@ -191,7 +222,7 @@ def run(
     )
     with State.open(state_path, options.wait) as state:
         started = now_utc()
-        since, chosen = cutoff(options.since, state, started)
+        since, chosen = (options.cutoff, False) if options.cutoff else cutoff(options.since, state, started)
         report("fetching", 0, len(locations))
         context = _Context(state, since, chosen, started, config, fetch, warnings, report)
         results, articles = _gathered(locations, context, fetcher)
@@ -207,7 +238,64 @@ def run(
         write(digest)
         if not options.dry_run:
             _record(context, options, results, articles, shown, outcome)
+        else:
+            outcome.pending = Pending(tuple(articles), tuple(shown), since, config.retention_days)
         return outcome
+
+
+def record_read(state_path: Path, pending: Pending, story_ids: Sequence[str], wait: float = 5.0) -> Receipt:
+    """Record stories of a briefing that was not recorded as delivered, as ``brief`` records
+    what it shows: the next briefing treats them as seen, and an article that joins one later
+    makes it an update. One run in the state (format "tui"), so that the next briefing's
+    cutoff (``--since last-run``) comes after it.
+
+    An article that another run stored meanwhile is not stored twice.
+
+    Args:
+        state_path: The state file the briefing was made from.
+        pending: The briefing (``Outcome.pending``).
+        story_ids: Ids of its stories (``Story.id``) to record.
+        wait: Seconds to wait for another run holding the state.
+
+    Returns:
+        What was written, to take it back (``forget_read``).
+
+    Raises:
+        digest.brief.state.StateError: the state file is busy or cannot be written.
+    """
+    wanted = set(story_ids)
+    shown = [(story, story_id) for story, story_id in pending.shown if story.id in wanted]
+    delivered = {d for story, _ in shown for d in story.documents}
+    with State.open(state_path, wait) as state:
+        articles = [
+            a if a.stored is not None else dataclasses.replace(a, stored=state.find(a.keys))
+            for a in pending.articles
+            if a.doc.id in delivered
+        ]
+        when = stamp(now_utc())
+        new_ids = _remember(articles, state, when, delivered)
+        added = [new_ids[a.doc.id] for a in articles if a.stored is None and a.doc.id in new_ids]
+        return state.record(
+            started=when,
+            finished=when,
+            since=pending.since,
+            feeds=[],
+            stories=[_shown_story(s, story_id, new_ids) for s, story_id in shown],
+            new_articles=len(added),
+            output_format="tui",
+            retention_days=pending.retention_days,
+            stored=added,
+        )
+
+
+def forget_read(state_path: Path, receipt: Receipt, wait: float = 5.0) -> None:
+    """Take back what ``record_read`` wrote: the stories are new again for the next briefing.
+
+    Raises:
+        digest.brief.state.StateError: the state file is busy or cannot be written.
+    """
+    with State.open(state_path, wait) as state:
+        state.take_back(receipt)
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,23 @@ class FeedStatus:
     """The last failure, or None."""
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What one recorded run wrote that taking it back (``State.take_back``) removes: a run
+    that marked stories read in the TUI, which the reader then marks unread."""
+
+    run: int
+    """Row id of the run."""
+    articles: tuple[int, ...] = ()
+    """Row ids of the articles it stored."""
+    stories: tuple[int, ...] = ()
+    """Row ids of the stories it created."""
+    updated: tuple[tuple[int, str], ...] = ()
+    """Stories it showed again, with their ``last_shown`` before."""
+    sentences: tuple[str, ...] = ()
+    """Hashes of the sentences it recorded first."""
+
+
 def _problem(path: Path, what: str) -> StateError:
     return StateError(
         f"{visible(str(path))}: {what}. It was left as it is: move it away to start afresh, "
@@ -513,17 +530,22 @@ class State:
         output_format: str,
         retention_days: float | None = None,
         reported: Iterable[str] = (),
-    ) -> None:
+        stored: Iterable[int] = (),
+    ) -> Receipt:
         """Write what the run delivered and commit: the only place a run's changes become visible.
 
         ``reported``: the keys of the warnings about articles this run gave (``reported``).
+        ``stored``: the row ids of the articles this run added (``add_articles``), for the receipt.
+
+        Returns:
+            What the run wrote, to take it back (``take_back``).
 
         Raises:
             StateError: it could not be written (a full disk, a file made read-only); nothing
                 of the run is kept.
         """
         try:
-            self._record(
+            return self._record(
                 started=started,
                 finished=finished,
                 since=since,
@@ -533,6 +555,7 @@ class State:
                 output_format=output_format,
                 retention_days=retention_days,
                 reported=reported,
+                stored=tuple(stored),
             )
         except sqlite3.Error as exc:
             raise sqlite_problem(self.path, exc, delivered=True) from None
@@ -549,10 +572,14 @@ class State:
         output_format: str,
         retention_days: float | None,
         reported: Iterable[str],
-    ) -> None:
+        stored: tuple[int, ...],
+    ) -> Receipt:
         conn = self.conn
         feeds = list(feeds)
         stories = list(stories)
+        created: list[int] = []
+        updated: list[tuple[int, str]] = []
+        first: list[str] = []
         for feed in feeds:
             conn.execute(
                 "INSERT INTO feeds (location, title, etag, last_modified, last_fetched, last_error) "
@@ -574,17 +601,22 @@ class State:
                     ).lastrowid
                     or 0
                 )
+                created.append(story_id)
             else:
+                row = conn.execute("SELECT last_shown FROM stories WHERE id = ?", (story_id,)).fetchone()
+                if row:
+                    updated.append((story_id, row[0]))
                 conn.execute("UPDATE stories SET last_shown = ? WHERE id = ?", (finished, story_id))
             conn.executemany(
                 "INSERT OR IGNORE INTO story_articles (story_id, article_id) VALUES (?, ?)",
                 [(story_id, a) for a in story.articles],
             )
+            first += [h for h in story.sentences if self._first_sentence(h)]
             conn.executemany(
                 "INSERT OR IGNORE INTO sentences (hash, story_id, first_shown) VALUES (?, ?, ?)",
                 [(h, story_id, finished) for h in story.sentences],
             )
-        conn.execute(
+        run = conn.execute(
             "INSERT INTO runs (started_at, finished_at, since, feeds, failed, new_articles, stories, format) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -597,7 +629,7 @@ class State:
                 len(stories),
                 output_format,
             ),
-        )
+        ).lastrowid
         conn.execute(REPORTED)  # execute, not executescript: that would commit the run halfway
         conn.executemany(
             "INSERT OR IGNORE INTO reported (key, first_reported) VALUES (?, ?)",
@@ -606,6 +638,35 @@ class State:
         if retention_days is not None:
             self._forget(finished, retention_days)
         conn.execute("COMMIT")
+        self.done = True
+        return Receipt(int(run or 0), stored, tuple(created), tuple(updated), tuple(dict.fromkeys(first)))
+
+    def _first_sentence(self, sentence_hash: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM sentences WHERE hash = ?", (sentence_hash,)).fetchone() is None
+        )
+
+    def take_back(self, receipt: Receipt) -> None:
+        """Remove what a recorded run wrote, and commit: its articles (with their keys and story
+        links), the stories it created, the sentences it recorded first and the run itself; the
+        stories it showed again get their earlier ``last_shown`` back.
+
+        Raises:
+            StateError: it could not be written.
+        """
+        conn = self.conn
+        try:
+            marks = ",".join("?" * len(receipt.articles))
+            conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", receipt.articles)
+            conn.executemany("DELETE FROM sentences WHERE hash = ?", [(h,) for h in receipt.sentences])
+            conn.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in receipt.stories])
+            conn.executemany(
+                "UPDATE stories SET last_shown = ? WHERE id = ?", [(when, i) for i, when in receipt.updated]
+            )
+            conn.execute("DELETE FROM runs WHERE id = ?", (receipt.run,))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise sqlite_problem(self.path, exc) from None
         self.done = True
 
     def _forget(self, now: str, days: float) -> None:

@@ -473,7 +473,9 @@ _TUI_HELP = (
     "Browse the digest: stories, summaries, and each sentence highlighted in its source.\n\n"
     "With --brief, browse the briefing digest brief would show now, from the same feeds, config "
     "file and state (--feed, --since, --all ...; the summary options given here over the config "
-    "file's), without recording it: the next brief shows the same. Every article's text comes "
+    "file's). It records only what you read: a story you open or mark read (m) is recorded in "
+    "the state as brief records what it shows, so the next brief leaves it out (or brings it "
+    "back as an update); the rest stays new. r reads the feeds again. Every article's text comes "
     "with the briefing (fetched, or kept in the state), so a sentence opens in its article "
     "without the network. A briefing saved with digest brief --format json --include-text opens "
     "with its articles' texts too."
@@ -516,7 +518,7 @@ def tui(
         typer.Option(
             "--brief",
             help="Show the briefing digest brief would show (the feeds and state of brief, with its "
-            "options below), without recording it; each article's text comes with it.",
+            "options below), recording only the stories read in it; each article's text comes with it.",
         ),
     ] = False,
     feed: FeedOption = None,

@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -25,6 +26,7 @@ from digest.settings import Settings
 from digest.tui.loading import (
     BriefingError,
     BriefSource,
+    ReadLog,
     SavedDigestError,
     export_markdown,
     folder_lines,
@@ -36,11 +38,17 @@ from digest.tui.messages import (
     BuildFailed,
     BuildProgressed,
     DigestBuilt,
+    MarkFailed,
     OpenRequested,
+    ReadRequested,
     RecomputeRequested,
+    RefreshRequested,
     ScreenReady,
 )
 from digest.tui.screens import DigestScreen, HelpScreen
+
+if TYPE_CHECKING:
+    from digest.brief.run import Pending
 
 
 class _Cancelled(Exception):
@@ -95,6 +103,12 @@ class DigestApp(App[None]):
         """Whether that is the input's fault (the command exits 2), not a file's such as the state (1)."""
         self.main = DigestScreen(self.input_label)
         """The stories-and-summary screen, at the bottom of the stack."""
+        self.pending: Pending | None = None
+        """The briefing shown, as recording its stories read needs (``digest tui --brief``)."""
+        self.read_log = (
+            ReadLog(brief.state_path, brief.options.wait, self._mark_failed) if brief is not None else None
+        )
+        """Writes read marks to the briefing's state; None when there is no state."""
         self._openers: list[subprocess.Popen[bytes]] = []
 
     @property
@@ -113,8 +127,11 @@ class DigestApp(App[None]):
     # -- the worker ---------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="digest")
-    def load(self, settings: Settings, rebuild: bool) -> None:
-        """Build the digest (or open the saved one) in a thread and post the outcome."""
+    def load(self, settings: Settings, rebuild: bool, refresh: bool = False) -> None:
+        """Build the digest (or open the saved one) in a thread and post the outcome.
+
+        ``rebuild``: with other settings (another summarizer); ``refresh``: with the same,
+        from the feeds or files read again (``r``)."""
         worker = get_current_worker()
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -128,12 +145,18 @@ class DigestApp(App[None]):
         from digest.pipeline import build
 
         notes: list[str] = []
+        pending = None
+        rebuilt = rebuild or refresh
         try:
             if self.brief is not None:
                 from digest.tui.loading import load_brief
 
-                algorithm = settings.algorithm if rebuild else None  # first: the config file's
-                digest, notes = load_brief(self.brief, algorithm, progress)
+                if self.read_log is not None:
+                    self.read_log.drain()  # the briefing made again sees the marks made so far
+                algorithm = settings.algorithm if rebuilt else None  # first: the config file's
+                # Another summarizer: the same briefing (its cutoff); r: what brief shows now.
+                again = self.pending.again if rebuild and self.pending is not None else None
+                digest, notes, pending = load_brief(self.brief, algorithm, progress, again)
             elif self.saved_json_path is not None and not rebuild:
                 digest, notes = load_saved(self.saved_json_path, settings.max_bytes)
             else:
@@ -148,17 +171,17 @@ class DigestApp(App[None]):
             return
         except NothingToSummarize as exc:
             if not worker.is_cancelled:
-                self.post_message(BuildFailed("Nothing to summarize", str(exc), exc.warnings, rebuild))
+                self.post_message(BuildFailed("Nothing to summarize", str(exc), exc.warnings, rebuilt))
             return
         except SavedDigestError as exc:
-            self.post_message(BuildFailed("Cannot open the saved digest", str(exc), (), rebuild))
+            self.post_message(BuildFailed("Cannot open the saved digest", str(exc), (), rebuilt))
             return
         except BriefingError as exc:
             if not worker.is_cancelled:
-                self.post_message(BuildFailed("No briefing", str(exc), (), rebuild, exc.usage))
+                self.post_message(BuildFailed("No briefing", str(exc), (), rebuilt, exc.usage))
             return
         if not worker.is_cancelled:
-            self.post_message(DigestBuilt(digest, tuple(notes), rebuild))
+            self.post_message(DigestBuilt(digest, tuple(notes), rebuilt, pending, refresh))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -176,12 +199,16 @@ class DigestApp(App[None]):
     def _built(self, event: DigestBuilt) -> None:
         from digest.tui.loading import settings_from
 
+        previous = self.digest
         self.digest = event.digest
+        self.pending = event.pending
         self.settings = settings_from(event.digest.settings, self.settings)
         self.main.show_digest(event.digest, event.rebuilt)
         for note in () if self.quiet else event.notes:
             self.notify(note, severity="warning", timeout=8, markup=False)
-        if event.rebuilt:
+        if event.refreshed:
+            self.notify(refreshed_text(previous, event.digest), markup=False)
+        elif event.rebuilt:
             self.notify(f"Recomputed with {self.settings.algorithm}.", markup=False)
 
     @on(BuildFailed)
@@ -199,6 +226,40 @@ class DigestApp(App[None]):
 
     def on_recompute_requested(self, message: RecomputeRequested) -> None:
         self.recompute(message.algorithm)
+
+    def on_refresh_requested(self, message: RefreshRequested) -> None:
+        self.refresh_digest()
+
+    def on_read_requested(self, message: ReadRequested) -> None:
+        """Keep the marks in the briefing's state (with ``--brief``); elsewhere they last the session."""
+        if self.read_log is None or self.pending is None:
+            return
+        for story in message.stories:
+            self.read_log.mark(self.pending, story, message.read)
+
+    def _mark_failed(self, story: str, message: str, read: bool) -> None:
+        self.post_message(MarkFailed(story, message, read))  # from the ReadLog's thread
+
+    @on(MarkFailed)
+    def _marking_failed(self, event: MarkFailed) -> None:
+        self.main.set_read(event.story, not event.read)
+        what = "read" if event.read else "unread"
+        self.notify(event.message, title=f"Not marked {what}", severity="error", timeout=10, markup=False)
+
+    def refresh_digest(self) -> None:
+        """Make the digest again from its feeds (a briefing) or files, in the worker; the place
+        in it is kept."""
+        if self.digest is None:
+            return
+        if self.brief is None and self.saved_json_path is not None:
+            self.notify(
+                "A saved digest is shown: there are no feeds to read again.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.main.show_refreshing()
+        self.load(self.settings, rebuild=False, refresh=True)
 
     def on_open_requested(self, message: OpenRequested) -> None:
         self.open_external(message.document)
@@ -222,6 +283,10 @@ class DigestApp(App[None]):
         if action == "export":
             return self.digest is not None
         return True
+
+    def on_unmount(self) -> None:
+        if self.read_log is not None:  # the marks made are written before digest exits
+            self.read_log.close(timeout=self.read_log.wait + 5)
 
     def action_interrupt(self) -> None:
         """Ctrl+C quits, as in other terminal programs (textual's own only says to press ctrl+q);
@@ -298,6 +363,27 @@ class DigestApp(App[None]):
             self.notify(f"Cannot run {opener}: {exc.strerror or exc}", severity="error", markup=False)
             return
         self.notify(f"Opening {target}", markup=False)
+
+
+def refreshed_text(previous: Digest | None, digest: Digest) -> str:
+    """What reading the feeds or files again brought: the articles new to the view."""
+    before = {_where(d) for d in previous.documents} if previous is not None else set()
+    arrived = {
+        (story.id, where)
+        for story in digest.stories
+        for where in (_where(digest.document(d)) for d in story.documents)
+        if where not in before
+    }
+    if not arrived:
+        return "Refreshed: nothing new."
+    n, k = len({where for _, where in arrived}), len({story for story, _ in arrived})
+    return (
+        f"Refreshed: {n} new {'article' if n == 1 else 'articles'} in {k} {'story' if k == 1 else 'stories'}."
+    )
+
+
+def _where(doc: Document) -> str:
+    return doc.url or doc.origin
 
 
 def _skipped(warnings: Sequence[str]) -> list[str]:

@@ -20,7 +20,8 @@ from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS, Settings
 
 if TYPE_CHECKING:
-    from digest.brief.run import BriefOptions
+    from digest.brief.run import BriefOptions, Pending
+    from digest.brief.state import Receipt
     from digest.brief.userconfig import UserConfig
     from digest.pipeline import Progress
 
@@ -58,7 +59,9 @@ class BriefSource:
         return f"briefing: {shown}" if shown else "briefing"
 
 
-def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -> tuple[Digest, list[str]]:
+def load_brief(
+    source: BriefSource, algorithm: str | None, progress: Progress, cutoff: str | None = None
+) -> tuple[Digest, list[str], Pending | None]:
     """The briefing of ``source``, made as ``digest brief --dry-run`` makes it: the state is read
     (what was seen, and the text of the articles seen recently) but nothing is recorded.
 
@@ -69,9 +72,12 @@ def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -
         source: The config, options and state file.
         algorithm: Another summarizer than the config's (``a``), or None.
         progress: Called as the briefing goes; may raise to stop it.
+        cutoff: Make the briefing again with this cutoff (``Pending.again``: ``a`` shows the
+            same stories, those read since included), not ``--since``'s.
 
     Returns:
-        The digest, and notes for the user (failed feeds, skipped entries).
+        The digest, notes for the user (failed feeds, skipped entries), and what recording its
+        stories as read needs (``ReadLog``).
 
     Raises:
         BriefingError: no feeds, none readable, a bad --since, or the state unusable.
@@ -88,7 +94,7 @@ def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -
             source.config, settings=dataclasses.replace(source.config.settings, algorithm=algorithm)
         )
     )
-    options = dataclasses.replace(source.options, dry_run=True, output_format="tui")
+    options = dataclasses.replace(source.options, dry_run=True, output_format="tui", cutoff=cutoff)
     delivered: list[Digest] = []
     try:
         try:
@@ -103,7 +109,7 @@ def load_brief(source: BriefSource, algorithm: str | None, progress: Progress) -
     if outcome.warnings:
         more = f" (and {len(outcome.warnings) - 1} more)" if len(outcome.warnings) > 1 else ""
         notes.append(f"{one_line(outcome.warnings[0])}{more}")
-    return delivered[0], notes
+    return delivered[0], notes, outcome.pending
 
 
 def load_saved(path: Path, max_bytes: int) -> tuple[Digest, list[str]]:
@@ -422,3 +428,83 @@ def _article_hit(story: int, doc: Document, pattern: re.Pattern[str]) -> SearchH
     if found is None:  # cannot happen: the match is inside the window
         return None
     return SearchHit(story, None, text, found.start(), found.end(), doc.id)
+
+
+class ReadLog:
+    """Read marks written to the briefing's state (``digest tui --brief``), in the order they
+    were made, by a thread of its own: the screen never waits for the state's lock.
+
+    Marking a story read records it as ``digest brief`` records what it shows
+    (``brief.run.record_read``): the next briefing leaves it out, or brings it back as an update
+    when an article joins it. Marking it unread takes that back (``brief.run.forget_read``); a
+    story of an earlier briefing (``Story.new`` False) has nothing to take back and stays seen.
+
+    ``failed`` is called, from the thread, with the story id, a one-line message and whether
+    the story was being marked read, when the state could not be written.
+    """
+
+    def __init__(self, state_path: Path, wait: float, failed: Callable[[str, str, bool], None]) -> None:
+        import queue
+        import threading
+
+        self.state_path = state_path
+        self.wait = wait
+        self.failed = failed
+        self._queue: queue.Queue[tuple[Pending, str, bool] | None] = queue.Queue()
+        # The thread's alone: what each story's mark wrote, by the story's articles (its id
+        # changes when the briefing is made again; its articles do not).
+        self._receipts: dict[frozenset[str], Receipt] = {}
+        self._thread = threading.Thread(target=self._run, name="digest-read-marks", daemon=True)
+        self._started = False
+        self._lock = threading.Lock()
+
+    def mark(self, pending: Pending, story_id: str, read: bool) -> None:
+        """Record (``read``) or take back the story ``story_id`` of the briefing ``pending``."""
+        with self._lock:
+            if not self._started:
+                self._thread.start()
+                self._started = True
+        self._queue.put((pending, story_id, read))
+
+    def drain(self) -> None:
+        """Wait until every mark made so far is written (or has failed)."""
+        if self._started:
+            self._queue.join()
+
+    def close(self, timeout: float | None = None) -> None:
+        """Write the marks still queued, then stop the thread (waiting ``timeout`` at most)."""
+        if self._started:
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                self._write(*item)
+            finally:
+                self._queue.task_done()
+
+    def _write(self, pending: Pending, story_id: str, read: bool) -> None:
+        import sqlite3
+
+        from digest.brief.run import forget_read, record_read
+        from digest.brief.state import StateError, sqlite_problem
+
+        story = next((st for st, _ in pending.shown if st.id == story_id), None)
+        if story is None:
+            return
+        key = frozenset(x.doc.url or x.doc.origin for x in pending.articles if x.doc.id in story.documents)
+        try:
+            try:
+                if read and key not in self._receipts:
+                    self._receipts[key] = record_read(self.state_path, pending, [story_id], self.wait)
+                elif not read and key in self._receipts:
+                    forget_read(self.state_path, self._receipts[key], self.wait)
+                    del self._receipts[key]
+            except sqlite3.Error as exc:
+                raise sqlite_problem(self.state_path, exc) from None
+        except StateError as exc:
+            self.failed(story_id, one_line(str(exc)), read)

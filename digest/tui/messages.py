@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from digest.models import Digest, Document
+
+if TYPE_CHECKING:
+    from digest.brief.run import Pending
 
 
 @dataclass
@@ -27,7 +31,23 @@ class DigestBuilt(Message):
     notes: tuple[str, ...] = ()
     """Things the user should know (inputs skipped, articles that could not be read again)."""
     rebuilt: bool = False
-    """True when it replaces a digest already shown (another algorithm was picked)."""
+    """True when it replaces a digest already shown (another algorithm was picked, or ``r``)."""
+    pending: Pending | None = None
+    """A briefing's: what recording its stories as read needs."""
+    refreshed: bool = False
+    """True when it is the same digest made again from its feeds or files (``r``)."""
+
+
+@dataclass
+class MarkFailed(Message):
+    """A read mark could not be written to the state: the story is shown as it was."""
+
+    story: str
+    """The story's id."""
+    message: str
+    """Why, in one line."""
+    read: bool
+    """Whether it was being marked read (else unread)."""
 
 
 @dataclass
@@ -44,6 +64,20 @@ class BuildFailed(Message):
     """True when a digest is already shown and stays: only the recomputation failed."""
     usage: bool = True
     """Whether the input is at fault (exit 2), not a file digest needs (exit 1)."""
+
+
+@dataclass
+class ReadRequested(Message):
+    """The reader opened stories, or marked them read or unread."""
+
+    stories: tuple[str, ...]
+    """Their ids."""
+    read: bool = True
+
+
+@dataclass
+class RefreshRequested(Message):
+    """The reader asked for the feeds (or files) to be read again (``r``)."""
 
 
 @dataclass

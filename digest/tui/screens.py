@@ -29,7 +29,13 @@ from digest.render.html import since_text
 from digest.sanitize import one_line, visible
 from digest.settings import ALGORITHMS
 from digest.tui.loading import SearchHit, locate, search
-from digest.tui.messages import OpenRequested, RecomputeRequested, ScreenReady
+from digest.tui.messages import (
+    OpenRequested,
+    ReadRequested,
+    RecomputeRequested,
+    RefreshRequested,
+    ScreenReady,
+)
 from digest.tui.widgets import (
     MARKER,
     MUTED,
@@ -96,6 +102,9 @@ class DigestScreen(Screen[None]):
         Binding("a", "algorithm", "Algorithm"),
         Binding("w", "why", "Why grouped", show=False),  # on the help screen; the footer is full
         Binding("o", "open_external", "Open"),
+        Binding("n", "next_unread", "Next unread", show=False),
+        Binding("m", "toggle_read", "Read/unread", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
     ]
 
     app: DigestApp
@@ -107,6 +116,8 @@ class DigestScreen(Screen[None]):
         self.digest: Digest | None = None
         self.story: Story | None = None
         self.last_query = ""
+        self.read: set[str] = set()
+        """Ids of the stories read: opened, marked (``m``), or shown in an earlier briefing."""
 
     def compose(self) -> ComposeResult:
         # The first contents are given here, not in on_mount: a fast worker (a saved digest)
@@ -143,8 +154,12 @@ class DigestScreen(Screen[None]):
 
     def show_digest(self, digest: Digest, rebuilt: bool = False) -> None:
         """Show a (new) digest; after a recomputation, stay on the same story if it is still there."""
-        previous = self.story
+        previous, before = self.story, self.digest
+
         self.digest = digest
+        # A story made again keeps its mark; one of an earlier briefing was read then.
+        kept = {s.id for s in digest.stories if before is not None and _same(before, digest, s, self.read)}
+        self.read = {s.id for s in digest.stories if not s.new} | (kept if rebuilt else set())
         self.remove_class("-loading", "-failed", "-empty")
         self.query_one("#body").disabled = False
         self._show_top()
@@ -152,13 +167,11 @@ class DigestScreen(Screen[None]):
             self._show_empty(digest)
             return
         index = 0
-        if rebuilt and previous is not None:
-            same = [n for n, s in enumerate(digest.stories) if s.documents == previous.documents]
-            same = same or [n for n, s in enumerate(digest.stories) if s.title == previous.title]
-            index = same[0] if same else 0
+        if rebuilt and previous is not None and before is not None:
+            index = _place(before, previous, digest)
         stories = self.query_one(StoryList)
         self.story = None
-        stories.show(digest, index)
+        stories.show(digest, index, self.read)
         self._set_story(index)
         for widget in (self.query_one("#summary-pane"), self.query_one("#preview-pane")):
             widget.loading = False
@@ -170,6 +183,26 @@ class DigestScreen(Screen[None]):
         for widget in (self.query_one("#summary-pane"), self.query_one("#preview-pane")):
             widget.loading = True
         self.query_one(TopBar).show(self.input_label, f"recomputing with {algorithm}…")
+
+    def show_refreshing(self) -> None:
+        """The feeds (or files) are read again: the digest shown stays until the new one is made."""
+        self.query_one(TopBar).show(self.input_label, "reading again…")
+
+    def set_read(self, story_id: str, read: bool) -> None:
+        """Show story ``story_id`` as read or unread."""
+        if self.digest is None:
+            return
+        (self.read.add if read else self.read.discard)(story_id)
+        for index, story in enumerate(self.digest.stories):
+            if story.id == story_id:
+                self.query_one(StoryList).mark(index, story, read)
+
+    def _read(self, story: Story, read: bool = True) -> None:
+        """Mark a story read (or unread) here, and ask the app to keep it."""
+        if (story.id in self.read) == read:
+            return
+        self.set_read(story.id, read)
+        self.post_message(ReadRequested((story.id,), read))
 
     def recompute_failed(self) -> None:
         """The recomputation failed: the digest shown stays."""
@@ -240,6 +273,8 @@ class DigestScreen(Screen[None]):
     @on(StoryList.Selected)
     def _story_selected(self, event: StoryList.Selected) -> None:
         self._set_story(event.index)
+        if self.story is not None:
+            self._read(self.story)
         self.query_one(SummaryList).focus()
 
     @on(SummaryList.Highlighted)
@@ -270,6 +305,7 @@ class DigestScreen(Screen[None]):
         """Open the article view on a sentence (each document carrying it) or a source."""
         stops = self._stops(entry)
         if self.digest is not None and self.story is not None and stops:
+            self._read(self.story)
             self.app.push_screen(ArticleScreen(self.digest, self.story, stops))
 
     def go_to(self, hit: SearchHit | None) -> None:
@@ -291,16 +327,53 @@ class DigestScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("search", "algorithm", "open_external", "pane", "why") and not (
-            self.digest and self.digest.stories
-        ):
+        if action in (
+            "search",
+            "algorithm",
+            "open_external",
+            "pane",
+            "why",
+            "next_unread",
+            "toggle_read",
+        ) and not (self.digest and self.digest.stories):
             return False
+        if action == "refresh":
+            return self.digest is not None
         if action == "back":
             return self.focused is not None and self.focused.id != "stories"
         return True
 
     def action_back(self) -> None:
         self.query_one(StoryList).focus()
+
+    def action_toggle_read(self) -> None:
+        """Mark the story under the cursor read, or unread again."""
+        if self.story is None:
+            return
+        if self.story.id in self.read and not self.story.new:
+            self.notify(
+                "This story was in an earlier briefing: it stays seen.", severity="warning", markup=False
+            )
+            return
+        self._read(self.story, self.story.id not in self.read)
+
+    def action_next_unread(self) -> None:
+        """Go to the next unread story (after the one under the cursor, then from the top)."""
+        if self.digest is None or not self.digest.stories:
+            return
+        stories = self.digest.stories
+        here = next((n for n, s in enumerate(stories) if s is self.story), -1)
+        order = [*range(here + 1, len(stories)), *range(0, here + 1)]
+        unread = next((n for n in order if stories[n].id not in self.read), None)
+        if unread is None:
+            self.notify("No unread stories.", markup=False)
+            return
+        self.query_one(StoryList).highlighted = unread
+        self._set_story(unread)
+        self.query_one(StoryList).focus()
+
+    def action_refresh(self) -> None:
+        self.post_message(RefreshRequested())
 
     def action_pane(self, step: int) -> None:
         if step > 0:
@@ -344,6 +417,31 @@ class DigestScreen(Screen[None]):
         else:
             doc_id = self.story.documents[0]
         self.post_message(OpenRequested(self.digest.document(doc_id)))
+
+
+def _where(digest: Digest, story: Story) -> set[str]:
+    """The addresses (URL, else origin) of a story's articles: what stays when ids change."""
+    return {(d.url or d.origin) for d in (digest.document(i) for i in story.documents)}
+
+
+def _same(before: Digest, after: Digest, story: Story, ids: set[str]) -> bool:
+    """Whether ``story`` of ``after`` has the articles of one of ``before``'s stories ``ids``."""
+    articles = _where(after, story)
+    return any(s.id in ids and _where(before, s) == articles for s in before.stories)
+
+
+def _place(before: Digest, story: Story, after: Digest) -> int:
+    """Where ``story`` of ``before`` is in ``after``: the story with the same articles, else the
+    one sharing most of them, else the same headline, else its place in the list."""
+    articles = _where(before, story)
+    shared = [len(articles & _where(after, s)) for s in after.stories]
+    if shared and max(shared) > 0:
+        return shared.index(max(shared))
+    titles = [n for n, s in enumerate(after.stories) if s.title == story.title]
+    if titles:
+        return titles[0]
+    index = next((n for n, s in enumerate(before.stories) if s is story), 0)
+    return min(index, len(after.stories) - 1)
 
 
 def article_view(

@@ -39,6 +39,8 @@ MUTED = "$foreground-muted"
 """Counts, dates, paths, old sentences. Not ``$text-muted``: that is "auto 60%", which textual
 resolves against the background in CSS but draws as white in inline Content."""
 MARKER = "bold $accent"
+READ_MARK = "read"
+"""After the headline of a story read in this session (one of an earlier briefing: SEEN_MARK)."""
 UPDATE = "bold $warning"
 
 # Characters that would move the cursor if printed; sanitize.clean_text removed the others
@@ -216,27 +218,35 @@ class StoryList(NavList):
 
         index: int
 
-    def show(self, digest: Digest, highlight: int = 0) -> None:
-        """List the stories of ``digest`` and put the cursor on story ``highlight``."""
-        self.set_options([Option(self.prompt(n, story)) for n, story in enumerate(digest.stories, 1)])
+    def show(self, digest: Digest, highlight: int = 0, read: set[str] | frozenset[str] = frozenset()) -> None:
+        """List the stories of ``digest`` (those whose ids are in ``read`` as read) and put the
+        cursor on story ``highlight``."""
+        self.set_options(
+            [Option(self.prompt(n, story, story.id in read)) for n, story in enumerate(digest.stories, 1)]
+        )
         if digest.stories:
             self.highlighted = min(max(highlight, 0), len(digest.stories) - 1)
 
+    def mark(self, index: int, story: Story, read: bool) -> None:
+        """Show the story at ``index`` as read or unread."""
+        self.replace_option_prompt_at_index(index, self.prompt(index + 1, story, read))
+
     @staticmethod
-    def prompt(number: int, story: Story) -> Hanging:
-        """A story's entry: its number, headline and counts."""
+    def prompt(number: int, story: Story, read: bool = False) -> Hanging:
+        """A story's entry: its number, headline (bold until it is read) and counts."""
         articles = len(story.documents)
         counts = (
             f"{story.sources} {'source' if story.sources == 1 else 'sources'} · "
             f"{articles} {'article' if articles == 1 else 'articles'}"
         )
+        mark = f"{SEEN_MARK} · " if not story.new else (f"{READ_MARK} · " if read else "")
         return Hanging(
             Content.styled(f"{number:>2} ", MUTED),
             Content.assemble(
                 (update_prefix(story), UPDATE),
-                (one_line(story.title) or "(untitled)", "bold"),
+                (one_line(story.title) or "(untitled)", "" if read else "bold"),
                 "  ",
-                ("" if story.new else f"{SEEN_MARK} · ", MUTED),
+                (mark, MUTED),
                 (counts, MUTED),
             ),
         )
