@@ -515,7 +515,8 @@ _COMPONENT_WORDS = {
 _SELECTION_WORDS = {
     "ilp": "chosen with the others as the best set of sentences that fits the length",
     "knapsack": "chosen by its score, in the best set of sentences that fits the length",
-    "greedy": "chosen one by one, best first (a story of over 1,000 sentences, or of sentences that nearly all repeat each other)",
+    "greedy": "chosen one by one, best first (a story of over 1,000 sentences, "
+    "or of sentences that nearly all repeat each other)",
 }
 
 
