@@ -71,6 +71,14 @@ def source_parts(doc: Document, digest: Digest, numbers: dict[str, int]) -> list
     return parts
 
 
+def citation_line(text: str | None, doc: Document, digest: Digest) -> str:
+    """A sentence and where it comes from, as plain text on one line, free of control characters
+    (what the TUI copies): '"The storm reached the coast." — Storm hits, Coast News, 2025-03-14,
+    https://example.org/storm'; without ``text``, the source alone."""
+    where = ", ".join(source_parts(doc, digest, {}))
+    return f'"{one_line(text)}" — {where}' if text is not None else where
+
+
 def heading_line(digest: Digest) -> str:
     """The digest's opening line: how many stories from how many articles."""
     stories = len(digest.stories)

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from digest.models import Citation, Digest, Document, Pick, Story
 from digest.render.common import (
     SEEN_MARK,
+    citation_line,
     grouping_lines,
     heading_line,
     source_numbers,
@@ -105,6 +106,8 @@ class DigestScreen(Screen[None]):
         Binding("n", "next_unread", "Next unread", show=False),
         Binding("m", "toggle_read", "Read/unread", show=False),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("c", "copy_citation", "Copy", show=False),  # on the help screen
+        Binding("u", "copy_url", "Copy URL", show=False),
     ]
 
     app: DigestApp
@@ -302,11 +305,32 @@ class DigestScreen(Screen[None]):
         self.query_one("#preview", SourceView).show(text, cited, also, placeholder)
 
     def open_entry(self, entry: Entry) -> None:
-        """Open the article view on a sentence (each document carrying it) or a source."""
+        """Open the article view on a sentence (in its first source) or a source."""
         stops = self._stops(entry)
         if self.digest is not None and self.story is not None and stops:
             self._read(self.story)
-            self.app.push_screen(ArticleScreen(self.digest, self.story, stops))
+            in_article = entry.sentence is None
+            self.app.push_screen(ArticleScreen(self.digest, self.story, stops[0], in_article, self))
+
+    def story_order(self) -> list[int]:
+        """The digest's stories (their indexes in ``Digest.stories``) in the order the story
+        list shows them: the article view's ``]`` and ``[`` go through them in this order."""
+        return list(range(len(self.digest.stories))) if self.digest is not None else []
+
+    def show_story(self, index: int, sentence: int | None = None) -> None:
+        """Show story ``index`` of ``Digest.stories``, the summary's cursor on its sentence
+        ``sentence``: the article view moves this screen along, so that back here the reader is
+        on the story and sentence they were reading."""
+        if self.digest is None or not 0 <= index < len(self.digest.stories):
+            return
+        self.query_one(StoryList).highlighted = index
+        self._set_story(index)
+        summary = self.query_one(SummaryList)
+        if sentence is not None:
+            summary.select_sentence(sentence)
+        self.set_focus(summary)
+        if self.story is not None:
+            self._read(self.story)  # read from the article view
 
     def go_to(self, hit: SearchHit | None) -> None:
         """Show a search result: its story, and its sentence under the cursor."""
@@ -341,6 +365,8 @@ class DigestScreen(Screen[None]):
             return self.digest is not None
         if action == "back":
             return self.focused is not None and self.focused.id != "stories"
+        if action in ("copy_citation", "copy_url"):  # the sentence or source under the cursor
+            return isinstance(self.focused, SummaryList | SourceView) and self.story is not None
         return True
 
     def action_back(self) -> None:
@@ -417,6 +443,27 @@ class DigestScreen(Screen[None]):
         else:
             doc_id = self.story.documents[0]
         self.post_message(OpenRequested(self.digest.document(doc_id)))
+
+    def action_copy_citation(self) -> None:
+        """Copy the sentence under the cursor with its citation (or the source under it)."""
+        entry = self.query_one(SummaryList).entry
+        stops = self._stops(entry)
+        if self.digest is None or self.story is None or entry is None or not stops:
+            return
+        text = self.story.sentences[entry.sentence].candidate.text if entry.sentence is not None else None
+        doc = self.digest.document(stops[0].document)
+        copy_text(
+            self,
+            citation_line(text, doc, self.digest),
+            "the sentence and its source" if text else "the source",
+        )
+
+    def action_copy_url(self) -> None:
+        """Copy the URL (or file) of the source of the sentence under the cursor, or of that source."""
+        stops = self._stops(self.query_one(SummaryList).entry)
+        if self.digest is not None and stops:
+            doc = self.digest.document(stops[0].document)
+            copy_text(self, visible(doc.url or doc.origin), "the address")
 
 
 def _where(digest: Digest, story: Story) -> set[str]:
@@ -545,41 +592,97 @@ def why_lines(pick: Pick, algorithm: str) -> list[str]:
 class ArticleScreen(Screen[None]):
     """One source article, scrolled to the cited sentence, which is highlighted.
 
-    ``n``/``p`` go through the stops: every document that carries the sentence (its copies),
-    or every cited sentence of one document. Each has its own bindings, so that the footer
-    says which.
+    ``n``/``p`` go to the next, previous sentence of the story's summary, each in its first
+    source; opened from a source, to that article's next, previous cited sentence, in the order
+    of its text. ``]``/``[`` go to the next, previous story (its first sentence), and the
+    digest screen behind follows. ``.``/``,`` show the sentence in the other articles that
+    carry it. ``c`` copies the sentence with its citation, ``u`` the article's address.
     """
 
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", key_display="esc"),
-        Binding("n", "step_copy(1)", "Next copy"),
-        Binding("p", "step_copy(-1)", "Prev copy"),
-        Binding("n", "step_sentence(1)", "Next sentence"),
-        Binding("p", "step_sentence(-1)", "Prev sentence"),
-        Binding("w", "explain", "Why picked"),
+        Binding("n", "step(1)", "Next sentence"),
+        Binding("p", "step(-1)", "Prev sentence", show=False),
+        Binding("right_square_bracket", "story(1)", "Next story", key_display="]"),
+        Binding("left_square_bracket", "story(-1)", "Prev story", key_display="[", show=False),
+        Binding("full_stop", "other_source(1)", "Other source", key_display="."),
+        Binding("comma", "other_source(-1)", "Other source", key_display=",", show=False),
+        Binding("c", "copy_citation", "Copy"),
+        Binding("u", "copy_url", "Copy URL", show=False),
+        Binding("w", "explain", "Why picked", show=False),  # the heading offers it
         Binding("o", "open_external", "Open"),
     ]
 
     app: DigestApp
 
-    def __init__(self, digest: Digest, story: Story, stops: list[Stop], index: int = 0) -> None:
+    def __init__(
+        self,
+        digest: Digest,
+        story: Story,
+        stop: Stop,
+        in_article: bool = False,
+        origin: DigestScreen | None = None,
+    ) -> None:
         super().__init__()
         self.digest = digest
         self.story = story
-        self.stops = stops
-        self.index = index
+        self.stop = stop
+        """What is shown: a cited sentence in one document."""
+        self.in_article = in_article
+        """Whether ``n``/``p`` go through the cited sentences of the article shown (it was
+        opened from a source), else through the summary."""
+        self.origin = origin
+        """The digest screen behind, which follows the story and sentence read."""
         self.explain = False
         """Whether the heading spells out what the sentence's score is made of (``w``)."""
-
-    @property
-    def stop(self) -> Stop:
-        """The stop shown."""
-        return self.stops[self.index]
 
     @property
     def document(self) -> Document:
         """The document shown."""
         return self.digest.document(self.stop.document)
+
+    @property
+    def story_index(self) -> int:
+        """The index of the story shown in ``Digest.stories``."""
+        return next((n for n, s in enumerate(self.digest.stories) if s is self.story), 0)
+
+    @property
+    def sentence(self) -> int | None:
+        """The index of the sentence shown in ``Story.sentences``; None for an article's top."""
+        if self.stop.citation is None:
+            return None
+        return next(
+            (
+                k
+                for k, pick in enumerate(self.story.sentences)
+                if self.stop.citation in pick.candidate.citations
+            ),
+            None,
+        )
+
+    @property
+    def copies(self) -> list[Stop]:
+        """Every document that carries the sentence shown, in source order."""
+        k = self.sentence
+        return sentence_stops(self.story, k) if k is not None else [self.stop]
+
+    def _track(self) -> list[Stop]:
+        """What ``n``/``p`` go through: the summary's sentences, or the article's cited sentences."""
+        if self.in_article:
+            return document_stops(self.story, self.stop.document)
+        return [sentence_stops(self.story, k)[0] for k in range(len(self.story.sentences))]
+
+    def _place(self, stops: list[Stop]) -> int:
+        """Where the sentence shown stands in ``stops`` (in another copy: the same sentence)."""
+        if self.in_article:
+            return next((n for n, s in enumerate(stops) if s == self.stop), 0)
+        return self.sentence or 0
+
+    def _stories(self) -> list[int]:
+        """The digest's stories in the order the story list shows them."""
+        if self.origin is not None:
+            return self.origin.story_order()
+        return list(range(len(self.digest.stories)))
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -592,7 +695,10 @@ class ArticleScreen(Screen[None]):
         self.query_one(SourceView).focus()
 
     def _show(self) -> None:
-        self.query_one(TopBar).show(("Source", "bold"), one_line(self.story.title))
+        order = self._stories()
+        index = self.story_index
+        number, total = (order.index(index) + 1, len(order)) if index in order else (index + 1, len(order))
+        self.query_one(TopBar).show((f"Story {number} of {total}", "bold"), one_line(self.story.title))
         heading, text, cited, also, placeholder = article_view(
             self.digest, self.story, self.stop, self._position(), self.explain
         )
@@ -601,24 +707,26 @@ class ArticleScreen(Screen[None]):
         self.refresh_bindings()
 
     def _position(self) -> str:
-        if len(self.stops) < 2:
-            return ""
-        if not self.copies:
-            return f"Cited sentence {self.index + 1} of {len(self.stops)} in this article"
-        numbers = source_numbers(self.story)
-        marks = "".join(f"[{numbers.get(s.document, '?')}]" for s in self.stops)
-        return f"Copy {self.index + 1} of {len(self.stops)} (in {marks})"
-
-    @property
-    def copies(self) -> bool:
-        """Whether the stops are copies of one sentence (else sentences of one document)."""
-        return len({s.document for s in self.stops}) > 1
+        """'Sentence 2 of 4 · also in [2]', or 'Cited sentence 1 of 3 in this article'."""
+        track = self._track()
+        parts = []
+        if self.in_article and len(track) > 1:
+            parts.append(f"Cited sentence {self._place(track) + 1} of {len(track)} in this article")
+        elif not self.in_article and self.sentence is not None:
+            parts.append(f"Sentence {self.sentence + 1} of {len(track)}")
+        others = [s.document for s in self.copies if s.document != self.stop.document]
+        if others:
+            numbers = source_numbers(self.story)
+            parts.append("also in " + "".join(f"[{numbers.get(d, '?')}]" for d in others))
+        return " · ".join(parts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "step_copy":
-            return len(self.stops) > 1 and self.copies
-        if action == "step_sentence":
-            return len(self.stops) > 1 and not self.copies
+        if action == "step":
+            return len(self._track()) > 1
+        if action == "other_source":
+            return len(self.copies) > 1
+        if action == "story":
+            return len(self._stories()) > 1
         return True
 
     def action_back(self) -> None:
@@ -630,18 +738,76 @@ class ArticleScreen(Screen[None]):
         heading = article_view(self.digest, self.story, self.stop, self._position(), self.explain)[0]
         self.query_one("#article-heading", Static).update(heading)  # the text stays where it is
 
-    def action_step_copy(self, step: int) -> None:
-        self._step(step)
-
-    def action_step_sentence(self, step: int) -> None:
-        self._step(step)
-
-    def _step(self, step: int) -> None:
-        self.index = (self.index + step) % len(self.stops)
+    def action_step(self, step: int) -> None:
+        """The next, previous sentence; at either end, say so (``]`` goes on to the next story)."""
+        track = self._track()
+        target = self._place(track) + step
+        if not 0 <= target < len(track):
+            where = "article" if self.in_article else "story"
+            end = "last" if step > 0 else "first"
+            hint = "; ] for the next story" if step > 0 and not self.in_article else ""
+            self.notify(f"The {where}'s {end} cited sentence{hint}.", markup=False)
+            return
+        self.stop = track[target]
         self._show()
+        self._follow()
+
+    def action_story(self, step: int) -> None:
+        """The next, previous story, from its first sentence in its first source."""
+        order = self._stories()
+        index = self.story_index
+        target = (order.index(index) if index in order else -1) + step
+        if not 0 <= target < len(order):
+            self.notify(f"The {'last' if step > 0 else 'first'} story.", markup=False)
+            return
+        self.story = self.digest.stories[order[target]]
+        self.stop = first_stop(self.story)
+        self.in_article = False
+        self._show()
+        self._follow()
+
+    def action_other_source(self, step: int) -> None:
+        """The sentence in the next, previous article that carries it."""
+        copies = self.copies
+        here = next((n for n, s in enumerate(copies) if s.document == self.stop.document), 0)
+        self.stop = copies[(here + step) % len(copies)]
+        self._show()
+
+    def _follow(self) -> None:
+        """Move the digest screen behind to the story and sentence shown (not from a source:
+        back there, the cursor stays on the source it was opened from)."""
+        if self.origin is not None and not self.in_article:
+            self.origin.show_story(self.story_index, self.sentence)
+
+    def action_copy_citation(self) -> None:
+        """Copy the sentence with its citation: title, outlet, date, address."""
+        pick = self.story.sentences[self.sentence] if self.sentence is not None else None
+        text = citation_line(pick.candidate.text if pick else None, self.document, self.digest)
+        copy_text(self, text, "the sentence and its source")
+
+    def action_copy_url(self) -> None:
+        """Copy the article's URL, or its file when it has none."""
+        copy_text(self, visible(self.document.url or self.document.origin), "the address")
 
     def action_open_external(self) -> None:
         self.post_message(OpenRequested(self.document))
+
+
+def first_stop(story: Story) -> Stop:
+    """Where a story starts in the article view: its first sentence in its first source."""
+    if story.sentences:
+        return sentence_stops(story, 0)[0]
+    return Stop(story.documents[0], None)
+
+
+def copy_text(screen: Screen[None], text: str, what: str) -> None:
+    """Copy plain text to the clipboard (textual writes OSC 52: the terminal's clipboard, where it
+    supports it) and say what was copied. Control characters never reach it: the text is made of
+    one_line and visible pieces, and OSC 52 carries it base64-encoded."""
+    text = one_line(text)
+    shown = text if len(text) <= 80 else text[:40] + "…" + text[-39:]  # the address's start and end
+    screen.app.copy_to_clipboard(text)
+    screen.notify(shown, title=f"Copied {what}", markup=False)
 
 
 class HelpScreen(ModalScreen[None]):

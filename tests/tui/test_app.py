@@ -288,7 +288,8 @@ async def test_enter_on_a_sentence_shows_it_highlighted_in_its_source() -> None:
             assert app.focused is view
             assert cited_line_visible(view)
             copies = len(pick.candidate.citations)
-            assert (f"Copy 1 of {copies}" in shown(app)) == (copies > 1)
+            assert f"Sentence {k + 1} of {len(story.sentences)}" in shown(app)
+            assert ("also in [" in shown(app)) == (copies > 1)
             await pilot.press("escape", "escape")
 
 
@@ -308,7 +309,7 @@ async def test_the_source_keeps_its_paragraphs() -> None:
 
 
 @pilot_test
-async def test_n_and_p_go_through_every_copy_of_a_sentence() -> None:
+async def test_full_stop_and_comma_go_through_every_copy_of_a_sentence() -> None:
     app = make_app([SEEDS], Settings())
     async with app.run_test(size=NARROW) as pilot:
         digest = (await ready(pilot)).digest
@@ -322,7 +323,7 @@ async def test_n_and_p_go_through_every_copy_of_a_sentence() -> None:
         screen = app.screen
         assert isinstance(screen, ArticleScreen)
         seen = []
-        for key in ("n", "n", "p"):
+        for key in (".", ".", ","):
             seen.append(screen.document.id)
             view = screen.query_one(SourceView)
             assert folded(view.cited_text) == folded(pick.candidate.text)
@@ -330,11 +331,11 @@ async def test_n_and_p_go_through_every_copy_of_a_sentence() -> None:
             await pilot.press(key)
         seen.append(screen.document.id)
         assert seen == ["d1", "d2", "d1", "d2"]
-        assert "Copy 2 of 2" in shown(app)
+        assert "also in [1]" in shown(app) and ". Other source" in shown(app)
 
 
 @pilot_test
-async def test_a_sentence_with_one_source_hides_n_and_p() -> None:
+async def test_a_sentence_with_one_source_hides_other_source() -> None:
     app = make_app([SEEDS], Settings())
     async with app.run_test(size=NARROW) as pilot:
         digest = (await ready(pilot)).digest
@@ -343,10 +344,11 @@ async def test_a_sentence_with_one_source_hides_n_and_p() -> None:
         app.main.query_one(SummaryList).select_sentence(sentence_with(digest.stories[0], 1))
         await pilot.press("enter")
         screen = app.screen
-        assert isinstance(screen, ArticleScreen) and len(screen.stops) == 1
-        assert "Next copy" not in shown(app)
-        await pilot.press("n")
-        assert screen.index == 0
+        assert isinstance(screen, ArticleScreen) and len(screen.copies) == 1
+        document = screen.document
+        assert "Other source" not in shown(app) and "also in" not in shown(app)
+        await pilot.press("full_stop")
+        assert screen.document is document
 
 
 @pilot_test
@@ -357,13 +359,13 @@ async def test_back_returns_to_where_you_were() -> None:
         summary = app.main.query_one(SummaryList)
         await pilot.press("enter", "down", "down", "enter")
         assert showing(app, ArticleScreen)
-        await pilot.press("n", "escape")
+        await pilot.press("n", "escape")  # back on the sentence read last
         assert app.screen is app.main
-        assert app.focused is summary and summary.highlighted == 2
+        assert app.focused is summary and summary.highlighted == 3
         await pilot.press("enter")
         assert showing(app, ArticleScreen)
         await pilot.press("backspace")
-        assert app.screen is app.main and summary.highlighted == 2
+        assert app.screen is app.main and summary.highlighted == 3
 
 
 @pilot_test
@@ -383,9 +385,9 @@ async def test_enter_on_a_source_shows_the_article_with_its_cited_sentences() ->
             if c.document == "d3"
         ]
         view = screen.query_one(SourceView)
-        assert len(screen.stops) == len(cited) > 1
-        footer = screen_text(app).splitlines()[-1]  # one article's sentences, not copies
-        assert "n Next sentence" in footer and "p Prev sentence" in footer and "copy" not in footer
+        assert len(cited) > 1 and f"Cited sentence 1 of {len(cited)} in this article" in shown(app)
+        footer = screen_text(app).splitlines()[-1]  # one article's sentences
+        assert "n Next sentence" in footer
         for _, text in sorted(cited):  # n goes through them in the order of the text
             assert folded(view.cited_text) == folded(text)
             await pilot.press("n")
@@ -625,7 +627,7 @@ async def test_o_opens_the_source_with_the_system_opener_without_a_shell(
     async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         await pilot.press("enter", "o")  # the sentence under the cursor (the first, [1][2]): its first source
-        await pilot.press("enter", "n", "o")  # in the article view: the document shown ([2])
+        await pilot.press("enter", "full_stop", "o")  # in the article view: the document shown ([2])
         first, second = [args for args, _ in FakePopen.calls]
         assert first == ["/usr/bin/xdg-open", str(Path(SEEDS, "000_48ebe642a7be89b3.txt").resolve())]
         assert second == ["/usr/bin/xdg-open", str(Path(SEEDS, "001_1b9c847b0c5aab15.txt").resolve())]
@@ -678,6 +680,10 @@ def test_every_key_is_in_the_help_text() -> None:
         "`q`",
         "`n`",
         "`p`",
+        "`]` `[`",
+        "`.` `,`",
+        "`c`",
+        "`u`",
     ):
         assert key.strip("`") in text, key
 
@@ -704,7 +710,7 @@ async def test_the_footer_shows_the_keys() -> None:
         assert "Source" in screen_text(app).splitlines()[-1]
         await pilot.press("enter")
         footer = screen_text(app).splitlines()[-1]
-        for words in ("esc Back", "n Next copy", "p Prev copy", "o Open", "q Quit"):
+        for words in ("esc Back", "n Next sentence", ". Other source", "c Copy", "o Open", "q Quit"):
             assert words in footer
 
 
@@ -783,7 +789,7 @@ async def test_a_saved_digest_without_texts_reads_the_articles_again(seeds_json:
         view = app.screen.query_one(SourceView)
         assert folded(view.cited_text) == folded(digest.stories[0].sentences[0].candidate.text)
         await pilot.press("n")
-        assert folded(view.cited_text) == folded(digest.stories[0].sentences[0].candidate.text)
+        assert folded(view.cited_text) == folded(digest.stories[0].sentences[1].candidate.text)
 
 
 @pilot_test
@@ -1009,7 +1015,7 @@ async def test_a_sentence_far_down_its_article_is_scrolled_into_view(articles: C
         screen = app.screen
         assert isinstance(screen, ArticleScreen)
         if screen.document.origin.endswith("short.txt"):
-            await pilot.press("n")
+            await pilot.press("full_stop")  # the other source
         view = screen.query_one(SourceView)
         assert screen.document.origin.endswith("long.txt")
         assert view.cited_line is not None and view.cited_line > 100

@@ -74,7 +74,7 @@ class TestArticle:
 
     def test_second_copy(self, snap_compare: Compare) -> None:
         app = saved(SEEDS)
-        assert snap_compare(app, terminal_size=WIDE, run_before=after("enter", "n", sentence=0))
+        assert snap_compare(app, terminal_size=WIDE, run_before=after("enter", "full_stop", sentence=0))
 
 
 class TestDialogs:
