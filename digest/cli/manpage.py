@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Iterator
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -330,6 +331,23 @@ def _command_section(name: str, command: Any, ctx: Any) -> list[str]:
     return lines
 
 
+TUI_HELP = Path(__file__).resolve().parents[1] / "tui" / "help.md"
+"""The TUI's help screen, whose key tables the man page's TUI KEYS section is made from."""
+
+
+def tui_keys(text: str) -> list[str]:
+    """The TUI KEYS section from the help screen's Markdown: each table's rows as tagged
+    paragraphs (backticks dropped), under the heading before the table."""
+    lines = ['.SH "TUI KEYS"', escape("The keys of digest tui (its help screen, ?, lists them too).")]
+    for line in text.splitlines():
+        if line.startswith("## "):
+            lines += [".SS " + _quote(line[3:].strip())]
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if len(cells) == 2 and cells[0] not in ("key", "") and not set(cells[0]) <= set("-"):
+            lines += _items(bold(cells[0].replace("`", "")), [cells[1].replace("`", "")])
+    return lines
+
+
 def _example(command: str, explanation: str) -> list[str]:
     return [".PP", escape(explanation), ".PP", ".RS 4", ".nf", escape(command), ".fi", ".RE"]
 
@@ -473,6 +491,7 @@ def generate() -> str:
     for name, cmd, ctx in tree:
         lines += _command_section(name, cmd, ctx)
 
+    lines += tui_keys(TUI_HELP.read_text(encoding="utf-8"))
     lines += ['.SH "INPUT FORMATS"']
     lines += _items(
         bold(text_suffixes),
